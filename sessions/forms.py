@@ -1,0 +1,22 @@
+from django import forms
+
+from .models import Session, validate_topics_of_track
+
+
+class SessionForm(forms.ModelForm):
+    """The session form every editing path uses, so that topics are checked against the track
+    (a many-to-many rule that Session.clean() cannot see before the session is saved)."""
+
+    class Meta:
+        model = Session
+        fields = "__all__"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        topics = cleaned_data.get("topics")
+        if topics:
+            try:
+                validate_topics_of_track(list(topics), cleaned_data.get("track"))
+            except forms.ValidationError as error:
+                self.add_error("topics", error)
+        return cleaned_data

@@ -1,0 +1,326 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import formats, timezone
+
+from speakers.models import Speaker
+from tracks.models import Conference, Topic, Track
+
+
+class Room(models.Model):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    location = models.CharField(max_length=200, blank=True, help_text="Floor, wing, directions.")
+    accessibility_notes = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_sample = models.BooleanField(
+        default=False, help_text="Invented for demonstration or tests; shown as such on the site."
+    )
+
+    class Meta:
+        ordering = ["conference", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "slug"],
+                name="room_slug_unique_per_conference",
+                violation_error_message="This edition already has a room with this slug.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Language(models.Model):
+    """A language a session is held in or interpreted into."""
+
+    code = models.CharField(max_length=12, unique=True, help_text="BCP 47 tag, e.g. en, es.")
+    name = models.CharField(max_length=60, help_text="The language's name in itself: Español.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+def validate_topics_of_track(topics, track):
+    """A session's topics come from its own track; a session for every track has none."""
+    strays = [topic for topic in topics if track is None or topic.track_id != track.pk]
+    if strays:
+        raise ValidationError(
+            "%(topics)s: not a topic of %(track)s.",
+            code="topic_of_other_track",
+            params={
+                "topics": ", ".join(f"“{topic}”" for topic in strays),
+                "track": f"the track “{track}”" if track else "this session, which has no track",
+            },
+        )
+
+
+class SessionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Session.Status.PUBLISHED)
+
+    def public(self):
+        """What attendees may see: published sessions, and cancelled ones marked as such."""
+        return self.filter(status__in=Session.PUBLIC_STATUSES)
+
+    def for_edition(self, conference):
+        return self.filter(conference=conference)
+
+    def overlapping(self, starts_at, ends_at):
+        return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+
+    def with_program_data(self):
+        """Everything a program listing shows, in a fixed number of queries."""
+        return self.select_related("conference", "track", "room").prefetch_related(
+            "topics",
+            "languages",
+            "interpretation_languages",
+            models.Prefetch(
+                "panel",
+                queryset=PanelMembership.objects.in_panel_order().select_related(
+                    "speaker__organization"
+                ),
+            ),
+        )
+
+
+class Session(models.Model):
+    class Format(models.TextChoices):
+        PLENARY = "plenary", "Plenary"
+        KEYNOTE = "keynote", "Keynote"
+        PANEL = "panel", "Panel"
+        WORKSHOP = "workshop", "Workshop"
+        BREAKOUT = "breakout", "Breakout"
+        CAUCUS = "caucus", "Caucus"
+        RECEPTION = "reception", "Reception"
+        BREAK = "break", "Break"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CANCELLED = "cancelled", "Cancelled"
+
+    PUBLIC_STATUSES = (Status.PUBLISHED, Status.CANCELLED)
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="sessions")
+    track = models.ForeignKey(
+        Track,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        help_text="Leave empty for plenaries, breaks and other sessions for every track.",
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="sessions")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100)
+    format = models.CharField(max_length=20, choices=Format, default=Format.PANEL)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="sessions", help_text="Languages it is held in."
+    )
+    interpretation_languages = models.ManyToManyField(
+        Language,
+        blank=True,
+        related_name="interpreted_sessions",
+        help_text="Languages offered through interpretation.",
+    )
+    has_cart = models.BooleanField("CART captioning", default=False)
+    has_asl = models.BooleanField("ASL interpretation", default=False)
+    speakers = models.ManyToManyField(Speaker, through="PanelMembership", related_name="sessions")
+    is_sample = models.BooleanField(
+        default=False,
+        help_text="Time, room or line-up invented for demonstration; shown as such on the site.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "room__order", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="session_ends_after_it_starts",
+                violation_error_message="A session must end after it starts.",
+            ),
+            models.UniqueConstraint(
+                fields=["conference", "slug"],
+                name="session_slug_unique_per_conference",
+                violation_error_message="This edition already has a session with this slug.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["conference", "status", "starts_at"]),
+            models.Index(fields=["room", "starts_at"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = {}
+        has_times = self.starts_at is not None and self.ends_at is not None
+        conference = self.conference if self.conference_id else None
+        if conference and has_times and self.ends_at > self.starts_at:
+            if self.starts_at < conference.opens_at() or self.ends_at > conference.closes_at():
+                errors["starts_at"] = ValidationError(
+                    "A session must take place within %(conference)s, %(first)s to %(last)s "
+                    "(%(zone)s).",
+                    code="outside_edition",
+                    params={
+                        "conference": conference,
+                        "first": formats.date_format(conference.start_date, "M j"),
+                        "last": formats.date_format(conference.end_date, "M j, Y"),
+                        "zone": conference.time_zone,
+                    },
+                )
+        if conference and self.room_id and self.room.conference_id != conference.pk:
+            errors["room"] = ValidationError(
+                "Room “%(room)s” belongs to %(other)s, not to %(conference)s.",
+                code="room_of_other_edition",
+                params={"room": self.room, "other": self.room.conference, "conference": conference},
+            )
+        if conference and self.track_id and self.track.conference_id != conference.pk:
+            errors["track"] = ValidationError(
+                "Track “%(track)s” belongs to %(other)s, not to %(conference)s.",
+                code="track_of_other_edition",
+                params={
+                    "track": self.track,
+                    "other": self.track.conference,
+                    "conference": conference,
+                },
+            )
+        # A published session occupies its room and its speakers; drafts may overlap freely
+        # while organizers shuffle them, so the clash rules bite on publishing.
+        if not errors and self.status == self.Status.PUBLISHED and has_times:
+            clashes = self.clash_messages()
+            if clashes:
+                errors["status"] = [ValidationError(message, code="clash") for message in clashes]
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_public(self):
+        return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def slot_label(self):
+        """“Sun, Dec 14, 10:00–11:15 PST”, in the conference's own time zone."""
+        zone = self.conference.tzinfo
+        starts = timezone.localtime(self.starts_at, zone)
+        ends = timezone.localtime(self.ends_at, zone)
+        day = formats.date_format(starts, "D, M j")
+        return f"{day}, {starts:%H:%M}–{ends:%H:%M} {starts.tzname()}"
+
+    def room_clashes(self):
+        """Published sessions elsewhere in the program that hold this room at the same time."""
+        if not self.room_id:
+            return Session.objects.none()
+        return (
+            Session.objects.published()
+            .filter(room_id=self.room_id)
+            .overlapping(self.starts_at, self.ends_at)
+            .exclude(pk=self.pk)
+            .select_related("conference")
+        )
+
+    def speaker_clashes(self, speakers=None):
+        """Panel seats on other published sessions that overlap this one, for these speakers
+        (by default, this session's own panel)."""
+        if speakers is None:
+            if self.pk is None:
+                return PanelMembership.objects.none()
+            speakers = Speaker.objects.filter(panel_memberships__session=self)
+        return (
+            PanelMembership.objects.filter(
+                speaker__in=speakers, session__status=Session.Status.PUBLISHED
+            )
+            .filter(session__starts_at__lt=self.ends_at, session__ends_at__gt=self.starts_at)
+            .exclude(session_id=self.pk)
+            .select_related("speaker", "session__conference")
+        )
+
+    def room_clash_messages(self):
+        return [
+            f"Room “{self.room}” is already taken by “{other}” ({other.slot_label})."
+            for other in self.room_clashes()
+        ]
+
+    def speaker_clash_messages(self, speakers=None):
+        return [
+            f"{seat.speaker} is already on “{seat.session}” ({seat.session.slot_label})."
+            for seat in self.speaker_clashes(speakers)
+        ]
+
+    def clash_messages(self):
+        return self.room_clash_messages() + self.speaker_clash_messages()
+
+    def set_topics(self, topics):
+        topics = list(topics)
+        validate_topics_of_track(topics, self.track)
+        self.topics.set(topics)
+
+    def publish(self):
+        self.status = self.Status.PUBLISHED
+        self.full_clean()
+        self.save()
+
+
+class PanelMembershipQuerySet(models.QuerySet):
+    def in_panel_order(self):
+        moderator_first = models.Case(
+            models.When(role=PanelMembership.Role.MODERATOR, then=models.Value(0)),
+            default=models.Value(1),
+        )
+        return self.order_by(moderator_first, "order", "speaker__name")
+
+
+class PanelMembership(models.Model):
+    class Role(models.TextChoices):
+        MODERATOR = "moderator", "Moderator"
+        PANELIST = "panelist", "Panelist"
+        PRESENTER = "presenter", "Presenter"
+        KEYNOTE_SPEAKER = "keynote", "Keynote speaker"
+        FACILITATOR = "facilitator", "Facilitator"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="panel")
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.CASCADE, related_name="panel_memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role, default=Role.PANELIST)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = PanelMembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "speaker"],
+                name="speaker_once_per_session",
+                violation_error_message="This speaker is already on this session's panel.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker} — {self.get_role_display()}, {self.session}"
+
+    def clean(self):
+        if not (self.session_id and self.speaker_id):
+            return
+        if self.session.status == Session.Status.PUBLISHED:
+            clashes = self.session.speaker_clash_messages(speakers=[self.speaker])
+            if clashes:
+                raise ValidationError({"speaker": clashes})

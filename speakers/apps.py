@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SpeakersConfig(AppConfig):
+    name = "speakers"
+    verbose_name = "Speakers and organizations"

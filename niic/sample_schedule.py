@@ -82,30 +82,40 @@ SESSIONS = [
         "Opening plenary", "plenary", 1, "13:00", "14:30", panel=[("angelica-salas", "presenter")]
     ),
     whole_conference("Afternoon break", "break", 1, "14:30", "15:00"),
-    topic_session(ECONOMIC_TOPICS[0], niic_2014.ECONOMIC_OPPORTUNITY, 1, "15:00", "16:15", "room-a"),
+    topic_session(
+        ECONOMIC_TOPICS[0], niic_2014.ECONOMIC_OPPORTUNITY, 1, "15:00", "16:15", "room-a"
+    ),
     topic_session(
         ENGAGING_TOPICS[0], niic_2014.ENGAGING_RECEIVING_COMMUNITIES, 1, "15:00", "16:15", "room-b"
     ),
     track_session(OTHER_TRACKS[0], 1, "15:00", "16:15", "room-c"),
-    topic_session(ECONOMIC_TOPICS[1], niic_2014.ECONOMIC_OPPORTUNITY, 1, "16:30", "17:45", "room-a"),
+    topic_session(
+        ECONOMIC_TOPICS[1], niic_2014.ECONOMIC_OPPORTUNITY, 1, "16:30", "17:45", "room-a"
+    ),
     topic_session(
         ENGAGING_TOPICS[1], niic_2014.ENGAGING_RECEIVING_COMMUNITIES, 1, "16:30", "17:45", "room-b"
     ),
     track_session(OTHER_TRACKS[1], 1, "16:30", "17:45", "room-c"),
     whole_conference("Welcome reception", "reception", 1, "18:00", "19:30"),
-    topic_session(ECONOMIC_TOPICS[2], niic_2014.ECONOMIC_OPPORTUNITY, 2, "09:00", "10:15", "room-a"),
+    topic_session(
+        ECONOMIC_TOPICS[2], niic_2014.ECONOMIC_OPPORTUNITY, 2, "09:00", "10:15", "room-a"
+    ),
     topic_session(
         ENGAGING_TOPICS[2], niic_2014.ENGAGING_RECEIVING_COMMUNITIES, 2, "09:00", "10:15", "room-b"
     ),
     track_session(OTHER_TRACKS[2], 2, "09:00", "10:15", "room-c"),
     whole_conference("Morning break", "break", 2, "10:15", "10:45"),
-    topic_session(ECONOMIC_TOPICS[3], niic_2014.ECONOMIC_OPPORTUNITY, 2, "10:45", "12:00", "room-a"),
+    topic_session(
+        ECONOMIC_TOPICS[3], niic_2014.ECONOMIC_OPPORTUNITY, 2, "10:45", "12:00", "room-a"
+    ),
     topic_session(
         ENGAGING_TOPICS[3], niic_2014.ENGAGING_RECEIVING_COMMUNITIES, 2, "10:45", "12:00", "room-b"
     ),
     track_session(OTHER_TRACKS[3], 2, "10:45", "12:00", "room-c"),
     whole_conference("Lunch", "break", 2, "12:00", "13:30"),
-    topic_session(ECONOMIC_TOPICS[4], niic_2014.ECONOMIC_OPPORTUNITY, 2, "13:30", "14:45", "room-a"),
+    topic_session(
+        ECONOMIC_TOPICS[4], niic_2014.ECONOMIC_OPPORTUNITY, 2, "13:30", "14:45", "room-a"
+    ),
     track_session(OTHER_TRACKS[4], 2, "13:30", "14:45", "room-b"),
     track_session(OTHER_TRACKS[5], 2, "13:30", "14:45", "room-c"),
     track_session(OTHER_TRACKS[6], 3, "09:00", "10:15", "room-a"),
@@ -115,6 +125,10 @@ SESSIONS = [
         3,
         "10:30",
         "12:00",
-        panel=[("joshua-hoyt", "panelist"), ("julien-ross", "panelist"), ("eva-millona", "panelist")],
+        panel=[
+            ("joshua-hoyt", "panelist"),
+            ("julien-ross", "panelist"),
+            ("eva-millona", "panelist"),
+        ],
     ),
 ]

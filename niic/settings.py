@@ -24,8 +24,8 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-# The placeholder lets a newcomer run manage.py and the tests without configuring anything; the
-# WSGI entry point and `check --deploy` refuse it (niic/checks.py), so it can never serve the public.
+# The placeholder lets a newcomer run manage.py and the tests without configuring anything;
+# the WSGI entry point and `check --deploy` refuse it (niic/checks.py), so it never serves anyone.
 PLACEHOLDER_SECRET_KEY = "placeholder-not-secret-set-DJANGO_SECRET_KEY"  # noqa: S105
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or PLACEHOLDER_SECRET_KEY
 
@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django_filters",
     "tracks",
     "speakers",

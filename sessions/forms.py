@@ -9,7 +9,11 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = Session
-        fields = "__all__"
+        fields = [
+            "conference", "track", "topics", "title", "slug", "format", "description",
+            "starts_at", "ends_at", "room", "status", "languages", "interpretation_languages",
+            "has_cart", "has_asl", "is_sample",
+        ]  # fmt: skip
 
     def clean(self):
         cleaned_data = super().clean()

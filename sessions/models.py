@@ -109,7 +109,7 @@ class Session(models.Model):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="sessions")
     track = models.ForeignKey(
         Track,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="sessions",
@@ -123,7 +123,7 @@ class Session(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     room = models.ForeignKey(
-        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
+        Room, on_delete=models.RESTRICT, null=True, blank=True, related_name="sessions"
     )
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
     languages = models.ManyToManyField(
@@ -173,19 +173,22 @@ class Session(models.Model):
         errors = {}
         has_times = self.starts_at is not None and self.ends_at is not None
         conference = self.conference if self.conference_id else None
-        if conference and has_times and self.ends_at > self.starts_at:
-            if self.starts_at < conference.opens_at() or self.ends_at > conference.closes_at():
-                errors["starts_at"] = ValidationError(
-                    "A session must take place within %(conference)s, %(first)s to %(last)s "
-                    "(%(zone)s).",
-                    code="outside_edition",
-                    params={
-                        "conference": conference,
-                        "first": formats.date_format(conference.start_date, "M j"),
-                        "last": formats.date_format(conference.end_date, "M j, Y"),
-                        "zone": conference.time_zone,
-                    },
-                )
+        if (
+            conference
+            and has_times
+            and (self.starts_at < conference.opens_at() or self.ends_at > conference.closes_at())
+        ):
+            errors["starts_at"] = ValidationError(
+                "A session must take place within %(conference)s, %(first)s to %(last)s "
+                "(%(zone)s).",
+                code="outside_edition",
+                params={
+                    "conference": conference,
+                    "first": formats.date_format(conference.start_date, "M j"),
+                    "last": formats.date_format(conference.end_date, "M j, Y"),
+                    "zone": conference.time_zone,
+                },
+            )
         if conference and self.room_id and self.room.conference_id != conference.pk:
             errors["room"] = ValidationError(
                 "Room “%(room)s” belongs to %(other)s, not to %(conference)s.",
@@ -296,9 +299,7 @@ class PanelMembership(models.Model):
         FACILITATOR = "facilitator", "Facilitator"
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="panel")
-    speaker = models.ForeignKey(
-        Speaker, on_delete=models.CASCADE, related_name="panel_memberships"
-    )
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="panel_memberships")
     role = models.CharField(max_length=20, choices=Role, default=Role.PANELIST)
     order = models.PositiveSmallIntegerField(default=0)
 

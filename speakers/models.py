@@ -1,5 +1,4 @@
 from django.db import models
-from django.urls import reverse
 
 from .validators import validate_photo_extension, validate_photo_size
 

@@ -1,0 +1,61 @@
+# The two commands a newcomer needs: `make run` (serve the program) and `make test` (the suite).
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+# make run serves with DEBUG off and a local secret key made once (git-ignored).
+RUN_ENV = DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_DEBUG=0
+
+.PHONY: run test lint format bench clean
+
+run: $(VENV)/.run-deps .secret_key
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py load_niic --sample-schedule
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "Serving the NIIC program on http://127.0.0.1:8000 — press Ctrl-C to stop."
+	$(RUN_ENV) $(BIN)/gunicorn niic.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+
+test: $(VENV)/.dev-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.dev-deps
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# A Python >= 3.12: pyenv's choice for .python-version first, then the usual names on PATH.
+$(BIN)/python:
+	@python=""; \
+	for candidate in "$$(pyenv which python 2>/dev/null)" python3.14 python3.13 python3.12 python3; do \
+	  [ -n "$$candidate" ] && command -v "$$candidate" >/dev/null 2>&1 || continue; \
+	  if "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    python="$$candidate"; break; \
+	  fi; \
+	done; \
+	if [ -z "$$python" ]; then \
+	  echo "The NIIC program needs Python 3.12 or newer, and none was found" \
+	       "(tried pyenv, python3.14, python3.13, python3.12, python3). Install one, then run make again." >&2; \
+	  exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$("$$python" --version) ($$(command -v "$$python"))"; \
+	"$$python" -m venv $(VENV)
+
+$(VENV)/.run-deps: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP_INSTALL) --upgrade pip
+	$(PIP_INSTALL) --group run
+	@touch $@
+
+$(VENV)/.dev-deps: $(VENV)/.run-deps
+	$(PIP_INSTALL) --group dev
+	@touch $@
+
+.secret_key: | $(BIN)/python
+	@umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	@echo "Made a local secret key in .secret_key (git-ignored; used by make run only)."

@@ -1,0 +1,247 @@
+"""A synthetic edition, deterministic for a given seed, for tests and benchmarks.
+
+Every session is published and the timetable obeys the program's rules by construction: all
+rooms share one grid of time slots, each slot holds at most one session per room, and the
+panels of one slot draw on disjoint speakers. More rooms are added when the sessions would
+not fit in the grid. Everything is marked is_sample."""
+
+import datetime
+import math
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from sessions.models import Language, PanelMembership, Room, Session
+from speakers.models import Organization, Speaker
+from tracks.models import Conference, Topic, Track
+
+SLOT_STARTS = ["09:00", "10:30", "12:00", "13:30", "15:00", "16:30"]
+SLOT_MINUTES = 75
+DURATIONS = [45, 60, 60, 75, 75]
+TRACK_COLOURS = [
+    "#1d4ed8", "#047857", "#b91c1c", "#6d28d9", "#a16207",
+    "#0e7490", "#be185d", "#4d7c0f", "#c2410c",
+]  # fmt: skip
+TRACK_THEMES = [
+    "Economic mobility", "Schools and learning", "Health and families", "Arts and media",
+    "Citizenship", "Global migration", "Welcoming communities", "Workforce", "Rights and justice",
+]  # fmt: skip
+TOPIC_WORDS = ["policy", "practice", "research", "organizing", "funding", "language access"]
+TITLE_VERBS = ["Building", "Scaling", "Funding", "Measuring", "Defending", "Designing", "Leading"]
+TITLE_OBJECTS = [
+    "coalitions", "pathways", "services", "networks", "campaigns", "partnerships", "programs",
+]  # fmt: skip
+TITLE_PLACES = [
+    "in new destinations", "across states", "in rural counties", "in big cities",
+    "with faith communities", "with employers", "in schools",
+]  # fmt: skip
+FIRST_NAMES = [
+    "Ana", "Bao", "Carlos", "Dalia", "Emeka", "Fatima", "Gustavo", "Hana", "Ibrahim", "Julia",
+    "Kwame", "Lucía", "Mei", "Nadia", "Omar", "Priya", "Quang", "Rosa", "Samir", "Tatiana",
+]  # fmt: skip
+LAST_NAMES = [
+    "Alvarez", "Begum", "Chen", "Diallo", "Estrada", "Farah", "García", "Haddad", "Ito", "Jiménez",
+    "Kim", "López", "Mensah", "Nguyen", "Okafor", "Patel", "Quispe", "Rahman", "Santos", "Tran",
+]  # fmt: skip
+TRACKLESS_FORMATS = [Session.Format.PLENARY, Session.Format.BREAK, Session.Format.RECEPTION]
+TRACK_FORMATS = [
+    Session.Format.PANEL, Session.Format.PANEL, Session.Format.WORKSHOP,
+    Session.Format.BREAKOUT, Session.Format.CAUCUS, Session.Format.KEYNOTE,
+]  # fmt: skip
+
+
+class ProgramDoesNotFit(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class GeneratedProgram:
+    conference: Conference
+    rooms: int
+    sessions: int
+    speakers: int
+    panel_seats: int
+
+
+def generate_program(
+    *, sessions, speakers, seed=1, rooms=12, days=3, start_date=datetime.date(2030, 10, 7)
+):
+    if sessions < 1 or speakers < 1 or rooms < 1 or days < 1:
+        raise ProgramDoesNotFit("Sessions, speakers, rooms and days must all be at least 1.")
+    slots = days * len(SLOT_STARTS)
+    rooms = max(rooms, math.ceil(sessions / slots))
+    busiest_slot = math.ceil(sessions / slots)
+    if speakers < busiest_slot:
+        raise ProgramDoesNotFit(
+            f"{sessions} sessions over {days} days put {busiest_slot} sessions in one time slot, "
+            f"each with at least one panelist: that needs at least {busiest_slot} speakers."
+        )
+    rng = random.Random(seed)
+    with transaction.atomic():
+        return _generate(rng, sessions, speakers, seed, rooms, days, start_date)
+
+
+def _generate(rng, session_count, speaker_count, seed, room_count, days, start_date):
+    slug = f"generated-s{seed}-n{session_count}"
+    Conference.objects.filter(slug=slug).delete()
+    Organization.objects.filter(slug__startswith=f"{slug}-").delete()
+    Speaker.objects.filter(slug__startswith=f"{slug}-").delete()
+    conference = Conference.objects.create(
+        name=f"Generated program (seed {seed}, {session_count} sessions)",
+        short_name="GEN",
+        ordinal=1,
+        year=start_date.year,
+        slug=slug,
+        city="Sample City",
+        start_date=start_date,
+        end_date=start_date + datetime.timedelta(days=days - 1),
+        time_zone="America/Los_Angeles",
+        organizer="Sample organizer",
+        description="A generated edition for tests and benchmarks. Nothing in it is real.",
+        is_sample=True,
+    )
+    english, _ = Language.objects.get_or_create(code="en", defaults={"name": "English"})
+    spanish, _ = Language.objects.get_or_create(code="es", defaults={"name": "Español"})
+
+    tracks = Track.objects.bulk_create(
+        Track(
+            conference=conference,
+            name=f"{theme} (generated)",
+            slug=f"track-{index + 1}",
+            order=index,
+            colour=TRACK_COLOURS[index],
+            description=f"Generated track about {theme.lower()}.",
+        )
+        for index, theme in enumerate(TRACK_THEMES)
+    )
+    topics = Topic.objects.bulk_create(
+        Topic(track=track, name=f"{track.name}: {word}", slug=f"topic-{order + 1}", order=order)
+        for track in tracks
+        for order, word in enumerate(TOPIC_WORDS)
+    )
+    topics_by_track = {}
+    for topic in topics:
+        topics_by_track.setdefault(topic.track_id, []).append(topic)
+
+    rooms = Room.objects.bulk_create(
+        Room(
+            conference=conference,
+            name=f"Room {index + 1}",
+            slug=f"room-{index + 1}",
+            capacity=rng.choice([40, 80, 120, 300]),
+            order=index,
+            is_sample=True,
+        )
+        for index in range(room_count)
+    )
+    organizations = Organization.objects.bulk_create(
+        Organization(
+            name=f"Sample Organization {index + 1}",
+            acronym=f"SO{index + 1}",
+            slug=f"{slug}-org-{index + 1}",
+            is_sample=True,
+        )
+        for index in range(max(1, speaker_count // 8))
+    )
+    speakers = Speaker.objects.bulk_create(
+        (
+            Speaker(
+                name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {index + 1}",
+                slug=f"{slug}-speaker-{index + 1}",
+                job_title=rng.choice(["Director", "Organizer", "Researcher", "Program manager"]),
+                organization=rng.choice(organizations),
+                bio="A generated speaker. **Not a real person.**",
+                is_sample=True,
+            )
+            for index in range(speaker_count)
+        ),
+        batch_size=1000,
+    )
+
+    slot_times = [
+        datetime.datetime.combine(
+            start_date + datetime.timedelta(days=day),
+            datetime.time.fromisoformat(clock),
+            tzinfo=conference.tzinfo,
+        )
+        for day in range(days)
+        for clock in SLOT_STARTS
+    ]
+    sessions = []
+    slot_of_session = []
+    for index in range(session_count):
+        slot = index % len(slot_times)
+        room = rooms[index // len(slot_times)]
+        starts_at = slot_times[slot]
+        trackless = rng.random() < 0.05
+        track = None if trackless else rng.choice(tracks)
+        title = f"{rng.choice(TITLE_VERBS)} {rng.choice(TITLE_OBJECTS)} {rng.choice(TITLE_PLACES)}"
+        sessions.append(
+            Session(
+                conference=conference,
+                track=track,
+                title=f"{title} #{index + 1}",
+                slug=f"session-{index + 1}",
+                format=rng.choice(TRACKLESS_FORMATS if trackless else TRACK_FORMATS),
+                description=f"Generated session {index + 1}. *Sample data.*",
+                starts_at=starts_at,
+                ends_at=starts_at + datetime.timedelta(minutes=rng.choice(DURATIONS)),
+                room=room,
+                status=Session.Status.PUBLISHED,
+                has_cart=rng.random() < 0.3,
+                has_asl=rng.random() < 0.2,
+                is_sample=True,
+            )
+        )
+        slot_of_session.append(slot)
+    sessions = Session.objects.bulk_create(sessions, batch_size=1000)
+
+    topic_links, language_links, interpretation_links, seats = [], [], [], []
+    sessions_by_slot = {}
+    for session, slot in zip(sessions, slot_of_session, strict=True):
+        sessions_by_slot.setdefault(slot, []).append(session)
+        if session.track_id:
+            topic = rng.choice(topics_by_track[session.track_id])
+            topic_links.append(Session.topics.through(session_id=session.pk, topic_id=topic.pk))
+        spoken = spanish if rng.random() < 0.15 else english
+        language_links.append(Session.languages.through(session_id=session.pk, language=spoken))
+        if rng.random() < 0.2:
+            interpreted = english if spoken == spanish else spanish
+            interpretation_links.append(
+                Session.interpretation_languages.through(
+                    session_id=session.pk, language=interpreted
+                )
+            )
+
+    for slot_sessions in sessions_by_slot.values():
+        # Panels in one slot draw on disjoint speakers, so nobody is in two places at once.
+        sizes = [rng.randint(1, 4) for _ in slot_sessions]
+        while sum(sizes) > len(speakers):
+            largest = sizes.index(max(sizes))
+            sizes[largest] -= 1
+        chosen = iter(rng.sample(speakers, sum(sizes)))
+        for session, size in zip(slot_sessions, sizes, strict=True):
+            for order in range(size):
+                role = (
+                    PanelMembership.Role.MODERATOR
+                    if order == 0 and size >= 3
+                    else PanelMembership.Role.PANELIST
+                )
+                seats.append(
+                    PanelMembership(session=session, speaker=next(chosen), role=role, order=order)
+                )
+
+    Session.topics.through.objects.bulk_create(topic_links, batch_size=1000)
+    Session.languages.through.objects.bulk_create(language_links, batch_size=1000)
+    Session.interpretation_languages.through.objects.bulk_create(
+        interpretation_links, batch_size=1000
+    )
+    PanelMembership.objects.bulk_create(seats, batch_size=1000)
+    return GeneratedProgram(
+        conference=conference,
+        rooms=len(rooms),
+        sessions=len(sessions),
+        speakers=len(speakers),
+        panel_seats=len(seats),
+    )

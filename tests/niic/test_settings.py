@@ -1,0 +1,103 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.services import redis_is_listening, skip_unless
+
+PROJECT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "a-long-random-production-value-" + "x" * 40,
+    "DJANGO_DEBUG": "0",
+    "DJANGO_ALLOWED_HOSTS": "niic.example.org",
+    "DJANGO_HTTPS": "1",
+}
+
+
+def run_python(code_or_args, **env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_") and key != "REDIS_URL"
+    }
+    environment.update(env)
+    args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=PROJECT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
+    assert (result.returncode, result.stdout.strip()) == (
+        0,
+        "System check identified no issues (0 silenced).",
+    )
+
+
+def test_check_deploy_fails_with_the_placeholder_secret_key():
+    production_without_key = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
+    result = run_python(["manage.py", "check", "--deploy"], **production_without_key)
+    assert result.returncode == 1
+    assert "niic.E001" in result.stderr
+
+
+def test_the_wsgi_application_refuses_to_start_with_the_placeholder_secret_key():
+    result = run_python("import niic.wsgi", DJANGO_DEBUG="0")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: DJANGO_SECRET_KEY is not set; "
+        "refusing to serve with the placeholder secret key."
+    )
+
+
+def test_the_wsgi_application_starts_with_a_real_secret_key():
+    result = run_python("import niic.wsgi; print('ready')", **PRODUCTION)
+    assert (result.returncode, result.stdout.strip()) == (0, "ready")
+
+
+def test_debug_is_off_unless_asked_for():
+    result = run_python("from niic import settings; print(settings.DEBUG)")
+    assert result.stdout.strip() == "False"
+
+
+def test_redis_url_selects_the_redis_cache_and_it_works():
+    skip_unless(redis_is_listening(), "Redis is not listening on 127.0.0.1:6379")
+    code = (
+        "import django; django.setup();"
+        "from django.core.cache import caches; cache = caches['default'];"
+        "cache.set('niic-settings-test', 'kept', 10);"
+        "print(type(cache).__name__, cache.get('niic-settings-test'))"
+    )
+    result = run_python(
+        code, DJANGO_SETTINGS_MODULE="niic.settings", REDIS_URL="redis://127.0.0.1:6379/15"
+    )
+    assert (result.returncode, result.stdout.strip()) == (0, "RedisCache kept"), result.stderr
+
+
+def test_without_redis_url_the_cache_is_local_memory():
+    code = (
+        "import django; django.setup();"
+        "from django.core.cache import caches; print(type(caches['default']).__name__)"
+    )
+    result = run_python(code, DJANGO_SETTINGS_MODULE="niic.settings")
+    assert result.stdout.strip() == "LocMemCache"
+
+
+@pytest.mark.django_db
+def test_the_suite_runs_on_the_database_that_database_url_names():
+    # CI runs the suite twice, on SQLite and on PostgreSQL; this makes a silent fallback to
+    # SQLite in the PostgreSQL run fail loudly.
+    expected = (
+        "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    )
+    assert connection.vendor == expected

@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -8,9 +9,23 @@ admin.site.site_header = "NIIC program administration"
 admin.site.site_title = "NIIC program"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("admin/", admin.site.urls),
 ]
+
+# Public pages carry their language in the URL (/en/…, /es/…), so no cookie is ever needed to
+# remember it and every page can be cached by any proxy.
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("editions/", views.edition_list, name="edition-list"),
+    path("editions/<slug:edition>/", views.edition_home, name="edition-home"),
+    path("speakers/", views.speaker_list, name="speaker-list"),
+    path("speakers/<slug:speaker>/", views.speaker_detail, name="speaker-detail"),
+    path(
+        "organizations/<slug:organization>/", views.organization_detail, name="organization-detail"
+    ),
+    path("search/", views.search, name="search"),
+    path("", include("sessions.urls")),
+)
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -1,12 +1,122 @@
-from django.shortcuts import render
+from django import forms
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from speakers.models import Organization
 from tracks.models import Conference
+
+from . import queries
+from .search import search_program, uses_full_text_search
+
+MAX_QUERY_LENGTH = 200
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the program"), max_length=MAX_QUERY_LENGTH, required=False)
+
+
+class SpeakerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name"), max_length=MAX_QUERY_LENGTH, required=False)
+    organization = forms.ChoiceField(
+        label=_("Organization"),
+        required=False,
+        error_messages={"invalid_choice": _("“%(value)s” is not an organization in the program.")},
+    )
+
+
+def edition_page(request, conference):
+    running, next_up = queries.happening_now_and_next(conference)
+    with timezone.override(conference.tzinfo):
+        return render(
+            request,
+            "niic/home.html",
+            {
+                "conference": conference,
+                "tracks": conference.tracks.all(),
+                "has_sample_sessions": conference.sessions.filter(is_sample=True).exists(),
+                "running": running,
+                "next_up": next_up,
+                "other_editions": Conference.objects.exclude(pk=conference.pk).exists(),
+            },
+        )
 
 
 def home(request):
     conference = Conference.objects.current()
-    context = {"conference": conference}
-    if conference is not None:
-        context["tracks"] = conference.tracks.all()
-        context["has_sample_sessions"] = conference.sessions.filter(is_sample=True).exists()
-    return render(request, "niic/home.html", context)
+    if conference is None:
+        return render(request, "niic/home.html", {"conference": None})
+    return edition_page(request, conference)
+
+
+def edition_home(request, edition):
+    return edition_page(request, get_object_or_404(Conference, slug=edition))
+
+
+def edition_list(request):
+    return render(request, "niic/edition_list.html", {"editions": Conference.objects.all()})
+
+
+def speaker_list(request):
+    organizations = list(queries.public_organizations())
+    form = SpeakerFilterForm(request.GET)
+    form.fields["organization"].choices = [("", _("All organizations"))] + [
+        (organization.slug, str(organization)) for organization in organizations
+    ]
+    context = {"form": form}
+    if not form.is_valid():
+        return render(request, "niic/speaker_list.html", context, status=400)
+    speakers = queries.public_speakers().order_by("name")
+    if form.cleaned_data["q"]:
+        speakers = speakers.filter(name__icontains=form.cleaned_data["q"])
+    if form.cleaned_data["organization"]:
+        speakers = speakers.filter(organization__slug=form.cleaned_data["organization"])
+    by_initial = {}
+    for speaker in speakers:
+        by_initial.setdefault(speaker.name[:1].upper(), []).append(speaker)
+    context["by_initial"] = sorted(by_initial.items())
+    return render(request, "niic/speaker_list.html", context)
+
+
+def speaker_detail(request, speaker):
+    speaker = get_object_or_404(queries.public_speakers(), slug=speaker)
+    return render(
+        request,
+        "niic/speaker_detail.html",
+        {"speaker": speaker, "seats": queries.speaker_seats(speaker)},
+    )
+
+
+def organization_detail(request, organization):
+    organization = get_object_or_404(Organization, slug=organization)
+    people = list(queries.organization_people(organization))
+    if not people:
+        raise Http404("No public session features this organization.")
+    return render(
+        request,
+        "niic/organization_detail.html",
+        {
+            "organization": organization,
+            "people": people,
+            "seats": queries.organization_seats(organization),
+        },
+    )
+
+
+def search(request):
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "niic/search.html", {"form": form}, status=400)
+    query = form.cleaned_data["q"].strip()
+    results = search_program(query) if query else None
+    return render(
+        request,
+        "niic/search.html",
+        {
+            "form": form,
+            "query": query,
+            "results": results,
+            "ranked": uses_full_text_search(),
+        },
+    )

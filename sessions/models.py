@@ -1,6 +1,11 @@
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import TruncDate
+from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
 
 from speakers.models import Speaker
 from tracks.models import Conference, Topic, Track
@@ -30,6 +35,11 @@ class Room(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse(
+            "program:room-detail", kwargs={"edition": self.conference.slug, "room": self.slug}
+        )
 
 
 class Language(models.Model):
@@ -73,6 +83,24 @@ class SessionQuerySet(models.QuerySet):
     def overlapping(self, starts_at, ends_at):
         return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
 
+    def on_day(self, conference, day):
+        """Sessions starting on `day` as the conference's own clock tells it."""
+        midnight = datetime.datetime.combine(day, datetime.time.min, tzinfo=conference.tzinfo)
+        return self.filter(
+            starts_at__gte=midnight, starts_at__lt=midnight + datetime.timedelta(days=1)
+        )
+
+    def count_by_day(self, conference):
+        """{date: number of sessions} with dates in the conference's time zone."""
+        rows = (
+            self.annotate(day=TruncDate("starts_at", tzinfo=conference.tzinfo))
+            .order_by()
+            .values("day")
+            .annotate(count=models.Count("pk"))
+            .values_list("day", "count")
+        )
+        return dict(rows)
+
     def with_program_data(self):
         """Everything a program listing shows, in a fixed number of queries."""
         return self.select_related("conference", "track", "room").prefetch_related(
@@ -90,19 +118,19 @@ class SessionQuerySet(models.QuerySet):
 
 class Session(models.Model):
     class Format(models.TextChoices):
-        PLENARY = "plenary", "Plenary"
-        KEYNOTE = "keynote", "Keynote"
-        PANEL = "panel", "Panel"
-        WORKSHOP = "workshop", "Workshop"
-        BREAKOUT = "breakout", "Breakout"
-        CAUCUS = "caucus", "Caucus"
-        RECEPTION = "reception", "Reception"
-        BREAK = "break", "Break"
+        PLENARY = "plenary", _("Plenary")
+        KEYNOTE = "keynote", _("Keynote")
+        PANEL = "panel", _("Panel")
+        WORKSHOP = "workshop", _("Workshop")
+        BREAKOUT = "breakout", _("Breakout")
+        CAUCUS = "caucus", _("Caucus")
+        RECEPTION = "reception", _("Reception")
+        BREAK = "break", _("Break")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        CANCELLED = "cancelled", "Cancelled"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
 
     PUBLIC_STATUSES = (Status.PUBLISHED, Status.CANCELLED)
 
@@ -168,6 +196,11 @@ class Session(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "program:session-detail", kwargs={"edition": self.conference.slug, "session": self.slug}
+        )
 
     def clean(self):
         errors = {}
@@ -292,11 +325,11 @@ class PanelMembershipQuerySet(models.QuerySet):
 
 class PanelMembership(models.Model):
     class Role(models.TextChoices):
-        MODERATOR = "moderator", "Moderator"
-        PANELIST = "panelist", "Panelist"
-        PRESENTER = "presenter", "Presenter"
-        KEYNOTE_SPEAKER = "keynote", "Keynote speaker"
-        FACILITATOR = "facilitator", "Facilitator"
+        MODERATOR = "moderator", _("Moderator")
+        PANELIST = "panelist", _("Panelist")
+        PRESENTER = "presenter", _("Presenter")
+        KEYNOTE_SPEAKER = "keynote", _("Keynote speaker")
+        FACILITATOR = "facilitator", _("Facilitator")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="panel")
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="panel_memberships")

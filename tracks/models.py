@@ -71,7 +71,7 @@ class Conference(models.Model):
         return f"{self.name} {self.year}"
 
     def get_absolute_url(self):
-        return reverse("home")
+        return reverse("edition-home", kwargs={"edition": self.slug})
 
     @property
     def tzinfo(self):

@@ -6,7 +6,7 @@ pytestmark = pytest.mark.django_db
 
 def test_home_lists_the_current_edition_and_its_nine_tracks(client):
     call_command("load_niic", sample_schedule=True, verbosity=0)
-    response = client.get("/")
+    response = client.get("/en/")
     assert response.status_code == 200
     assert response.context["conference"].slug == "niic-2014"
     assert [track.name for track in response.context["tracks"]][:2] == [
@@ -18,15 +18,16 @@ def test_home_lists_the_current_edition_and_its_nine_tracks(client):
     assert "The 7th annual conference, in Los Angeles, California, organized by" in html
     assert "December 14–16, 2014" in html
     assert html.count('<li class="track-item">') == 9
-    assert "The schedule of this edition is sample data" in html
+    assert 'href="/en/editions/niic-2014/tracks/engaging-receiving-communities/"' in html
+    assert "Sample schedule: the source gives no times, rooms or line-ups for this edition" in html
 
 
 def test_home_without_the_sample_schedule_has_no_sample_notice(client):
     call_command("load_niic", verbosity=0)
-    assert "sample data" not in client.get("/").text
+    assert "Sample schedule" not in client.get("/en/").text
 
 
 def test_home_before_anything_is_loaded_says_so(client):
-    response = client.get("/")
+    response = client.get("/en/")
     assert response.status_code == 200
     assert "No conference edition has been published yet." in response.text

@@ -1,0 +1,61 @@
+"""Named queries for the site-wide pages (speakers, organizations, home). A speaker or an
+organization is public only through a public session: drafts never surface here."""
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from sessions.models import PanelMembership, Session
+from speakers.models import Organization, Speaker
+
+
+def public_seats():
+    return PanelMembership.objects.filter(session__status__in=Session.PUBLIC_STATUSES)
+
+
+def public_speakers():
+    return Speaker.objects.filter(pk__in=public_seats().values("speaker_id")).select_related(
+        "organization"
+    )
+
+
+def public_organizations():
+    return Organization.objects.filter(speakers__in=public_speakers()).distinct()
+
+
+def seats_with_sessions(seats):
+    return seats.select_related(
+        "speaker", "session__conference", "session__room", "session__track"
+    ).order_by("-session__conference__start_date", "session__starts_at", "session__title")
+
+
+def speaker_seats(speaker):
+    """Every public session the speaker takes part in, across editions, with their role."""
+    return seats_with_sessions(public_seats().filter(speaker=speaker))
+
+
+def organization_people(organization):
+    return public_speakers().filter(organization=organization)
+
+
+def organization_seats(organization):
+    return seats_with_sessions(public_seats().filter(speaker__organization=organization))
+
+
+def happening_now_and_next(conference):
+    """While the edition is on: what is running now and what starts next (its own clock)."""
+    now = timezone.now()
+    if not (conference.opens_at() <= now < conference.closes_at()):
+        return [], []
+    sessions = Session.objects.published().for_edition(conference).select_related("track", "room")
+    running = list(sessions.filter(starts_at__lte=now, ends_at__gt=now))
+    upcoming = sessions.filter(starts_at__gt=now).order_by("starts_at")
+    first_upcoming = upcoming.first()
+    next_up = list(upcoming.filter(starts_at=first_upcoming.starts_at)) if first_upcoming else []
+    return running, next_up
+
+
+def panel_prefetch():
+    return Prefetch(
+        "panel",
+        queryset=PanelMembership.objects.in_panel_order().select_related("speaker__organization"),
+    )

@@ -1,0 +1,33 @@
+import json
+
+from django import template
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# The same escapes as django.utils.html.json_script: nothing in the data can close the script.
+JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """[(code, name, url of this page in that language, is_current)]"""
+    request = context["request"]
+    current = context.get("LANGUAGE_CODE")
+    path = request.get_full_path()
+    return [
+        (code, name, translate_url(path, code), code == current)
+        for code, name in settings.LANGUAGES
+    ]
+
+
+@register.filter
+def json_ld(data):
+    """schema.org data as a <script type="application/ld+json"> block (data, not code: the
+    Content-Security-Policy does not apply to it)."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308

@@ -1,0 +1,152 @@
+"""The schedule's filters. Every choice comes from the edition's own data, fetched once by the
+view, so validating and rendering the form costs no further queries; an unknown value is a
+form error that the page shows, never a 500."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import PanelMembership, Session
+
+ACCESS_CHOICES = [
+    ("cart", _("CART captioning")),
+    ("asl", _("ASL interpretation")),
+    ("interpretation", _("Interpretation offered")),
+]
+MAX_QUERY_LENGTH = 200
+
+
+def topic_key(topic, track):
+    """Topic slugs are unique within their track only, so the URL names both."""
+    return f"{track.slug}/{topic.slug}"
+
+
+def invalid_choice(what):
+    return {"invalid_choice": _("“%%(value)s” is not %(what)s of this edition.") % {"what": what}}
+
+
+class ScheduleFilterForm(forms.Form):
+    """Holds the day, which selects what to show rather than filtering it."""
+
+    day = forms.TypedChoiceField(
+        label=_("Day"),
+        required=False,
+        coerce=str,
+        error_messages={"invalid_choice": _("“%(value)s” is not a day of this edition.")},
+    )
+
+
+class ScheduleFilter(django_filters.FilterSet):
+    track = django_filters.ChoiceFilter(
+        label=_("Track"),
+        field_name="track__slug",
+        empty_label=_("All tracks"),
+        error_messages=invalid_choice(_("a track")),
+    )
+    topic = django_filters.ChoiceFilter(
+        label=_("Topic"),
+        method="filter_topic",
+        empty_label=_("All topics"),
+        error_messages=invalid_choice(_("a topic")),
+    )
+    room = django_filters.ChoiceFilter(
+        label=_("Room"),
+        field_name="room__slug",
+        empty_label=_("All rooms"),
+        error_messages=invalid_choice(_("a room")),
+    )
+    format = django_filters.ChoiceFilter(
+        label=_("Format"),
+        choices=Session.Format.choices,
+        empty_label=_("All formats"),
+        error_messages={"invalid_choice": _("“%(value)s” is not a session format.")},
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language"),
+        method="filter_language",
+        empty_label=_("Any language"),
+        error_messages={"invalid_choice": _("“%(value)s” is not a language of the program.")},
+    )
+    access = django_filters.ChoiceFilter(
+        label=_("Access"),
+        method="filter_access",
+        choices=ACCESS_CHOICES,
+        empty_label=_("Any"),
+        error_messages={"invalid_choice": _("“%(value)s” is not an access service.")},
+    )
+    speaker = django_filters.CharFilter(
+        label=_("Speaker or organization"), method="filter_speaker", max_length=MAX_QUERY_LENGTH
+    )
+    q = django_filters.CharFilter(
+        label=_("Words in title or description"), method="filter_text", max_length=MAX_QUERY_LENGTH
+    )
+
+    class Meta:
+        model = Session
+        fields = []
+        form = ScheduleFilterForm
+
+    def __init__(self, data, queryset, *, conference, tracks, rooms, languages):
+        super().__init__(data, queryset)
+        self.conference = conference
+        self.filters["track"].extra["choices"] = [(track.slug, track.name) for track in tracks]
+        self.filters["topic"].extra["choices"] = [
+            (track.name, [(topic_key(topic, track), topic.name) for topic in track.topics.all()])
+            for track in tracks
+            if track.topics.all()
+        ]
+        self.filters["room"].extra["choices"] = [(room.slug, room.name) for room in rooms]
+        self.filters["language"].extra["choices"] = [
+            (language.code, language.name) for language in languages
+        ]
+        self.form.fields["day"].choices = [("", "")] + [
+            (day.isoformat(), day.isoformat()) for day in conference.days
+        ]
+
+    def filter_queryset(self, queryset):
+        # The form's day field picks the page to show; every other field filters.
+        for name, value in self.form.cleaned_data.items():
+            if name in self.filters:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def filter_topic(self, queryset, name, value):
+        track_slug, topic_slug = value.split("/", 1)
+        return queryset.filter(
+            pk__in=Session.objects.filter(
+                topics__track__slug=track_slug, topics__slug=topic_slug
+            ).values("pk")
+        )
+
+    def filter_language(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Session.objects.filter(
+                Q(languages__code=value) | Q(interpretation_languages__code=value)
+            ).values("pk")
+        )
+
+    def filter_access(self, queryset, name, value):
+        if value == "cart":
+            return queryset.filter(has_cart=True)
+        if value == "asl":
+            return queryset.filter(has_asl=True)
+        return queryset.filter(
+            pk__in=Session.objects.filter(interpretation_languages__isnull=False).values("pk")
+        )
+
+    def filter_speaker(self, queryset, name, value):
+        seats = PanelMembership.objects.filter(
+            Q(speaker__name__icontains=value)
+            | Q(speaker__organization__name__icontains=value)
+            | Q(speaker__organization__acronym__iexact=value)
+        )
+        return queryset.filter(pk__in=seats.values("session_id"))
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+    @property
+    def chosen_day(self):
+        day = self.form.cleaned_data.get("day")
+        return next((d for d in self.conference.days if d.isoformat() == day), None)

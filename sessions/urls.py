@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "program"
+
+edition = "editions/<slug:edition>/"
+
+urlpatterns = [
+    path("schedule/", views.schedule, name="current-schedule"),
+    path("tracks/", views.track_list, name="current-track-list"),
+    path("agenda/", views.agenda, name="agenda"),
+    path("agenda.ics", views.agenda_calendar, name="agenda-calendar"),
+    path(f"{edition}schedule/", views.schedule, name="schedule"),
+    path(f"{edition}schedule.ics", views.edition_calendar, name="edition-calendar"),
+    path(f"{edition}tracks/", views.track_list, name="track-list"),
+    path(f"{edition}tracks/<slug:track>/", views.track_detail, name="track-detail"),
+    path(f"{edition}tracks/<slug:track>/calendar.ics", views.track_calendar, name="track-calendar"),
+    path(f"{edition}tracks/<slug:track>/<slug:topic>/", views.topic_detail, name="topic-detail"),
+    path(f"{edition}rooms/<slug:room>/", views.room_detail, name="room-detail"),
+    path(f"{edition}sessions/<slug:session>/", views.session_detail, name="session-detail"),
+    path(
+        f"{edition}sessions/<slug:session>/calendar.ics",
+        views.session_calendar,
+        name="session-calendar",
+    ),
+]

@@ -25,7 +25,9 @@ def public_organizations():
 def seats_with_sessions(seats):
     return seats.select_related(
         "speaker", "session__conference", "session__room", "session__track"
-    ).order_by("-session__conference__start_date", "session__starts_at", "session__title")
+    ).order_by(
+        "-session__conference__start_date", "session__starts_at", "session__title", "speaker__name"
+    )
 
 
 def speaker_seats(speaker):

@@ -8,7 +8,8 @@ import icalendar
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.html import strip_tags
+
+from .markup import markdown_to_text
 
 PRODUCT_ID = "-//NIIC program//Conference schedule//EN"
 CALENDAR_STATUS = {"published": "CONFIRMED", "cancelled": "CANCELLED"}
@@ -34,7 +35,7 @@ def session_event(session, request):
     if session.track is not None:
         event.add("categories", [session.track.name])
     panel = ", ".join(seat.speaker.name for seat in session.panel.all())
-    lines = [strip_tags(session.description).strip()]
+    lines = [markdown_to_text(session.description)]
     if panel:
         lines.append(f"Panel: {panel}")
     if session.is_sample:

@@ -1,6 +1,8 @@
 """schema.org Event data for a session page, so that search engines and assistants read the
 session's time, place, status and speakers correctly."""
 
+from .markup import markdown_to_text
+
 EVENT_STATUS = {
     "published": "https://schema.org/EventScheduled",
     "cancelled": "https://schema.org/EventCancelled",
@@ -36,5 +38,5 @@ def session_event(session, request):
         ],
     }
     if session.description:
-        data["description"] = session.description
+        data["description"] = markdown_to_text(session.description)
     return data

@@ -1,0 +1,264 @@
+import datetime
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from sessions.models import Session
+from speakers.models import Speaker
+from tests.factories import (
+    make_conference,
+    make_organization,
+    make_session,
+    make_speaker,
+    make_track,
+    seat,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def niic(db):
+    call_command("load_niic", sample_schedule=True, verbosity=0)
+    return Session.objects.get(slug="opening-plenary").conference
+
+
+def test_root_sends_visitors_to_their_language(client, niic):
+    response = client.get("/", headers={"accept-language": "es"})
+    assert (response.status_code, response["Location"]) == (302, "/es/")
+
+
+def test_happening_now_and_up_next_while_the_edition_is_on(client):
+    now = timezone.now()
+    today = timezone.localdate(now, timezone=datetime.timezone.utc)
+    live = make_conference(
+        time_zone="UTC",
+        start_date=today - datetime.timedelta(days=1),
+        end_date=today + datetime.timedelta(days=1),
+        is_current=True,
+    )
+    make_session(
+        live,
+        title="Running now",
+        starts_at=now - datetime.timedelta(minutes=10),
+        ends_at=now + datetime.timedelta(minutes=50),
+    )
+    make_session(
+        live,
+        title="Starts soon",
+        starts_at=now + datetime.timedelta(hours=2),
+        ends_at=now + datetime.timedelta(hours=3),
+    )
+    response = client.get("/en/")
+    assert [s.title for s in response.context["running"]] == ["Running now"]
+    assert [s.title for s in response.context["next_up"]] == ["Starts soon"]
+    assert '<h2 id="now-heading">Happening now</h2>' in response.text
+
+
+def test_no_happening_now_block_outside_the_edition_days(client, niic):
+    response = client.get("/en/")
+    assert (response.context["running"], response.context["next_up"]) == ([], [])
+    assert "Happening now" not in response.text
+
+
+def test_past_editions_are_browsable(client, niic):
+    later = make_conference(
+        name="National Immigrant Integration Conference",
+        year=2015,
+        slug="niic-2015",
+        start_date=datetime.date(2015, 11, 8),
+        end_date=datetime.date(2015, 11, 10),
+    )
+    response = client.get("/en/editions/")
+    assert [edition.slug for edition in response.context["editions"]] == [later.slug, "niic-2014"]
+    assert client.get("/en/editions/niic-2014/").context["conference"] == niic
+    assert client.get("/en/editions/nope/").status_code == 404
+
+
+def test_speaker_directory_groups_by_initial(client, niic):
+    response = client.get("/en/speakers/")
+    grouped = [
+        (initial, [speaker.name for speaker in speakers])
+        for initial, speakers in response.context["by_initial"]
+    ]
+    assert grouped == [
+        ("A", ["Angelica Salas"]),
+        ("E", ["Eva Millona"]),
+        ("J", ["Joshua Hoyt", "Julien Ross"]),
+    ]
+
+
+def test_speaker_directory_filters_by_organization_and_name(client, niic):
+    by_org = client.get("/en/speakers/?organization=chirla").context["by_initial"]
+    assert [[s.name for s in speakers] for _, speakers in by_org] == [["Angelica Salas"]]
+    by_name = client.get("/en/speakers/?q=ju").context["by_initial"]
+    assert [[s.name for s in speakers] for _, speakers in by_name] == [["Julien Ross"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("organization=acme", "“acme” is not an organization in the program."),
+        ("q=" + "a" * 5000, "Ensure this value has at most 200 characters (it has 5000)."),
+    ],
+)
+def test_speaker_directory_refuses_malformed_filters(client, niic, query, message):
+    response = client.get(f"/en/speakers/?{query}")
+    assert response.status_code == 400
+    assert [e for errors in response.context["form"].errors.values() for e in errors] == [message]
+
+
+def test_speaker_page_lists_every_session_across_editions_with_the_role(client, niic):
+    salas = Speaker.objects.get(slug="angelica-salas")
+    later = make_conference(
+        year=2015,
+        slug="niic-2015",
+        start_date=datetime.date(2015, 12, 14),
+        end_date=datetime.date(2015, 12, 16),
+    )
+    later_session = make_session(
+        later,
+        title="Keynote 2015",
+        starts_at=datetime.datetime(2015, 12, 15, 18, 0, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2015, 12, 15, 19, 0, tzinfo=datetime.UTC),
+    )
+    seat(later_session, salas, role="keynote")
+    response = client.get("/en/speakers/angelica-salas/")
+    assert [
+        (seat.session.title, seat.session.conference.year, seat.get_role_display())
+        for seat in response.context["seats"]
+    ] == [("Keynote 2015", 2015, "Keynote speaker"), ("Opening plenary", 2014, "Presenter")]
+    html = response.text
+    assert (
+        '<a href="/en/organizations/chirla/">Coalition for Human Immigrant Rights Los Angeles (CHIRLA)</a>'
+        in html
+    )
+
+
+def test_speaker_bio_is_sanitized(client, conference):
+    speaker = make_speaker(slug="bio", bio="Works in *LA*.<script>steal()</script>")
+    seat(make_session(conference), speaker)
+    html = client.get("/en/speakers/bio/").text
+    assert '<div class="prose"><p>Works in <em>LA</em>.</p></div>' in html
+    assert "steal()" not in html
+
+
+def test_organization_page_lists_its_people_and_their_sessions(client, niic):
+    response = client.get("/en/organizations/national-partnership-for-new-americans/")
+    assert [person.name for person in response.context["people"]] == [
+        "Eva Millona",
+        "Joshua Hoyt",
+        "Julien Ross",
+    ]
+    assert [(seat.speaker.name, seat.session.title) for seat in response.context["seats"]] == [
+        ("Eva Millona", "Closing plenary"),
+        ("Joshua Hoyt", "Closing plenary"),
+        ("Julien Ross", "Closing plenary"),
+    ]
+
+
+def test_search_groups_results_by_kind(client, niic):
+    results = client.get("/en/search/?q=alliances").context["results"]
+    assert [s.title for s in results["sessions"]] == [
+        "building alliances between African Americans and immigrants"
+    ]
+    assert [t.name for t in results["topics"]] == [
+        "building alliances between African Americans and immigrants"
+    ]
+    assert [t.name for t in results["tracks"]] == ["engaging receiving communities"]
+    assert results["speakers"] == []
+    people = client.get("/en/search/?q=Millona").context["results"]["speakers"]
+    assert [speaker.name for speaker in people] == ["Eva Millona"]
+
+
+def test_search_ranks_title_matches_above_description_matches(client, conference):
+    track = make_track(conference)
+    make_session(conference, title="Tenant rights", description="Housing clinic.", track=track)
+    make_session(conference, title="Zoning and housing", description="City policy.", track=track)
+    titles = [s.title for s in client.get("/en/search/?q=housing").context["results"]["sessions"]]
+    if connection.vendor == "postgresql":
+        # Full-text ranking: a match in the title outweighs one in the description.
+        assert titles == ["Zoning and housing", "Tenant rights"]
+    else:
+        # SQLite, the embedded default: a plain contains match, listed by title.
+        assert titles == ["Tenant rights", "Zoning and housing"]
+
+
+def test_search_uses_word_stems_on_postgresql(client, conference):
+    make_session(conference, title="Organizing immigrant workers")
+    titles = [s.title for s in client.get("/en/search/?q=organize").context["results"]["sessions"]]
+    expected = ["Organizing immigrant workers"] if connection.vendor == "postgresql" else []
+    assert titles == expected
+
+
+def test_search_refuses_an_oversized_query(client):
+    response = client.get("/en/search/?q=" + "x" * 10_000)
+    assert response.status_code == 400
+    assert "Ensure this value has at most 200 characters (it has 10000)." in response.text
+
+
+PUBLIC_PATHS = [
+    "/en/",
+    "/en/schedule/",
+    "/en/tracks/",
+    "/en/editions/niic-2014/sessions/opening-plenary/",
+    "/en/speakers/",
+    "/en/speakers/angelica-salas/",
+    "/en/search/?q=plenary",
+    "/en/agenda/",
+    "/es/schedule/",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PATHS)
+def test_public_pages_set_no_cookie_and_can_be_cached_by_any_proxy(client, niic, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.cookies == {}
+    assert "Cookie" not in response.get("Vary", "")
+    assert response["Cache-Control"] == "public, max-age=300"
+    assert response.has_header("ETag")
+
+
+def test_a_conditional_get_of_an_unchanged_page_is_a_304_and_a_change_makes_a_new_etag(
+    client, niic
+):
+    path = "/en/editions/niic-2014/schedule/?day=2014-12-14"
+    etag = client.get(path)["ETag"]
+    assert client.get(path, headers={"if-none-match": etag}).status_code == 304
+    Session.objects.filter(slug="opening-plenary").update(title="Opening plenary (moved)")
+    changed = client.get(path, headers={"if-none-match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+@pytest.mark.parametrize("path", PUBLIC_PATHS)
+def test_pages_load_nothing_from_third_parties(client, niic, path):
+    html = client.get(path).text
+    loaded = re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="([^"]+)"', html)
+    assert loaded
+    assert [url for url in loaded if not url.startswith("/")] == []
+    csp = client.get(path)["Content-Security-Policy"]
+    assert csp.startswith("default-src 'self';")
+
+
+def test_the_language_switch_links_to_the_same_page_in_spanish(client, niic):
+    html = client.get("/en/editions/niic-2014/sessions/lunch/").text
+    assert (
+        '<a href="/es/editions/niic-2014/sessions/lunch/" hreflang="es" lang="es">Español</a>'
+        in html
+    )
+    assert '<html lang="es">' in client.get("/es/editions/niic-2014/sessions/lunch/").text
+
+
+def test_sample_data_is_labelled_on_speaker_and_search_pages(client, niic):
+    assert "Sample data" in client.get("/en/speakers/angelica-salas/").text
+    assert "Sample data" in client.get("/en/search/?q=plenary").text
+
+
+def test_organizations_without_public_people_have_no_page(client, niic):
+    make_organization(slug="quiet")
+    assert client.get("/en/organizations/quiet/").status_code == 404

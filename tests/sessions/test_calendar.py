@@ -1,0 +1,107 @@
+import icalendar
+import pytest
+from django.core.management import call_command
+
+from sessions.models import Session
+from tests.factories import make_session
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def niic(db):
+    call_command("load_niic", sample_schedule=True, verbosity=0)
+    return Session.objects.get(slug="opening-plenary").conference
+
+
+def events_of(response):
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar = icalendar.Calendar.from_ical(response.content)
+    return calendar, list(calendar.walk("VEVENT"))
+
+
+def test_session_calendar_reads_back_field_by_field(client, niic):
+    session = Session.objects.get(slug="closing-plenary")
+    response = client.get(f"/en/editions/niic-2014/sessions/{session.slug}/calendar.ics")
+    assert response["Content-Disposition"] == 'attachment; filename="niic-2014-closing-plenary.ics"'
+    calendar, (event,) = events_of(response)
+    assert str(calendar["PRODID"]) == "-//NIIC program//Conference schedule//EN"
+    assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["America/Los_Angeles"]
+    start = event.decoded("DTSTART")
+    end = event.decoded("DTEND")
+    assert (str(start.tzinfo), start.isoformat(), end.isoformat()) == (
+        "America/Los_Angeles",
+        "2014-12-16T10:30:00-08:00",
+        "2014-12-16T12:00:00-08:00",
+    )
+    assert str(event["UID"]) == f"session-{session.pk}@program.niic.example"
+    assert str(event["SUMMARY"]) == "Closing plenary"
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert str(event["LOCATION"]) == "Main hall, Los Angeles, California"
+    assert str(event["URL"]) == "http://testserver/en/editions/niic-2014/sessions/closing-plenary/"
+    description = str(event["DESCRIPTION"])
+    assert description.endswith(
+        "Panel: Joshua Hoyt, Julien Ross, Eva Millona\n\n"
+        "Sample schedule: time, room and line-up are invented for demonstration."
+    )
+
+
+def test_edition_calendar_holds_every_public_session_with_stable_uids(client, niic):
+    first = events_of(client.get("/en/editions/niic-2014/schedule.ics"))[1]
+    second = events_of(client.get("/es/editions/niic-2014/schedule.ics"))[1]
+    assert len(first) == Session.objects.public().count() == 22
+    assert [str(event["UID"]) for event in first] == [str(event["UID"]) for event in second]
+
+
+def test_cancelled_sessions_are_in_the_feed_as_cancelled(client, niic):
+    Session.objects.filter(slug="lunch").update(status=Session.Status.CANCELLED)
+    events = events_of(client.get("/en/editions/niic-2014/schedule.ics"))[1]
+    statuses = {str(event["SUMMARY"]): str(event["STATUS"]) for event in events}
+    assert statuses["Lunch"] == "CANCELLED"
+    assert statuses["Opening plenary"] == "CONFIRMED"
+
+
+def test_track_calendar_holds_only_that_track(client, niic):
+    response = client.get(
+        "/en/editions/niic-2014/tracks/engaging-receiving-communities/calendar.ics"
+    )
+    events = events_of(response)[1]
+    assert sorted(str(event["SUMMARY"]) for event in events) == sorted(
+        Session.objects.filter(track__slug="engaging-receiving-communities").values_list(
+            "title", flat=True
+        )
+    )
+    assert {str(event["CATEGORIES"].cats[0]) for event in events} == {
+        "engaging receiving communities"
+    }
+
+
+def test_agenda_calendar_carries_the_chosen_sessions_only(client, niic):
+    chosen = Session.objects.filter(slug__in=["opening-plenary", "lunch"]).order_by("pk")
+    ids = ",".join(str(pk) for pk in chosen.values_list("pk", flat=True))
+    events = events_of(client.get(f"/en/agenda.ics?sessions={ids}"))[1]
+    assert sorted(str(event["SUMMARY"]) for event in events) == ["Lunch", "Opening plenary"]
+
+
+@pytest.mark.parametrize(
+    ("ids", "message"),
+    [
+        ("1,two", "The list of sessions must be numbers separated by commas."),
+        (",".join(["1"] * 201), "An agenda holds at most 200 sessions."),
+    ],
+)
+def test_a_malformed_agenda_export_is_a_400(client, ids, message):
+    response = client.get(f"/en/agenda.ics?sessions={ids}")
+    assert (response.status_code, response.content.decode()) == (400, message)
+
+
+def test_an_unknown_session_calendar_is_a_404(client, niic):
+    assert client.get("/en/editions/niic-2014/sessions/nope/calendar.ics").status_code == 404
+
+
+def test_calendar_times_ignore_the_server_zone(client, conference, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"
+    session = make_session(conference)
+    response = client.get(f"/en/editions/{conference.slug}/sessions/{session.slug}/calendar.ics")
+    (event,) = events_of(response)[1]
+    assert event.decoded("DTSTART").isoformat() == "2014-12-15T10:00:00-08:00"

@@ -1,0 +1,175 @@
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+
+from sessions.models import Session
+from tests.factories import la_time, make_room, make_session, make_speaker, make_track, seat
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def niic(db):
+    call_command("load_niic", sample_schedule=True, verbosity=0)
+    return Session.objects.get(slug="opening-plenary").conference
+
+
+def json_ld(html):
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return json.loads(match.group(1))
+
+
+def test_session_page_gives_time_with_zone_room_track_format_and_services(client, niic):
+    response = client.get("/en/editions/niic-2014/sessions/closing-plenary/")
+    assert response.status_code == 200
+    html = response.text
+    assert "<h1>Closing plenary</h1>" in html
+    assert (
+        '<dd>Tuesday, Dec. 16, 2014, <time datetime="2014-12-16T10:30:00-08:00">10:30 a.m.</time>'
+        '–<time datetime="2014-12-16T12:00:00-08:00">noon</time> '
+        '<abbr title="America/Los_Angeles">PST</abbr>'
+    ) in html
+    assert '<dd><a href="/en/editions/niic-2014/rooms/main-hall/">Main hall</a></dd>' in html
+    assert "<dd>All tracks</dd>" in html
+    assert "<dd>Plenary</dd>" in html
+    assert "<dt>Interpretation into</dt><dd>Español</dd>" in html
+    assert "<li>CART captioning</li><li>ASL interpretation</li>" in html
+    assert "Sample schedule: the source gives no time, room or line-up for this session" in html
+
+
+def test_session_page_lists_the_panel_moderator_first_linking_to_speakers(client, conference):
+    session = make_session(conference, title="Building alliances")
+    seat(session, make_speaker(name="Eva Millona", slug="eva"), order=1)
+    seat(session, make_speaker(name="Julien Ross", slug="julien"), role="moderator", order=2)
+    html = client.get(f"/en/editions/{conference.slug}/sessions/{session.slug}/").text
+    panel = re.findall(r'<li><a href="/en/speakers/([a-z]+)/">([^<]+)</a> — ([A-Za-z]+)', html)
+    assert panel == [("julien", "Julien Ross", "Moderator"), ("eva", "Eva Millona", "Panelist")]
+
+
+def test_session_page_sanitizes_the_organizer_markdown(client, conference):
+    session = make_session(
+        conference, description="**Bring** questions.<script>alert(1)</script><img src=x onerror=y>"
+    )
+    html = client.get(f"/en/editions/{conference.slug}/sessions/{session.slug}/").text
+    assert '<div class="prose"><p><strong>Bring</strong> questions.</p></div>' in html
+    assert "alert(1)" not in html
+    assert "onerror" not in html
+
+
+def test_session_page_lists_what_else_runs_in_the_same_slot(client, conference):
+    room = make_room(conference, name="Room B")
+    session = make_session(conference, title="Mine")
+    make_session(conference, title="Parallel", room=room, starts_at=la_time(15, "10:30"))
+    make_session(
+        conference, title="Later", starts_at=la_time(15, "13:00"), ends_at=la_time(15, "14:00")
+    )
+    make_session(conference, title="Draft parallel", status="draft")
+    response = client.get(f"/en/editions/{conference.slug}/sessions/{session.slug}/")
+    assert [other.title for other in response.context["same_slot"]] == ["Parallel"]
+
+
+def test_session_page_carries_schema_org_event_data(client, niic):
+    Session.objects.filter(slug="lunch").update(status=Session.Status.CANCELLED)
+    html = client.get("/en/editions/niic-2014/sessions/lunch/").text
+    data = json_ld(html)
+    assert {key: data[key] for key in ("@type", "name", "startDate", "endDate", "eventStatus")} == {
+        "@type": "Event",
+        "name": "Lunch",
+        "startDate": "2014-12-15T12:00:00-08:00",
+        "endDate": "2014-12-15T13:30:00-08:00",
+        "eventStatus": "https://schema.org/EventCancelled",
+    }
+    assert data["location"] == {
+        "@type": "Place",
+        "name": "Main hall",
+        "address": "Los Angeles, California",
+    }
+    assert "This session has been cancelled." in html
+
+
+def test_session_of_another_edition_is_not_found_under_this_one(client, niic, conference):
+    other = make_session(conference, slug="elsewhere")
+    assert client.get(f"/en/editions/niic-2014/sessions/{other.slug}/").status_code == 404
+
+
+def test_track_list_counts_public_sessions_and_topics(client, niic):
+    response = client.get("/en/editions/niic-2014/tracks/")
+    counts = {track.name: track.public_session_count for track in response.context["tracks"]}
+    assert counts["engaging receiving communities"] == 4
+    assert counts["economic opportunity, inclusion, and stability"] == 5
+    assert "<p>4 sessions · 4 topics</p>" in response.text
+
+
+def test_track_page_has_its_description_topics_and_sessions_by_day(client, niic):
+    response = client.get("/en/editions/niic-2014/tracks/engaging-receiving-communities/")
+    html = response.text
+    assert "successful immigrant integration requires support from and engagement" in html
+    assert [day.isoformat() for day, _ in response.context["sessions_by_day"]] == [
+        "2014-12-14",
+        "2014-12-15",
+    ]
+    assert sum(len(sessions) for _, sessions in response.context["sessions_by_day"]) == 4
+
+
+def test_topic_page_lists_its_sessions(client, niic):
+    response = client.get(
+        "/en/editions/niic-2014/tracks/economic-opportunity-inclusion-and-stability/"
+        "entrepreneurship-as-a-component-of-integration-in-welcoming-cities/"
+    )
+    assert [
+        session.title for _, sessions in response.context["sessions_by_day"] for session in sessions
+    ] == ["entrepreneurship as a component of integration in welcoming cities"]
+
+
+def test_room_page_gives_location_accessibility_and_sessions_by_day(client, conference):
+    room = make_room(
+        conference,
+        slug="ballroom",
+        name="Ballroom",
+        location="Level 2, west wing",
+        accessibility_notes="Step-free from the lobby lift.",
+        capacity=300,
+    )
+    make_session(conference, title="Morning", room=room, track=make_track(conference))
+    html = client.get(f"/en/editions/{conference.slug}/rooms/ballroom/").text
+    assert "<dt>Location</dt><dd>Level 2, west wing</dd>" in html
+    assert "<dt>Capacity</dt><dd>300 seats</dd>" in html
+    assert "<dt>Accessibility</dt><dd>Step-free from the lobby lift.</dd>" in html
+    assert '<h2 id="day-2014-12-15">Monday, December 15</h2>' in html
+
+
+def test_agenda_lists_chosen_sessions_by_day_and_flags_overlaps(client, conference):
+    first = make_session(conference, title="First")
+    overlapping = make_session(
+        conference,
+        title="Overlapping",
+        starts_at=la_time(15, "11:00"),
+        ends_at=la_time(15, "12:00"),
+    )
+    apart = make_session(
+        conference, title="Apart", starts_at=la_time(16, "09:00"), ends_at=la_time(16, "10:00")
+    )
+    response = client.get(f"/en/agenda/?sessions={apart.pk},{first.pk},{overlapping.pk}")
+    agenda = [
+        (day.isoformat(), [(s.title, s.overlaps) for s in sessions])
+        for day, sessions in response.context["agenda"]
+    ]
+    assert agenda == [
+        ("2014-12-15", [("First", ["Overlapping"]), ("Overlapping", ["First"])]),
+        ("2014-12-16", [("Apart", [])]),
+    ]
+    assert f'href="/en/agenda.ics?sessions={first.pk},{overlapping.pk},{apart.pk}"' in response.text
+
+
+def test_an_empty_agenda_explains_itself_without_a_cookie(client):
+    response = client.get("/en/agenda/")
+    assert "Your agenda is empty." in response.text
+    assert response.cookies == {}
+
+
+def test_a_malformed_agenda_is_a_400_with_a_message(client):
+    response = client.get("/en/agenda/?sessions=1;DROP")
+    assert response.status_code == 400
+    assert "The list of sessions must be numbers separated by commas." in response.text

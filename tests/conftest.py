@@ -1,11 +1,20 @@
 import pytest
+from django.core.management import call_command
 
+from sessions.models import Session
 from tests.factories import make_conference
 
 
 @pytest.fixture
 def conference(db):
     return make_conference()
+
+
+@pytest.fixture
+def niic(db):
+    """NIIC 2014 as load_niic loads it, with its sample schedule; the current edition."""
+    call_command("load_niic", sample_schedule=True, verbosity=0)
+    return Session.objects.get(slug="opening-plenary").conference
 
 
 @pytest.fixture(autouse=True)

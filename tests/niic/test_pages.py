@@ -2,7 +2,6 @@ import datetime
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -20,12 +19,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def niic(db):
-    call_command("load_niic", sample_schedule=True, verbosity=0)
-    return Session.objects.get(slug="opening-plenary").conference
-
-
 def test_root_sends_visitors_to_their_language(client, niic):
     response = client.get("/", headers={"accept-language": "es"})
     assert (response.status_code, response["Location"]) == (302, "/es/")
@@ -33,7 +26,7 @@ def test_root_sends_visitors_to_their_language(client, niic):
 
 def test_happening_now_and_up_next_while_the_edition_is_on(client):
     now = timezone.now()
-    today = timezone.localdate(now, timezone=datetime.timezone.utc)
+    today = timezone.localdate(now, timezone=datetime.UTC)
     live = make_conference(
         time_zone="UTC",
         start_date=today - datetime.timedelta(days=1),
@@ -133,8 +126,8 @@ def test_speaker_page_lists_every_session_across_editions_with_the_role(client, 
     ] == [("Keynote 2015", 2015, "Keynote speaker"), ("Opening plenary", 2014, "Presenter")]
     html = response.text
     assert (
-        '<a href="/en/organizations/chirla/">Coalition for Human Immigrant Rights Los Angeles (CHIRLA)</a>'
-        in html
+        '<a href="/en/organizations/chirla/">'
+        "Coalition for Human Immigrant Rights Los Angeles (CHIRLA)</a>" in html
     )
 
 

@@ -1,17 +1,10 @@
 import icalendar
 import pytest
-from django.core.management import call_command
 
 from sessions.models import Session
 from tests.factories import make_session
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def niic(db):
-    call_command("load_niic", sample_schedule=True, verbosity=0)
-    return Session.objects.get(slug="opening-plenary").conference
 
 
 def events_of(response):

@@ -1,16 +1,9 @@
 import pytest
-from django.core.management import call_command
 
 from sessions.models import Session
 from tests.factories import la_time, make_room, make_session, make_speaker, make_track, seat
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def niic(db):
-    call_command("load_niic", sample_schedule=True, verbosity=0)
-    return Session.objects.get(slug="opening-plenary").conference
 
 
 def card_titles(response):

@@ -22,10 +22,6 @@ def topic_key(topic, track):
     return f"{track.slug}/{topic.slug}"
 
 
-def invalid_choice(what):
-    return {"invalid_choice": _("“%%(value)s” is not %(what)s of this edition.") % {"what": what}}
-
-
 class ScheduleFilterForm(forms.Form):
     """Holds the day, which selects what to show rather than filtering it."""
 
@@ -42,19 +38,19 @@ class ScheduleFilter(django_filters.FilterSet):
         label=_("Track"),
         field_name="track__slug",
         empty_label=_("All tracks"),
-        error_messages=invalid_choice(_("a track")),
+        error_messages={"invalid_choice": _("“%(value)s” is not a track of this edition.")},
     )
     topic = django_filters.ChoiceFilter(
         label=_("Topic"),
         method="filter_topic",
         empty_label=_("All topics"),
-        error_messages=invalid_choice(_("a topic")),
+        error_messages={"invalid_choice": _("“%(value)s” is not a topic of this edition.")},
     )
     room = django_filters.ChoiceFilter(
         label=_("Room"),
         field_name="room__slug",
         empty_label=_("All rooms"),
-        error_messages=invalid_choice(_("a room")),
+        error_messages={"invalid_choice": _("“%(value)s” is not a room of this edition.")},
     )
     format = django_filters.ChoiceFilter(
         label=_("Format"),

@@ -29,3 +29,12 @@ def static_files_without_collectstatic(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def pytest_report_header(config):
+    from tests.browser import find_chromium
+
+    chromium = find_chromium()
+    if chromium:
+        return f"browser tests: Chromium at {chromium}"
+    return "browser tests: SKIPPED — Chromium not found"

@@ -18,7 +18,7 @@ function urlFromForm() {
 
 function announce() {
   const count = resultsElement().querySelectorAll(".session-card").length;
-  status.textContent = count === 1 ? status.dataset.one : status.dataset.many.replace("%s", count);
+  status.textContent = count === 1 ? status.dataset.one : status.dataset.many.replace("{count}", count);
 }
 
 async function show(url) {

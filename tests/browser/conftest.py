@@ -1,0 +1,71 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import sync_playwright
+
+from tests.browser import SKIP_REASON, find_chromium
+from tests.services import skip_unless
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Each step (a page load, a wait for results) against the local server takes well under a
+# second; past this, a test fails fast instead of waiting Playwright's default 30 s.
+TIMEOUT_MS = 10_000
+
+
+# One Chromium for the whole browser suite. Package scope rather than session scope: it is
+# still launched once per run, and it is closed as soon as the last browser test is done, so
+# the tests that run after these never see Playwright's event loop.
+@pytest.fixture(scope="package")
+def browser():
+    chromium = find_chromium()
+    skip_unless(chromium, SKIP_REASON)
+    # Playwright's sync API leaves an asyncio loop marked as running in this thread, and Django
+    # refuses database calls from a thread with a running loop. The calls made here (loading the
+    # program, flushing the test database) are plain synchronous code in the main greenlet, never
+    # inside a coroutine, so they are safe; this lets them through for the browser tests only.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+
+
+@pytest.fixture
+def program(browser, live_server):
+    """The live server, serving NIIC 2014 with its sample schedule."""
+    call_command("load_niic", sample_schedule=True, verbosity=0, stdout=io.StringIO())
+    return live_server
+
+
+@pytest.fixture
+def new_page(browser, program):
+    """Opens a page in a fresh browser context (own storage, own cache) on the live server;
+    keyword arguments go to browser.new_context (viewport, java_script_enabled, …)."""
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(base_url=program.url, locale="en-US", **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()

@@ -23,7 +23,7 @@ def render_markdown(text):
     )
 
 
-def markdown_to_text(text):
-    """Plain text from Markdown, for calendars and structured data."""
-    without_tags = nh3.clean(markdown.markdown(text or ""), tags=set())
-    return html.unescape(without_tags).strip()
+def markdown_as_plain_text(text):
+    """For calendars and structured data: Markdown is written to read well as plain text, so
+    the source is kept, with any HTML (a script, an image) removed along with its content."""
+    return html.unescape(nh3.clean(text or "", tags=set())).strip()

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from speakers.models import Speaker
 from tracks.models import Conference, Topic, Track
 
+from .times import time_range
+
 
 class Room(models.Model):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="rooms")
@@ -100,6 +102,11 @@ class SessionQuerySet(models.QuerySet):
             .values_list("day", "count")
         )
         return dict(rows)
+
+    def for_listing(self):
+        """What a session card or a calendar event needs (see sessions.cards); the panel's
+        names come in one more query."""
+        return self.select_related("conference", "track", "room")
 
     def with_program_data(self):
         """Everything a program listing shows, in a fixed number of queries."""
@@ -250,6 +257,10 @@ class Session(models.Model):
     @property
     def is_public(self):
         return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def time(self):
+        return time_range(self.starts_at, self.ends_at, self.conference)
 
     @property
     def slot_label(self):

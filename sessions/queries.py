@@ -3,7 +3,6 @@
 from itertools import groupby
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from tracks.models import Track
 
@@ -22,21 +21,13 @@ def tracks_with_public_session_counts(conference):
     )
 
 
-def sessions_by_day(sessions):
-    """[(date, [sessions])] in each session's own edition time zone."""
-    return [
-        (day, list(group))
-        for day, group in groupby(
-            sessions,
-            key=lambda session: timezone.localtime(
-                session.starts_at, session.conference.tzinfo
-            ).date(),
-        )
-    ]
+def sessions_by_day(cards):
+    """[(date, [cards])], the date in each session's own edition time zone."""
+    return [(day, list(group)) for day, group in groupby(cards, key=lambda card: card.day)]
 
 
 def agenda_by_day(sessions):
-    """Like sessions_by_day, marking each session that overlaps another chosen one."""
+    """Like sessions_by_day, marking each card that overlaps another chosen one."""
     sessions = sorted(sessions, key=lambda session: session.starts_at)
     for session in sessions:
         session.overlaps = [

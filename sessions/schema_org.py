@@ -1,7 +1,7 @@
 """schema.org Event data for a session page, so that search engines and assistants read the
 session's time, place, status and speakers correctly."""
 
-from .markup import markdown_to_text
+from .markup import markdown_as_plain_text
 
 EVENT_STATUS = {
     "published": "https://schema.org/EventScheduled",
@@ -38,5 +38,5 @@ def session_event(session, request):
         ],
     }
     if session.description:
-        data["description"] = markdown_to_text(session.description)
+        data["description"] = markdown_as_plain_text(session.description)
     return data

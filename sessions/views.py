@@ -7,6 +7,7 @@ from tracks.models import Conference, Topic, Track
 
 from . import schema_org
 from .calendar import calendar_response
+from .cards import session_cards
 from .filters import ScheduleFilter
 from .models import Language, Room, Session
 from .queries import agenda_by_day, sessions_by_day, tracks_with_public_session_counts
@@ -58,7 +59,9 @@ def schedule(request, edition=None):
         )
     counts = filterset.qs.count_by_day(conference)
     day = filterset.chosen_day or default_day(conference, counts)
-    sessions = list(filterset.qs.on_day(conference, day).with_program_data())
+    sessions = session_cards(
+        filterset.qs.on_day(conference, day), conference=conference, tracks=tracks, rooms=rooms
+    )
     context.update(
         has_sample_sessions=any(session.is_sample for session in sessions),
         day=day,
@@ -109,7 +112,7 @@ def track_list(request, edition=None):
 def track_detail(request, edition, track):
     conference = get_edition(edition)
     track = get_object_or_404(conference.tracks.prefetch_related("topics"), slug=track)
-    sessions = Session.objects.public().filter(track=track).with_program_data()
+    sessions = session_cards(Session.objects.public().filter(track=track).for_listing())
     return render_in_edition_zone(
         request,
         conference,
@@ -126,7 +129,7 @@ def topic_detail(request, edition, track, topic):
         track__slug=track,
         slug=topic,
     )
-    sessions = Session.objects.public().filter(topics=topic).with_program_data()
+    sessions = session_cards(Session.objects.public().filter(topics=topic).for_listing())
     return render_in_edition_zone(
         request,
         conference,
@@ -138,7 +141,7 @@ def topic_detail(request, edition, track, topic):
 def room_detail(request, edition, room):
     conference = get_edition(edition)
     room = get_object_or_404(Room, conference=conference, slug=room)
-    sessions = Session.objects.public().filter(room=room).with_program_data()
+    sessions = session_cards(Session.objects.public().filter(room=room).for_listing())
     return render_in_edition_zone(
         request,
         conference,
@@ -166,8 +169,8 @@ def agenda(request):
         ids = parse_session_ids(request.GET.get("sessions", ""))
     except ValueError as error:
         return render(request, "sessions/agenda.html", {"error": str(error)}, status=400)
-    sessions = list(
-        Session.objects.public().filter(pk__in=ids).with_program_data().order_by("starts_at")
+    sessions = session_cards(
+        Session.objects.public().filter(pk__in=ids).for_listing().order_by("starts_at")
     )
     return render(
         request,
@@ -185,13 +188,13 @@ def agenda_calendar(request):
         ids = parse_session_ids(request.GET.get("sessions", ""))
     except ValueError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-    sessions = Session.objects.public().filter(pk__in=ids).with_program_data()
+    sessions = Session.objects.public().filter(pk__in=ids).for_listing()
     return calendar_response(sessions, request, name=_("My agenda"), filename="niic-agenda.ics")
 
 
 def edition_calendar(request, edition):
     conference = get_edition(edition)
-    sessions = Session.objects.public().for_edition(conference).with_program_data()
+    sessions = Session.objects.public().for_edition(conference).for_listing()
     return calendar_response(
         sessions,
         request,
@@ -203,7 +206,7 @@ def edition_calendar(request, edition):
 def track_calendar(request, edition, track):
     conference = get_edition(edition)
     track = get_object_or_404(Track, conference=conference, slug=track)
-    sessions = Session.objects.public().filter(track=track).with_program_data()
+    sessions = Session.objects.public().filter(track=track).for_listing()
     return calendar_response(
         sessions,
         request,
@@ -215,7 +218,7 @@ def track_calendar(request, edition, track):
 def session_calendar(request, edition, session):
     conference = get_edition(edition)
     session = get_object_or_404(
-        Session.objects.public().for_edition(conference).with_program_data(), slug=session
+        Session.objects.public().for_edition(conference).for_listing(), slug=session
     )
     return calendar_response(
         [session], request, name=session.title, filename=f"{conference.slug}-{session.slug}.ics"

@@ -45,6 +45,10 @@ async function show(url) {
 }
 
 if (form) {
+  // Phones see the schedule first and open the filters on demand; wide screens show them.
+  const panel = form.querySelector("[data-filters-panel]");
+  if (panel && window.matchMedia("(min-width: 64rem)").matches) panel.open = true;
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     show(urlFromForm());

@@ -52,6 +52,8 @@ def test_filtering_by_track_works_without_javascript(new_page):
     page = new_page(java_script_enabled=False)
     page.goto("/en/schedule/")
 
+    # Without the script the filters start folded away, on every screen.
+    page.get_by_text("Filter the schedule").click()
     page.get_by_label("Track").select_option(TRACK)
     page.get_by_role("button", name="Apply filters").click()
 
@@ -146,3 +148,16 @@ def test_pages_load_nothing_from_third_parties(page, program):
         assert statuses.get(path) == 200, f"{path}: {statuses.get(path)}"
     # A script blocked by the Content-Security-Policy, or failing, shows up here.
     assert errors == []
+
+
+def test_the_schedule_prints_as_a_pocket_program(new_page):
+    # A6 paper is 105 mm wide: about 397 CSS pixels.
+    page = new_page(viewport={"width": 397, "height": 560})
+    page.goto("/en/schedule/?day=2014-12-15")
+    page.emulate_media(media="print")
+    for hidden in [".site-header", ".filters", ".day-tabs", ".site-footer"]:
+        expect(page.locator(hidden)).to_be_hidden()
+    expect(page.locator(".star").first).to_be_hidden()
+    expect(cards(page)).to_have_count(11)
+    expect(cards(page).first.locator(".card-room")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 397

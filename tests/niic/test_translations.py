@@ -133,7 +133,7 @@ def test_the_spanish_schedule_is_in_spanish(client, niic):
         '<li><a href="/es/search/">Buscar</a></li>',
         '<li><a href="/es/agenda/" data-agenda-link>Mi agenda</a></li>',
         '<h1>Programa <span class="subtitle">',
-        "<legend>Filtrar el programa</legend>",
+        "<summary>Filtrar el programa</summary>",
         '<label for="id_track">Eje temático</label>',
         '<option value="" selected>Todos los ejes</option>',
         '<option value="plenary">Plenaria</option>',

@@ -98,3 +98,15 @@ def test_calendar_times_ignore_the_server_zone(client, conference, settings):
     response = client.get(f"/en/editions/{conference.slug}/sessions/{session.slug}/calendar.ics")
     (event,) = events_of(response)[1]
     assert event.decoded("DTSTART").isoformat() == "2014-12-15T10:00:00-08:00"
+
+
+def test_text_with_commas_semicolons_newlines_and_accents_survives_folding(client, conference):
+    title = "Derechos, deberes; y participación cívica — " + "¿quién decide? " * 8
+    description = "Línea uno.\n\nLínea dos, con *énfasis*; y una barra \\ invertida."
+    session = make_session(conference, title=title, description=description)
+    response = client.get(f"/en/editions/{conference.slug}/sessions/{session.slug}/calendar.ics")
+    raw_lines = response.content.decode().split("\r\n")
+    assert max(len(line.encode()) for line in raw_lines) <= 75
+    (event,) = events_of(response)[1]
+    assert str(event["SUMMARY"]) == title
+    assert str(event["DESCRIPTION"]) == description

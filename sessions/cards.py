@@ -1,0 +1,106 @@
+"""What a session card shows, computed once in Python for a whole listing.
+
+A schedule day can hold hundreds of sessions; formatting their times, reversing their URLs and
+joining their panels here, with a memo for the few distinct time slots, keeps the template to
+plain lookups (see `make bench`)."""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+
+from .models import PanelMembership, Session
+from .times import TimeRange, time_range
+
+SLUG_PLACEHOLDER = "session-slug-placeholder"
+
+
+@dataclass(slots=True)
+class SessionCard:
+    pk: int
+    title: str
+    url: str
+    starts_at: object
+    ends_at: object
+    time: TimeRange
+    day: object
+    track: object
+    track_id: int | None
+    room: object
+    format_label: str
+    panel: str
+    status: str
+    is_sample: bool
+    conference: object
+    overlaps: list = field(default_factory=list)
+
+    @property
+    def display_title(self):
+        return capfirst(self.title)
+
+    @property
+    def track_name(self):
+        return capfirst(self.track.name) if self.track else ""
+
+    @property
+    def is_cancelled(self):
+        return self.status == Session.Status.CANCELLED
+
+
+def panel_names_by_session(session_ids):
+    """{session id: "Moderator, Panelist, …"} in panel order, in one query."""
+    names = {}
+    seats = (
+        PanelMembership.objects.filter(session_id__in=session_ids)
+        .in_panel_order()
+        .values_list("session_id", "speaker__name")
+    )
+    for session_id, name in seats:
+        names.setdefault(session_id, []).append(name)
+    return {session_id: ", ".join(people) for session_id, people in names.items()}
+
+
+def session_cards(sessions, *, conference=None, tracks=(), rooms=()):
+    """Cards for `sessions`, in their given order.
+
+    Either the sessions come from Session.objects.for_listing(), or the caller, which already
+    holds the edition with its tracks and rooms (the schedule), passes them in so that the
+    sessions load without joins."""
+    sessions = list(sessions)
+    tracks_by_id = {track.pk: track for track in tracks}
+    rooms_by_id = {room.pk: room for room in rooms}
+    panels = panel_names_by_session([session.pk for session in sessions])
+    url_patterns = {}
+    time_ranges = {}
+    cards = []
+    for session in sessions:
+        edition = conference or session.conference
+        if edition.pk not in url_patterns:
+            url_patterns[edition.pk] = reverse(
+                "program:session-detail",
+                kwargs={"edition": edition.slug, "session": SLUG_PLACEHOLDER},
+            )
+        key = (edition.time_zone, session.starts_at, session.ends_at)
+        if key not in time_ranges:
+            time_ranges[key] = time_range(session.starts_at, session.ends_at, edition)
+        cards.append(
+            SessionCard(
+                pk=session.pk,
+                title=session.title,
+                url=url_patterns[edition.pk].replace(SLUG_PLACEHOLDER, session.slug),
+                starts_at=session.starts_at,
+                ends_at=session.ends_at,
+                time=time_ranges[key],
+                day=timezone.localtime(session.starts_at, edition.tzinfo).date(),
+                track=tracks_by_id.get(session.track_id) if tracks_by_id else session.track,
+                track_id=session.track_id,
+                room=rooms_by_id.get(session.room_id) if rooms_by_id else session.room,
+                format_label=session.get_format_display(),
+                panel=panels.get(session.pk, ""),
+                status=session.status,
+                is_sample=session.is_sample,
+                conference=edition,
+            )
+        )
+    return cards

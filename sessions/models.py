@@ -1,11 +1,12 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from speakers.models import Speaker
 from tracks.models import Conference, Topic, Track
@@ -55,6 +56,17 @@ class Language(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class StaleSessionError(Exception):
+    """Another save of this session happened after this copy was read."""
+
+    def __init__(self, session):
+        self.session = session
+        super().__init__(
+            f"“{session}” was changed by someone else after you opened it; your changes were "
+            "not saved. Reload the page to see the current version, then make your changes again."
+        )
 
 
 def validate_topics_of_track(topics, track):
@@ -179,8 +191,14 @@ class Session(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save, so that an edit based on an older copy is refused.",
+    )
 
     objects = SessionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     class Meta:
         ordering = ["starts_at", "room__order", "title"]
@@ -203,6 +221,19 @@ class Session(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Optimistic locking: the row is updated only if nobody saved it since this copy was
+        # read; two organizers editing at once cannot silently overwrite each other.
+        with transaction.atomic():
+            if not self._state.adding:
+                claimed = Session.objects.filter(pk=self.pk, version=self.version).update(
+                    version=models.F("version") + 1
+                )
+                if not claimed:
+                    raise StaleSessionError(self)
+                self.version += 1
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse(
@@ -348,6 +379,7 @@ class PanelMembership(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = PanelMembershipQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["session", "order"]

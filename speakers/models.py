@@ -1,4 +1,5 @@
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .validators import validate_photo_extension, validate_photo_size
 
@@ -44,6 +45,8 @@ class Speaker(models.Model):
     is_sample = models.BooleanField(
         default=False, help_text="Invented for demonstration or tests; shown as such on the site."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

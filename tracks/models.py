@@ -1,9 +1,11 @@
 import datetime
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .colours import validate_colour_on_white
 
@@ -102,6 +104,14 @@ class Track(models.Model):
         validators=[validate_colour_on_white],
         help_text="Hex colour with at least 4.5:1 contrast on white. The name is always shown too.",
     )
+    chairs = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="chaired_tracks",
+        help_text="Track chairs may add, edit, publish and cancel this track's sessions.",
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["conference", "order", "name"]

@@ -279,9 +279,9 @@ class Session(models.Model):
         # A published session occupies its room and its speakers; drafts may overlap freely
         # while organizers shuffle them, so the clash rules bite on publishing.
         if not errors and self.status == self.Status.PUBLISHED and has_times:
-            clashes = self.clash_messages()
+            clashes = self.clash_errors()
             if clashes:
-                errors["status"] = [ValidationError(message, code="clash") for message in clashes]
+                errors["status"] = clashes
         if errors:
             raise ValidationError(errors)
 
@@ -330,20 +330,36 @@ class Session(models.Model):
             .select_related("speaker", "session__conference")
         )
 
-    def room_clash_messages(self):
+    def room_clash_errors(self):
         return [
-            f"Room “{self.room}” is already taken by “{other}” ({other.slot_label})."
+            ValidationError(
+                "Room “%(room)s” is already taken by “%(other)s” (%(slot)s).",
+                code="clash",
+                params={"room": self.room, "other": other, "slot": other.slot_label},
+            )
             for other in self.room_clashes()
         ]
 
-    def speaker_clash_messages(self, speakers=None):
+    def speaker_clash_errors(self, speakers=None):
         return [
-            f"{seat.speaker} is already on “{seat.session}” ({seat.session.slot_label})."
+            ValidationError(
+                "%(speaker)s is already on “%(other)s” (%(slot)s).",
+                code="clash",
+                params={
+                    "speaker": seat.speaker,
+                    "other": seat.session,
+                    "slot": seat.session.slot_label,
+                },
+            )
             for seat in self.speaker_clashes(speakers)
         ]
 
+    def clash_errors(self):
+        """Each names the other session (params["other"]), so the admin can link to it."""
+        return self.room_clash_errors() + self.speaker_clash_errors()
+
     def clash_messages(self):
-        return self.room_clash_messages() + self.speaker_clash_messages()
+        return [message for error in self.clash_errors() for message in error.messages]
 
     def set_topics(self, topics):
         topics = list(topics)
@@ -398,6 +414,6 @@ class PanelMembership(models.Model):
         if not (self.session_id and self.speaker_id):
             return
         if self.session.status == Session.Status.PUBLISHED:
-            clashes = self.session.speaker_clash_messages(speakers=[self.speaker])
+            clashes = self.session.speaker_clash_errors(speakers=[self.speaker])
             if clashes:
                 raise ValidationError({"speaker": clashes})

@@ -1,6 +1,14 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Organization, Speaker
+from .resources import SpeakerResource
+from .services import speakers_merge
 
 
 @admin.register(Organization)
@@ -10,9 +18,65 @@ class OrganizationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class MergeForm(forms.Form):
+    keep = forms.ModelChoiceField(
+        queryset=Speaker.objects.none(),
+        widget=forms.RadioSelect,
+        label=_("Keep this record; the others are merged into it and deleted"),
+    )
+
+
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [SpeakerResource]
     list_display = ["name", "job_title", "organization", "is_sample"]
+    list_filter = ["organization"]
     list_select_related = ["organization"]
-    search_fields = ["name", "organization__name"]
+    search_fields = ["name", "organization__name", "organization__acronym"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["organization"]
+    readonly_fields = ["sessions_list"]
+    actions = ["merge_duplicates"]
+
+    @admin.display(description=_("sessions"))
+    def sessions_list(self, speaker):
+        seats = speaker.panel_memberships.select_related("session__conference").order_by(
+            "session__starts_at"
+        )
+        if not seats:
+            return _("No sessions yet.")
+        return ", ".join(
+            f"{seat.session} ({seat.session.conference.short_name} "
+            f"{seat.session.conference.year}, {seat.get_role_display()})"
+            for seat in seats
+        )
+
+    @admin.action(description=_("Merge the selected duplicates"), permissions=["change", "delete"])
+    def merge_duplicates(self, request, queryset):
+        if queryset.count() < 2:
+            self.message_user(request, _("Select at least two speakers to merge."), messages.ERROR)
+            return None
+        form = MergeForm(request.POST if "keep" in request.POST else None)
+        form.fields["keep"].queryset = queryset
+        if form.is_valid():
+            kept = form.cleaned_data["keep"]
+            with transaction.atomic():
+                speakers_merge(keep=kept, duplicates=list(queryset.exclude(pk=kept.pk)))
+            self.message_user(
+                request,
+                _("Merged into “%(name)s”; every panel seat was kept.") % {"name": kept},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/speakers/speaker/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Merge duplicate speakers"),
+                "speakers": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Conference, Topic, Track
 
@@ -6,18 +7,25 @@ from .models import Conference, Topic, Track
 @admin.register(Conference)
 class ConferenceAdmin(admin.ModelAdmin):
     list_display = ["name", "year", "city", "start_date", "end_date", "is_current", "is_sample"]
+    prepopulated_fields = {"slug": ["short_name", "year"]}
 
 
 class TopicInline(admin.TabularInline):
     model = Topic
     extra = 0
+    fields = ["name", "slug", "order", "description"]
+    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(SimpleHistoryAdmin):
     list_display = ["name", "conference", "order", "colour"]
+    list_editable = ["order"]
     list_filter = ["conference"]
+    list_select_related = ["conference"]
+    ordering = ["conference", "order", "name"]
     prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["chairs"]
     inlines = [TopicInline]
 
 
@@ -25,3 +33,5 @@ class TrackAdmin(admin.ModelAdmin):
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "track", "order"]
     list_filter = ["track__conference"]
+    list_select_related = ["track"]
+    search_fields = ["name"]

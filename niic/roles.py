@@ -1,0 +1,65 @@
+"""The two organizer roles, as Django groups. `manage.py setup_roles` creates or updates them;
+running it again changes nothing."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+ORGANIZERS = "Organizers"
+TRACK_CHAIRS = "Track chairs"
+
+PROGRAM_APPS = ["tracks", "speakers", "program"]
+
+# Track chairs add, edit, publish and cancel the sessions of their tracks (which ones is decided
+# per object by SessionAdmin), manage those sessions' panels and add speakers. They delete no
+# session, track, room or edition.
+TRACK_CHAIR_PERMISSIONS = [
+    "program.add_session",
+    "program.change_session",
+    "program.view_session",
+    "program.view_historicalsession",
+    "program.add_panelmembership",
+    "program.change_panelmembership",
+    "program.delete_panelmembership",
+    "program.view_panelmembership",
+    "program.view_room",
+    "program.view_language",
+    "speakers.add_speaker",
+    "speakers.view_speaker",
+    "speakers.add_organization",
+    "speakers.view_organization",
+    "tracks.view_conference",
+    "tracks.view_track",
+    "tracks.view_topic",
+]
+# Organizers may do everything with the program, and create the accounts they hand tracks to.
+ORGANIZER_EXTRA_PERMISSIONS = [
+    "auth.add_user",
+    "auth.change_user",
+    "auth.view_user",
+    "auth.view_group",
+]
+
+
+def permissions(dotted_names):
+    wanted = Q()
+    for dotted in dotted_names:
+        app_label, codename = dotted.split(".")
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    found = list(Permission.objects.filter(wanted))
+    if len(found) != len(dotted_names):
+        missing = set(dotted_names) - {f"{p.content_type.app_label}.{p.codename}" for p in found}
+        raise LookupError(f"Unknown permissions: {', '.join(sorted(missing))}. Run migrate first.")
+    return found
+
+
+def setup_roles():
+    organizers, _ = Group.objects.get_or_create(name=ORGANIZERS)
+    organizers.permissions.set(
+        [
+            *Permission.objects.filter(content_type__app_label__in=PROGRAM_APPS),
+            *permissions(ORGANIZER_EXTRA_PERMISSIONS),
+        ]
+    )
+    chairs, _ = Group.objects.get_or_create(name=TRACK_CHAIRS)
+    chairs.permissions.set(permissions(TRACK_CHAIR_PERMISSIONS))
+    return organizers, chairs

@@ -1,0 +1,222 @@
+"""Two admin pages for organizers, wired in SessionAdmin.get_urls(): every conflict of an edition,
+and one day of an edition as a board of rooms by time, drafts included.
+
+Both show only the sessions `model_admin.get_queryset(request)` lets this user see, and run the
+same few queries however large the program."""
+
+import datetime
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+
+from tracks.models import Conference
+
+from .conflicts import find_conflicts, prepare
+from .models import Room, Session
+
+NO_ROOM = None
+STATUS_ORDER = {
+    Session.Status.PUBLISHED: 0,
+    Session.Status.DRAFT: 1,
+    Session.Status.CANCELLED: 2,
+}
+
+
+def _require_view_permission(request, model_admin):
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+
+
+def _editions_and_edition(request):
+    """All editions (for the switcher, newest first) and the one asked for by ?edition=<slug>;
+    by default the current edition, else the latest. Editions are few: one query."""
+    editions = list(Conference.objects.order_by("-start_date", "slug"))
+    slug = request.GET.get("edition")
+    if slug:
+        for edition in editions:
+            if edition.slug == slug:
+                return editions, edition
+        raise Http404("No edition with this slug.")
+    current = next((edition for edition in editions if edition.is_current), None)
+    return editions, current or (editions[0] if editions else None)
+
+
+def _admin_url(name):
+    """The URL of one of our admin pages, or None while SessionAdmin.get_urls() lacks it."""
+    try:
+        return reverse(f"admin:{name}")
+    except NoReverseMatch:
+        return None
+
+
+def _context(request, model_admin, **extra):
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "conflicts_url": _admin_url("program_session_conflicts"),
+        "board_url": _admin_url("program_session_board"),
+        **extra,
+    }
+
+
+def conflicts(request, model_admin):
+    """Every conflict of one edition among the sessions this user may see, by day and time."""
+    _require_view_permission(request, model_admin)
+    editions, edition = _editions_and_edition(request)
+    days = []
+    found = []
+    if edition is not None:
+        found = find_conflicts(model_admin.get_queryset(request).filter(conference=edition))
+        zone = edition.tzinfo
+        days = [
+            (day, list(items))
+            for day, items in groupby(
+                found, key=lambda conflict: timezone.localtime(conflict.starts_at, zone).date()
+            )
+        ]
+    blocking = sum(conflict.blocks_publishing for conflict in found)
+    context = _context(
+        request,
+        model_admin,
+        title=f"Conflicts — {edition}" if edition else "Conflicts",
+        edition=edition,
+        editions=editions,
+        conflicts=found,
+        days=days,
+        blocking_count=blocking,
+        warning_count=len(found) - blocking,
+    )
+    return TemplateResponse(request, "admin/program/session/conflicts.html", context)
+
+
+@dataclass
+class BoardEntry:
+    session: Session
+    notes: list = field(default_factory=list)
+
+    @property
+    def is_draft(self):
+        return self.session.status == Session.Status.DRAFT
+
+    @property
+    def is_cancelled(self):
+        return self.session.status == Session.Status.CANCELLED
+
+
+@dataclass
+class BoardCell:
+    room: object
+    entries: list = field(default_factory=list)
+
+    @property
+    def has_clash(self):
+        """Two sessions that occupy the room start here together."""
+        return sum(not entry.is_cancelled for entry in self.entries) > 1
+
+
+@dataclass
+class BoardRow:
+    starts_at: datetime.datetime
+    cells: list
+
+
+def _note(conflict, session):
+    """What the card of `session` says about one of its conflicts."""
+    text = conflict.kind_label
+    if conflict.other is not None:
+        other = conflict.other if conflict.session.pk == session.pk else conflict.session
+        zone = session.conference.tzinfo
+        starts = timezone.localtime(other.starts_at, zone)
+        ends = timezone.localtime(other.ends_at, zone)
+        slot = f"“{other}” ({starts:%H:%M}–{ends:%H:%M})"
+        if conflict.speaker is not None:
+            text += f": {conflict.speaker} is also on {slot}"
+        else:
+            text += f": also {slot}"
+    if conflict.blocks_publishing:
+        text += " — already in the published program"
+    return text
+
+
+def _parse_day(request, edition):
+    value = request.GET.get("day")
+    if not value:
+        return edition.days[0]
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        raise Http404("The day must be written YYYY-MM-DD.") from None
+    if day not in edition.days:
+        raise Http404("This day is not one of the edition’s days.")
+    return day
+
+
+def board(request, model_admin):
+    """One day of an edition as a table: a column per room, a row per start time, every
+    session this user may see in it, drafts and cancelled sessions included and marked."""
+    _require_view_permission(request, model_admin)
+    editions, edition = _editions_and_edition(request)
+    context = _context(
+        request,
+        model_admin,
+        title=f"Schedule board — {edition}" if edition else "Schedule board",
+        edition=edition,
+        editions=editions,
+    )
+    if edition is None:
+        return TemplateResponse(request, "admin/program/session/board.html", context)
+    day = _parse_day(request, edition)
+    sessions = list(
+        prepare(
+            model_admin.get_queryset(request).filter(conference=edition).on_day(edition, day)
+        ).order_by("starts_at", "room__order", "title", "pk")
+    )
+    found = find_conflicts(sessions)
+    notes = {}
+    for conflict in found:
+        for session in conflict.sessions:
+            notes.setdefault(session.pk, []).append(_note(conflict, session))
+
+    rooms = list(Room.objects.filter(conference=edition).order_by("order", "name", "pk"))
+    known = {room.pk for room in rooms}
+    for session in sessions:
+        # A room of another edition (a conflict of its own) still gets its column.
+        if session.room_id is not None and session.room_id not in known:
+            known.add(session.room_id)
+            rooms.append(session.room)
+    if any(session.room_id is None for session in sessions):
+        rooms.append(NO_ROOM)
+    column_of = {(room.pk if room else None): index for index, room in enumerate(rooms)}
+
+    rows = []
+    for starts_at, group in groupby(sessions, key=lambda session: session.starts_at):
+        row = BoardRow(starts_at=starts_at, cells=[BoardCell(room=room) for room in rooms])
+        for session in group:
+            entry = BoardEntry(session=session, notes=notes.get(session.pk, []))
+            row.cells[column_of[session.room_id]].entries.append(entry)
+        for cell in row.cells:
+            # The published session holding the room first, then drafts, then cancelled ones.
+            cell.entries.sort(key=lambda entry: STATUS_ORDER[entry.session.status])
+        rows.append(row)
+
+    counts = dict.fromkeys(Session.Status, 0)
+    for session in sessions:
+        counts[session.status] += 1
+    context.update(
+        subtitle=formats.date_format(day, "l, F j, Y"),
+        day=day,
+        days=edition.days,
+        rooms=rooms,
+        rows=rows,
+        session_count=len(sessions),
+        published_count=counts[Session.Status.PUBLISHED],
+        draft_count=counts[Session.Status.DRAFT],
+        cancelled_count=counts[Session.Status.CANCELLED],
+        conflict_count=len(found),
+    )
+    return TemplateResponse(request, "admin/program/session/board.html", context)

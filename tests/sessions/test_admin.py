@@ -1,0 +1,509 @@
+"""The organizers' admin: every page answers, rules bite on every save, and track chairs are
+held to their tracks on the server."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.contrib.messages import get_messages
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from niic.generated_program import generate_program
+from niic.roles import TRACK_CHAIRS, setup_roles
+from sessions.models import PanelMembership, Room, Session
+from speakers.models import Speaker
+from tests.factories import la_time, make_room, make_session, make_speaker, make_track, seat
+from tracks.models import Track
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(session):
+    return reverse("admin:program_session_change", args=[session.pk])
+
+
+def form_data(session, **changes):
+    """What the change form posts for `session`, with `changes` applied."""
+    data = {
+        "conference": session.conference_id,
+        "title": session.title,
+        "slug": session.slug,
+        "track": session.track_id or "",
+        "topics": [topic.pk for topic in session.topics.all()],
+        "format": session.format,
+        "starts_at_0": session.starts_at.astimezone(session.conference.tzinfo).strftime("%Y-%m-%d"),
+        "starts_at_1": session.starts_at.astimezone(session.conference.tzinfo).strftime("%H:%M"),
+        "ends_at_0": session.ends_at.astimezone(session.conference.tzinfo).strftime("%Y-%m-%d"),
+        "ends_at_1": session.ends_at.astimezone(session.conference.tzinfo).strftime("%H:%M"),
+        "room": session.room_id or "",
+        "status": session.status,
+        "description": session.description,
+        "loaded_version": session.version,
+        "panel-TOTAL_FORMS": 0,
+        "panel-INITIAL_FORMS": 0,
+        "panel-MIN_NUM_FORMS": 0,
+        "panel-MAX_NUM_FORMS": 1000,
+    }
+    seats = list(session.panel.all())
+    data["panel-TOTAL_FORMS"] = data["panel-INITIAL_FORMS"] = len(seats)
+    for index, each in enumerate(seats):
+        data |= {
+            f"panel-{index}-id": each.pk,
+            f"panel-{index}-session": session.pk,
+            f"panel-{index}-speaker": each.speaker_id,
+            f"panel-{index}-role": each.role,
+            f"panel-{index}-order": each.order,
+        }
+    data.update(changes)
+    return data
+
+
+def add_panelist(data, speaker, role="panelist", order=0):
+    index = data["panel-TOTAL_FORMS"]
+    data[f"panel-{index}-speaker"] = speaker.pk
+    data[f"panel-{index}-role"] = role
+    data[f"panel-{index}-order"] = order
+    data["panel-TOTAL_FORMS"] = index + 1
+    return data
+
+
+def message_texts(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+@pytest.fixture
+def chair(db):
+    setup_roles()
+    user = User.objects.create_user(
+        "chair", "chair@example.org", "a-long-pass-phrase", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=TRACK_CHAIRS))
+    return user
+
+
+# Every page answers
+
+
+ADMIN_LISTS = [
+    "tracks_conference", "tracks_track", "tracks_topic", "speakers_speaker",
+    "speakers_organization", "program_room", "program_session", "program_panelmembership",
+    "program_language",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("model", ADMIN_LISTS)
+def test_every_changelist_and_add_page_answers(admin_client, niic, model):
+    assert admin_client.get(reverse(f"admin:{model}_changelist")).status_code == 200
+    assert admin_client.get(reverse(f"admin:{model}_add")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("model", "lookup"),
+    [
+        ("tracks_conference", lambda: niic_object("conference")),
+        ("tracks_track", lambda: Track.objects.get(slug="engaging-receiving-communities")),
+        ("speakers_speaker", lambda: Speaker.objects.get(slug="angelica-salas")),
+        ("program_room", lambda: Room.objects.get(slug="main-hall")),
+        ("program_session", lambda: Session.objects.get(slug="opening-plenary")),
+        ("program_panelmembership", lambda: PanelMembership.objects.first()),
+    ],
+)
+def test_every_change_delete_and_history_page_answers(admin_client, niic, model, lookup):
+    obj = lookup()
+    for view in ("change", "delete", "history"):
+        assert admin_client.get(reverse(f"admin:{model}_{view}", args=[obj.pk])).status_code == 200
+
+
+def niic_object(kind):
+    return Session.objects.get(slug="opening-plenary").conference
+
+
+@pytest.mark.parametrize("name", ["program_session_conflicts", "program_session_board"])
+def test_the_conflicts_page_and_the_board_answer(admin_client, niic, name):
+    assert admin_client.get(reverse(f"admin:{name}")).status_code == 200
+
+
+def test_session_changelist_runs_the_same_queries_for_50_and_500_sessions(admin_client):
+    counts = []
+    for size, seed in ((50, 31), (500, 32)):
+        conference = generate_program(sessions=size, speakers=size, seed=seed).conference
+        url = (
+            reverse("admin:program_session_changelist") + f"?conference__id__exact={conference.pk}"
+        )
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(url)
+        assert response.status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+def test_session_changelist_lists_by_day_and_time_with_panel_size(admin_client, niic):
+    response = admin_client.get(reverse("admin:program_session_changelist"))
+    sessions = list(response.context["cl"].result_list)
+    assert [s.title for s in sessions[:2]] == ["Opening plenary", "Afternoon break"]
+    assert sessions[0].panel_count == 1
+    assert "Mon, Dec 15, 09:00–10:15 PST" in response.text
+    assert "Times are shown in America/Los_Angeles, the edition's own time zone." in response.text
+
+
+def test_session_changelist_filters_by_day_in_the_edition_zone(admin_client, niic, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"
+    response = admin_client.get(reverse("admin:program_session_changelist") + "?day=2014-12-16")
+    assert [s.title for s in response.context["cl"].result_list] == [
+        "Sample session for the track “protecting our rights and expanding our freedoms”",
+        "Closing plenary",
+    ]
+
+
+def test_session_search_finds_sessions_by_speaker_name(admin_client, niic):
+    response = admin_client.get(reverse("admin:program_session_changelist") + "?q=Millona")
+    assert [s.title for s in response.context["cl"].result_list] == ["Closing plenary"]
+
+
+# Times are entered in the edition's zone
+
+
+def test_times_are_entered_in_the_edition_zone_whatever_the_server_zone(
+    admin_client, conference, settings
+):
+    settings.TIME_ZONE = "Asia/Tokyo"
+    session = make_session(conference, status="draft")
+    response = admin_client.get(change_url(session))
+    assert 'name="starts_at_1" value="10:00:00"' in response.text
+    assert "Local time in America/Los_Angeles." in response.text
+    data = form_data(session, starts_at_1="09:00", ends_at_1="09:45")
+    assert admin_client.post(change_url(session), data).status_code == 302
+    session.refresh_from_db()
+    assert session.starts_at == datetime.datetime(2014, 12, 15, 17, 0, tzinfo=datetime.UTC)
+
+
+# Conflicts on save
+
+
+def test_a_draft_that_clashes_is_saved_with_a_warning_linking_the_other(admin_client, conference):
+    room = make_room(conference, name="Room A")
+    other = make_session(conference, title="Building alliances", room=room)
+    draft = make_session(conference, title="Draft", room=room, status="draft")
+    response = admin_client.post(change_url(draft), form_data(draft, title="Draft v2"))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.title == "Draft v2"
+    assert (
+        f'Room “Room A” is also used by <a href="{change_url(other)}">Building alliances</a> '
+        "(Mon, Dec 15, 10:00–11:15 PST): publishing will be refused until one of them moves."
+    ) in message_texts(response)
+
+
+def test_publishing_into_a_room_clash_is_refused_with_a_link(admin_client, conference):
+    room = make_room(conference, name="Room A")
+    other = make_session(conference, title="Building alliances", room=room)
+    draft = make_session(conference, title="Draft", room=room, status="draft")
+    response = admin_client.post(change_url(draft), form_data(draft, status="published"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["status"] == [
+        f'Room “Room A” is already taken by “<a href="{change_url(other)}">Building alliances</a>” '
+        "(Mon, Dec 15, 10:00–11:15 PST)."
+    ]
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_adding_a_busy_panelist_to_a_published_session_is_refused(admin_client, conference):
+    speaker = make_speaker(name="Eva Millona")
+    seat(make_session(conference, title="Closing plenary"), speaker)
+    session = make_session(conference, title="Other", starts_at=la_time(15, "10:30"))
+    data = add_panelist(form_data(session), speaker)
+    response = admin_client.post(change_url(session), data)
+    assert response.status_code == 200
+    assert "Eva Millona is already on" in response.text
+    assert session.panel.count() == 0
+
+
+def test_a_session_outside_the_edition_days_gets_a_message_not_a_500(admin_client, conference):
+    session = make_session(conference, status="draft")
+    response = admin_client.post(
+        change_url(session), form_data(session, starts_at_0="2014-12-20", ends_at_0="2014-12-20")
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["starts_at"] == [
+        "A session must take place within National Immigrant Integration Conference 2014, "
+        "Dec 14 to Dec 16, 2014 (America/Los_Angeles)."
+    ]
+
+
+def test_a_malformed_date_gets_a_message_not_a_500(admin_client, conference):
+    session = make_session(conference, status="draft")
+    response = admin_client.post(change_url(session), form_data(session, starts_at_0="banana"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["starts_at"] == ["Enter a valid date."]
+
+
+def test_topics_offered_are_those_of_the_session_track(admin_client, niic):
+    session = Session.objects.get(slug__startswith="building-alliances")
+    form = admin_client.get(change_url(session)).context["adminform"].form
+    assert [topic.track.slug for topic in form.fields["topics"].queryset] == [
+        "engaging-receiving-communities"
+    ] * 4
+
+
+# Two organizers at once
+
+
+def test_the_second_of_two_concurrent_saves_is_refused_and_the_first_survives(
+    admin_client, conference
+):
+    session = make_session(conference, title="Original", status="draft")
+    stale = form_data(session, title="Second organizer's title")
+    first = admin_client.post(change_url(session), form_data(session, title="First organizer's"))
+    assert first.status_code == 302
+    second = admin_client.post(change_url(session), stale)
+    assert second.status_code == 200
+    assert second.context["adminform"].form.non_field_errors() == [
+        "“First organizer's” was changed by someone else after you opened it; your changes "
+        "were not saved. Reload the page to see the current version, then make your changes again."
+    ]
+    session.refresh_from_db()
+    assert (session.title, session.version) == ("First organizer's", 2)
+
+
+# Actions
+
+
+def run_action(client, action, sessions, **extra):
+    return client.post(
+        reverse("admin:program_session_changelist"),
+        {"action": action, "_selected_action": [s.pk for s in sessions], **extra},
+        follow=True,
+    )
+
+
+def test_publish_action_publishes_and_refuses_clashes_naming_them(admin_client, conference):
+    room = make_room(conference, name="Room A")
+    other = make_session(conference, title="Taken", room=room)
+    fine = make_session(
+        conference,
+        title="Fine",
+        status="draft",
+        starts_at=la_time(16, "09:00"),
+        ends_at=la_time(16, "10:00"),
+    )
+    clashing = make_session(conference, title="Clashing", room=room, status="draft")
+    response = run_action(admin_client, "publish", [fine, clashing])
+    texts = message_texts(response)
+    assert texts[0] == "1 sessions published."
+    assert texts[1] == (
+        f'Not published: <a href="{change_url(clashing)}">Clashing</a>: Room “Room A” is already '
+        f'taken by “<a href="{change_url(other)}">Taken</a>” (Mon, Dec 15, 10:00–11:15 PST).'
+    )
+    assert dict(Session.objects.values_list("title", "status")) == {
+        "Taken": "published", "Fine": "published", "Clashing": "draft",
+    }  # fmt: skip
+
+
+def test_return_to_draft_and_cancel_actions(admin_client, conference):
+    first, second = (
+        make_session(conference),
+        make_session(conference, starts_at=la_time(16, "09:00"), ends_at=la_time(16, "10:00")),
+    )
+    run_action(admin_client, "return_to_draft", [first])
+    run_action(admin_client, "cancel", [second])
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("draft", "cancelled")
+
+
+def test_duplicate_action_makes_a_draft_copy_with_its_panel(admin_client, conference):
+    original = make_session(conference, title="Panel")
+    seat(original, make_speaker(name="Julien Ross"), role="moderator")
+    run_action(admin_client, "duplicate", [original])
+    copy = Session.objects.get(slug=f"{original.slug}-copy-1")
+    assert (copy.title, copy.status) == ("Panel (copy)", "draft")
+    assert [(s.speaker.name, s.role) for s in copy.panel.all()] == [("Julien Ross", "moderator")]
+    original.refresh_from_db()
+    assert original.status == "published"
+
+
+def test_move_to_track_asks_for_the_track_then_moves_and_clears_topics(admin_client, niic):
+    session = Session.objects.get(slug__startswith="building-alliances")
+    target = Track.objects.get(slug="from-naturalization-to-full-citizenship")
+    page = run_action(admin_client, "move_to_track", [session])
+    assert "Move sessions to another track" in page.text
+    run_action(admin_client, "move_to_track", [session], track=target.pk)
+    session.refresh_from_db()
+    assert (session.track, list(session.topics.all())) == (target, [])
+
+
+# Drafts are previewed only by staff
+
+
+def test_view_on_site_previews_a_draft_for_staff_only(admin_client, client, conference):
+    draft = make_session(conference, title="Under wraps", status="draft")
+    preview = reverse("admin:program_session_preview", args=[draft.pk])
+    response = admin_client.get(preview)
+    assert response.status_code == 200
+    assert (
+        "Preview for organizers: this session is “Draft” and is not on the public site."
+        in response.text
+    )
+    assert client.get(preview).status_code == 302
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+# History
+
+
+def test_history_records_who_changed_what_and_a_past_version_can_be_restored(
+    admin_client, admin_user, conference
+):
+    session = make_session(conference, title="First title", status="draft")
+    admin_client.post(change_url(session), form_data(session, title="Second title"))
+    records = list(session.history.order_by("history_date"))
+    assert [(r.title, r.history_user) for r in records] == [
+        ("First title", None),
+        ("Second title", admin_user),
+    ]
+    session.refresh_from_db()
+    revert_url = reverse(
+        "admin:program_session_simple_history", args=[session.pk, records[0].history_id]
+    )
+    form = admin_client.get(revert_url)
+    assert form.status_code == 200
+    restored = admin_client.post(revert_url, form_data(session, title="First title"))
+    assert restored.status_code == 302
+    session.refresh_from_db()
+    assert session.title == "First title"
+
+
+# Track chairs
+
+
+@pytest.fixture
+def chaired_program(conference, chair):
+    mine = make_track(conference, name="Mine", slug="mine")
+    theirs = make_track(conference, name="Theirs", slug="theirs")
+    mine.chairs.add(chair)
+    my_session = make_session(conference, title="My session", track=mine, status="draft")
+    their_session = make_session(
+        conference,
+        title="Their session",
+        track=theirs,
+        starts_at=la_time(16, "09:00"),
+        ends_at=la_time(16, "10:00"),
+    )
+    return {"mine": mine, "theirs": theirs, "my": my_session, "their": their_session}
+
+
+def test_a_track_chair_lists_only_the_sessions_of_their_tracks(client, chair, chaired_program):
+    client.force_login(chair)
+    response = client.get(reverse("admin:program_session_changelist"))
+    assert [s.title for s in response.context["cl"].result_list] == ["My session"]
+
+
+def test_a_track_chair_cannot_open_change_or_delete_another_track_session(
+    client, chair, chaired_program
+):
+    client.force_login(chair)
+    theirs = chaired_program["their"]
+    response = client.get(change_url(theirs))
+    assert (response.status_code, response["Location"]) == (302, reverse("admin:index"))
+    assert client.get(reverse("admin:program_session_delete", args=[theirs.pk])).status_code == 403
+    response = client.post(change_url(theirs), form_data(theirs, title="Hijacked"))
+    assert response.status_code == 302
+    theirs.refresh_from_db()
+    assert theirs.title == "Their session"
+
+
+def test_a_track_chair_edits_and_publishes_in_their_track_only(client, chair, chaired_program):
+    client.force_login(chair)
+    mine = chaired_program["my"]
+    response = client.post(change_url(mine), form_data(mine, status="published"))
+    assert response.status_code == 302
+    moved = client.post(
+        change_url(mine),
+        form_data(Session.objects.get(pk=mine.pk), track=chaired_program["theirs"].pk),
+    )
+    assert moved.context["adminform"].form.errors["track"] == [
+        "Select a valid choice. That choice is not one of the available choices."
+    ]
+    run_action(client, "publish", [chaired_program["their"]])
+    assert Session.objects.get(pk=chaired_program["their"].pk).status == "published"
+    mine.refresh_from_db()
+    assert mine.status == "published"
+
+
+def test_a_track_chair_cannot_publish_outside_their_tracks(client, chair, chaired_program):
+    client.force_login(chair)
+    theirs = chaired_program["their"]
+    Session.objects.filter(pk=theirs.pk).update(status="draft")
+    run_action(client, "publish", [theirs])
+    theirs.refresh_from_db()
+    assert theirs.status == "draft"
+
+
+def test_a_track_chair_may_add_speakers_but_not_delete_tracks_rooms_or_editions(
+    client, chair, chaired_program, conference
+):
+    client.force_login(chair)
+    assert client.get(reverse("admin:speakers_speaker_add")).status_code == 200
+    room = make_room(conference)
+    for url in (
+        reverse("admin:tracks_track_delete", args=[chaired_program["mine"].pk]),
+        reverse("admin:program_room_delete", args=[room.pk]),
+        reverse("admin:tracks_conference_delete", args=[conference.pk]),
+    ):
+        assert client.get(url).status_code == 403
+    assert client.get(reverse("admin:program_session_import")).status_code == 403
+
+
+def test_setup_roles_is_idempotent(db):
+    call_command("setup_roles", verbosity=0)
+    first = {
+        g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()
+    }
+    call_command("setup_roles", verbosity=0)
+    again = {
+        g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()
+    }
+    assert first == again
+    assert "delete_session" not in first["Track chairs"]
+    assert "delete_track" in first["Organizers"]
+
+
+# Speakers
+
+
+def test_merging_duplicate_speakers_keeps_every_panel_seat(admin_client, conference):
+    keep = make_speaker(name="Angelica Salas", slug="angelica-salas")
+    duplicate = make_speaker(name="Angélica Salas", slug="angelica-salas-2", job_title="Director")
+    first, second = (
+        make_session(conference, title="One"),
+        make_session(
+            conference, title="Two", starts_at=la_time(16, "09:00"), ends_at=la_time(16, "10:00")
+        ),
+    )
+    both = make_session(
+        conference, title="Both", starts_at=la_time(14, "13:00"), ends_at=la_time(14, "14:00")
+    )
+    seat(first, keep)
+    seat(second, duplicate, role="moderator")
+    seat(both, keep)
+    seat(both, duplicate)
+    response = admin_client.post(
+        reverse("admin:speakers_speaker_changelist"),
+        {
+            "action": "merge_duplicates",
+            "_selected_action": [keep.pk, duplicate.pk],
+            "keep": keep.pk,
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    keep.refresh_from_db()
+    assert keep.job_title == "Director"
+    assert sorted((s.session.title, s.role) for s in keep.panel_memberships.all()) == [
+        ("Both", "panelist"), ("One", "panelist"), ("Two", "moderator"),
+    ]  # fmt: skip
+    assert not Speaker.objects.filter(pk=duplicate.pk).exists()

@@ -1,0 +1,617 @@
+"""Sessions to and from a spreadsheet (sessions.resources.SessionResource), directly and through
+the admin's Import and Export pages."""
+
+import csv
+import datetime
+import io
+
+import pytest
+import tablib
+from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from import_export.formats.base_formats import CSV, XLSX
+
+from niic.sample_schedule import PLENARY_NOTE
+from sessions.models import PanelMembership, Room, Session
+from sessions.resources import COLUMNS, SessionResource
+from speakers.models import Speaker
+from tests.factories import la_time, make_conference, make_session, make_track
+
+pytestmark = pytest.mark.django_db
+
+CLOSING_PLENARY = {
+    "edition": "niic-2014",
+    "slug": "closing-plenary",
+    "title": "Closing plenary",
+    "track": "",
+    "topics": "",
+    "format": "plenary",
+    "status": "published",
+    "day": "2014-12-16",
+    "start": "10:30",
+    "end": "12:00",
+    "room": "main-hall",
+    "languages": "en",
+    "interpretation": "es",
+    "cart": "yes",
+    "asl": "yes",
+    "panel": "Joshua Hoyt (panelist); Julien Ross (panelist); Eva Millona (panelist)",
+    "description": PLENARY_NOTE,
+}
+ECONOMIC = "economic-opportunity-inclusion-and-stability"
+FINANCIAL = "building-financial-capability-in-immigrant-and-refugee-communities"
+ENTREPRENEURSHIP = "entrepreneurship-as-a-component-of-integration-in-welcoming-cities"
+ALLIANCES = "building-alliances-between-african-americans-and-immigrants"
+EDITION_NAME = "National Immigrant Integration Conference 2014"
+
+
+def csv_text(rows, headers=COLUMNS):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=headers, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def dataset(rows, headers=COLUMNS):
+    return CSV(encoding="utf-8").create_dataset(csv_text(rows, headers))
+
+
+def import_rows(rows, dry_run=False, headers=COLUMNS):
+    return SessionResource().import_data(dataset(rows, headers), dry_run=dry_run)
+
+
+def exported_rows(sessions=None):
+    return SessionResource().export(sessions).dict
+
+
+def new_session_row(**cells):
+    """A published caucus on the last afternoon, when nothing else runs."""
+    row = {
+        "edition": "niic-2014",
+        "slug": "caucus-on-small-business",
+        "title": "Caucus on small business",
+        "track": ECONOMIC,
+        "topics": f"{ENTREPRENEURSHIP}; {FINANCIAL}",
+        "format": "caucus",
+        "status": "published",
+        "day": "2014-12-16",
+        "start": "13:00",
+        "end": "14:00",
+        "room": "room-c",
+        "languages": "en; es",
+        "interpretation": "",
+        "cart": "no",
+        "asl": "TRUE",
+        "panel": "Angelica Salas (facilitator)",
+        "description": "Bring your questions.\n\n*All welcome.*",
+    }
+    row.update(cells)
+    return row
+
+
+def errors_of(result):
+    return [(row.number, row.error_dict) for row in result.invalid_rows]
+
+
+def snapshot(conference):
+    """The edition's program, every session as plain values."""
+    return [
+        {
+            "slug": session.slug,
+            "title": session.title,
+            "track": session.track.slug if session.track else None,
+            "topics": sorted(topic.slug for topic in session.topics.all()),
+            "format": session.format,
+            "status": session.status,
+            "starts_at": session.starts_at,
+            "ends_at": session.ends_at,
+            "room": session.room.slug if session.room else None,
+            "languages": sorted(language.code for language in session.languages.all()),
+            "interpretation": sorted(
+                language.code for language in session.interpretation_languages.all()
+            ),
+            "cart": session.has_cart,
+            "asl": session.has_asl,
+            "panel": [
+                (seat.speaker.slug, seat.role, seat.order)
+                for seat in session.panel.in_panel_order().select_related("speaker")
+            ],
+            "description": session.description,
+        }
+        for session in Session.objects.filter(conference=conference)
+        .select_related("track", "room")
+        .order_by("slug")
+    ]
+
+
+def counts():
+    return (Session.objects.count(), PanelMembership.objects.count(), Speaker.objects.count())
+
+
+# Export
+
+
+@pytest.mark.parametrize("server_zone", ["UTC", "Asia/Tokyo"])
+def test_export_closing_plenary_is_on_the_editions_clock_whatever_the_server_zone(
+    niic, settings, server_zone
+):
+    settings.TIME_ZONE = server_zone
+
+    exported = SessionResource().export(Session.objects.filter(conference=niic))
+
+    assert exported.headers == COLUMNS
+    assert len(exported) == 22
+    closing = [row for row in exported.dict if row["slug"] == "closing-plenary"]
+    assert closing == [CLOSING_PLENARY]
+
+
+def test_export_lists_the_panel_moderator_first_then_by_order(niic):
+    closing = Session.objects.get(conference=niic, slug="closing-plenary")
+    PanelMembership.objects.filter(session=closing, speaker__slug="eva-millona").update(
+        role=PanelMembership.Role.MODERATOR, order=7
+    )
+
+    (row,) = exported_rows(Session.objects.filter(pk=closing.pk))
+
+    assert row["panel"] == "Eva Millona (moderator); Joshua Hoyt (panelist); Julien Ross (panelist)"
+
+
+def test_export_names_a_speaker_by_slug_when_two_speakers_share_the_name(niic):
+    Speaker.objects.create(name="Eva Millona", slug="eva-millona-2")
+
+    (row,) = exported_rows(Session.objects.filter(conference=niic, slug="closing-plenary"))
+
+    assert row["panel"] == "Joshua Hoyt (panelist); Julien Ross (panelist); eva-millona (panelist)"
+
+
+# Round trip
+
+
+@pytest.mark.parametrize("file_format", [CSV, XLSX], ids=["csv", "xlsx"])
+def test_round_trip_export_delete_import_gives_back_the_same_program(niic, file_format):
+    before = snapshot(niic)
+    sessions = Session.objects.filter(conference=niic)
+    data = file_format().export_data(SessionResource().export(sessions))
+    sessions.delete()
+    assert (Session.objects.count(), PanelMembership.objects.count()) == (0, 0)
+
+    if file_format is CSV:
+        data = data.encode("utf-8")
+    fmt = file_format(encoding="utf-8") if file_format is CSV else file_format()
+    result = SessionResource().import_data(fmt.create_dataset(data), dry_run=False)
+
+    assert (result.has_errors(), result.has_validation_errors()) == (False, False)
+    assert result.totals["new"] == 22
+    assert snapshot(niic) == before
+    assert len(before) == 22
+
+
+def test_reimporting_an_unchanged_export_skips_every_row_and_writes_no_history(niic):
+    exported = SessionResource().export(Session.objects.filter(conference=niic))
+    versions = sorted(Session.objects.values_list("slug", "version"))
+    history = (Session.history.count(), PanelMembership.history.count())
+
+    result = SessionResource().import_data(exported, dry_run=False)
+
+    assert (result.totals["skip"], result.totals["update"], result.totals["new"]) == (22, 0, 0)
+    assert sorted(Session.objects.values_list("slug", "version")) == versions
+    assert (Session.history.count(), PanelMembership.history.count()) == history
+
+
+# A good file
+
+
+def test_import_good_file_creates_and_updates_what_it_says(niic):
+    changed_closing = {
+        **CLOSING_PLENARY,
+        "title": "Closing plenary: what comes next",
+        "start": "11:00",
+        "end": "12:30",
+        "interpretation": "",
+        "asl": "no",
+        "panel": "Julien Ross (moderator); Eva Millona; joshua-hoyt (Panelist)",
+    }
+
+    result = import_rows([changed_closing, new_session_row()])
+
+    assert errors_of(result) == []
+    assert (result.totals["new"], result.totals["update"]) == (1, 1)
+    closing = Session.objects.get(conference=niic, slug="closing-plenary")
+    assert closing.title == "Closing plenary: what comes next"
+    assert (closing.starts_at, closing.ends_at) == (la_time(16, "11:00"), la_time(16, "12:30"))
+    assert list(closing.interpretation_languages.all()) == []
+    assert (closing.has_cart, closing.has_asl) == (True, False)
+    assert [
+        (seat.speaker.slug, seat.role, seat.order) for seat in closing.panel.in_panel_order()
+    ] == [
+        ("julien-ross", "moderator", 0),
+        ("eva-millona", "panelist", 1),
+        ("joshua-hoyt", "panelist", 2),
+    ]
+    caucus = Session.objects.get(conference=niic, slug="caucus-on-small-business")
+    assert (caucus.title, caucus.format, caucus.status) == (
+        "Caucus on small business",
+        "caucus",
+        "published",
+    )
+    assert (caucus.track.slug, caucus.room.slug) == (ECONOMIC, "room-c")
+    assert sorted(topic.slug for topic in caucus.topics.all()) == [FINANCIAL, ENTREPRENEURSHIP]
+    assert (caucus.starts_at, caucus.ends_at) == (la_time(16, "13:00"), la_time(16, "14:00"))
+    assert sorted(language.code for language in caucus.languages.all()) == ["en", "es"]
+    assert list(caucus.interpretation_languages.all()) == []
+    assert (caucus.has_cart, caucus.has_asl) == (False, True)
+    assert [(seat.speaker.slug, seat.role) for seat in caucus.panel.all()] == [
+        ("angelica-salas", "facilitator")
+    ]
+    assert caucus.description == "Bring your questions.\n\n*All welcome.*"
+    assert caucus.history.first().history_change_reason == "Imported from a spreadsheet"
+
+
+def test_import_reads_times_on_the_editions_clock_when_the_server_is_in_tokyo(niic, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"
+
+    result = import_rows([new_session_row(start="09:30", end="10:00", status="draft")])
+
+    assert errors_of(result) == []
+    caucus = Session.objects.get(slug="caucus-on-small-business")
+    assert caucus.starts_at == datetime.datetime(2014, 12, 16, 17, 30, tzinfo=datetime.UTC)
+    assert caucus.ends_at == la_time(16, "10:00")
+
+
+def test_import_of_a_file_with_only_some_columns_leaves_the_others_as_they_are(niic):
+    before = {row["slug"]: row for row in snapshot(niic)}
+
+    result = import_rows(
+        [{"edition": "niic-2014", "slug": "closing-plenary", "status": "draft"}],
+        headers=["edition", "slug", "status"],
+    )
+
+    assert errors_of(result) == []
+    after = {row["slug"]: row for row in snapshot(niic)}
+    assert after["closing-plenary"] == {**before["closing-plenary"], "status": "draft"}
+    assert {slug: row for slug, row in after.items() if slug != "closing-plenary"} == {
+        slug: row for slug, row in before.items() if slug != "closing-plenary"
+    }
+
+
+def test_import_accepts_native_xlsx_cells_dates_times_and_booleans(niic):
+    row = new_session_row(status="draft")
+    native = tablib.Dataset(headers=COLUMNS)
+    native.append(
+        [
+            *(row[column] for column in COLUMNS[:7]),
+            datetime.datetime(2014, 12, 16),
+            datetime.time(13, 0),
+            datetime.time(14, 15),
+            row["room"],
+            row["languages"],
+            None,
+            False,
+            1,
+            row["panel"],
+            None,
+        ]
+    )
+
+    result = SessionResource().import_data(native, dry_run=False)
+
+    assert errors_of(result) == []
+    caucus = Session.objects.get(slug="caucus-on-small-business")
+    assert (caucus.starts_at, caucus.ends_at) == (la_time(16, "13:00"), la_time(16, "14:15"))
+    assert (caucus.has_cart, caucus.has_asl, caucus.description) == (False, True, "")
+
+
+def test_import_skips_blank_rows(niic):
+    blank = dict.fromkeys(COLUMNS, "")
+
+    result = import_rows([new_session_row(), blank])
+
+    assert errors_of(result) == []
+    assert (result.totals["new"], result.totals["skip"]) == (1, 1)
+
+
+# A bad row: nothing changes, and the dry run says which row and why
+
+BAD_ROWS = {
+    "room clash": (
+        {"start": "11:00", "end": "11:30", "room": "main-hall"},
+        {
+            "status": [
+                "Room “Main hall” is already taken by “Closing plenary” "
+                "(Tue, Dec 16, 10:30–12:00 PST)."
+            ]
+        },
+    ),
+    "speaker clash": (
+        {"start": "11:00", "end": "11:30", "panel": "Eva Millona (panelist)"},
+        {"panel": ["Eva Millona is already on “Closing plenary” (Tue, Dec 16, 10:30–12:00 PST)."]},
+    ),
+    "unknown track": (
+        {"track": "no-such-track", "topics": ""},
+        {"track": [f"{EDITION_NAME} has no track with the slug “no-such-track”."]},
+    ),
+    "hour 25": (
+        {"start": "25:00"},
+        {
+            "start": [
+                "“25:00” is not a time of day; write it as HH:MM on a 24-hour clock, e.g. 09:30."
+            ]
+        },
+    ),
+    "malformed day": (
+        {"day": "16/12/2014"},
+        {"day": ["“16/12/2014” is not a date; write it as YYYY-MM-DD, e.g. 2014-12-15."]},
+    ),
+    "end before start": (
+        {"start": "14:00", "end": "13:00"},
+        {"end": ["The session must end after it starts: it starts at 14:00 and ends at 13:00."]},
+    ),
+    "day after the edition": (
+        {"day": "2014-12-17"},
+        {
+            "day": [
+                "A session must take place within National Immigrant Integration Conference "
+                "2014, Dec 14 to Dec 16, 2014 (America/Los_Angeles)."
+            ]
+        },
+    ),
+    "unknown edition": (
+        {"edition": "niic-2099"},
+        {"edition": ["There is no edition with the slug “niic-2099”."]},
+    ),
+    "unknown room": (
+        {"room": "ballroom"},
+        {"room": [f"{EDITION_NAME} has no room with the slug “ballroom”."]},
+    ),
+    "topic of another track": (
+        {"topics": ALLIANCES},
+        {
+            "topics": [
+                "“building alliances between African Americans and immigrants”: not a topic of "
+                "the track “economic opportunity, inclusion, and stability”."
+            ]
+        },
+    ),
+    "unknown topic": (
+        {"topics": "no-such-topic"},
+        {"topics": [f"{EDITION_NAME} has no topic with the slug “no-such-topic”."]},
+    ),
+    "unknown speaker and role": (
+        {"panel": "Jane Doe (panelist); Eva Millona (chair)"},
+        {
+            "panel": [
+                "No speaker is called “Jane Doe” or has that slug; add the speaker first "
+                "(speakers are not created by a session import). In “Eva Millona (chair)”: "
+                "“chair” is not a panel role; use one of moderator, panelist, presenter, "
+                "keynote, facilitator."
+            ]
+        },
+    ),
+    "unknown language": (
+        {"languages": "en; xx"},
+        {"languages": ["No language has the code “xx”; the codes are: en, es."]},
+    ),
+    "unknown format and status": (
+        {"format": "lecture", "status": "maybe", "cart": "perhaps"},
+        {
+            "format": [
+                "“lecture” is not a format; use one of plenary, keynote, panel, workshop, "
+                "breakout, caucus, reception, break."
+            ],
+            "status": ["“maybe” is not a status; use one of draft, published, cancelled."],
+            "cart": ["“perhaps” is neither yes nor no."],
+        },
+    ),
+    "no title": ({"title": ""}, {"title": ["This field cannot be blank."]}),
+}
+
+
+@pytest.mark.parametrize(("cells", "expected"), BAD_ROWS.values(), ids=BAD_ROWS.keys())
+def test_import_file_with_one_bad_row_changes_nothing_and_names_the_row(niic, cells, expected):
+    good = {**CLOSING_PLENARY, "description": "Changed.", "panel": "Eva Millona (moderator)"}
+    rows = [good, new_session_row(**cells)]
+    before, before_counts = snapshot(niic), counts()
+
+    preview = import_rows(rows, dry_run=True)
+    result = import_rows(rows)
+
+    assert errors_of(preview) == [(2, expected)]
+    assert preview.has_errors() is False
+    assert errors_of(result) == [(2, expected)]
+    assert (result.totals["new"], result.totals["update"]) == (0, 0)
+    assert counts() == before_counts
+    assert snapshot(niic) == before
+
+
+def test_import_track_of_another_edition_is_refused_in_the_models_words(niic):
+    other = make_conference(slug="niic-2015", year=2015)
+    make_track(other, slug="newcomers", name="Newcomers")
+
+    result = import_rows([new_session_row(track="newcomers", topics="")], dry_run=True)
+
+    assert errors_of(result) == [
+        (
+            1,
+            {
+                "track": [
+                    "Track “Newcomers” belongs to National Immigrant Integration Conference 2015, "
+                    f"not to {EDITION_NAME}."
+                ]
+            },
+        )
+    ]
+
+
+def test_import_file_naming_a_session_twice_is_refused(niic):
+    rows = [new_session_row(), new_session_row(title="Again")]
+
+    result = import_rows(rows)
+
+    assert errors_of(result) == [
+        (
+            2,
+            {
+                "slug": [
+                    "Row 1 of this file already has the session “caucus-on-small-business” of "
+                    "niic-2014; each session may appear only once."
+                ]
+            },
+        )
+    ]
+    assert not Session.objects.filter(slug="caucus-on-small-business").exists()
+
+
+def test_import_without_the_edition_column_is_refused_as_a_whole(niic):
+    before_counts = counts()
+    headers = [column for column in COLUMNS if column != "edition"]
+    row = {column: value for column, value in new_session_row().items() if column != "edition"}
+
+    result = import_rows([row], headers=headers)
+
+    assert result.has_errors() is True
+    assert [str(error.error) for error in result.base_errors] == [
+        "The following fields are declared in 'import_id_fields' but are not present in the "
+        "file headers: edition"
+    ]
+    assert counts() == before_counts
+
+
+def test_import_with_an_unknown_column_is_refused_as_a_whole(niic):
+    before_counts = counts()
+    headers = [*COLUMNS, "rooom"]
+
+    result = import_rows([{**new_session_row(), "rooom": "room-a"}], headers=headers)
+
+    assert [str(error.error) for error in result.base_errors] == [
+        "Unknown columns: “rooom”. The columns are: " + ", ".join(COLUMNS) + "."
+    ]
+    assert counts() == before_counts
+
+
+def test_import_refuses_a_room_an_earlier_row_of_the_same_file_takes(niic):
+    first = new_session_row()
+    second = new_session_row(slug="second-caucus", title="Second caucus", panel="")
+
+    result = import_rows([first, second], dry_run=True)
+
+    assert errors_of(result) == [
+        (
+            2,
+            {
+                "status": [
+                    "Room “Room C” is already taken by “Caucus on small business” "
+                    "(Tue, Dec 16, 13:00–14:00 PST)."
+                ]
+            },
+        )
+    ]
+
+
+# Through the admin
+
+
+def admin_format_index(title):
+    session_admin = admin.site._registry[Session]
+    return str([fmt().get_title() for fmt in session_admin.get_import_formats()].index(title))
+
+
+def upload(rows):
+    return SimpleUploadedFile("program.csv", csv_text(rows).encode("utf-8"), "text/csv")
+
+
+def test_admin_import_preview_of_a_bad_file_shows_the_row_errors_and_offers_no_confirm(
+    admin_client, niic
+):
+    before = snapshot(niic)
+    rows = [CLOSING_PLENARY, new_session_row(start="25:00")]
+
+    response = admin_client.post(
+        reverse("admin:program_session_import"),
+        {"resource": "0", "format": admin_format_index("csv"), "import_file": upload(rows)},
+    )
+
+    assert response.status_code == 200
+    assert "confirm_form" not in response.context
+    assert errors_of(response.context["result"]) == [(2, BAD_ROWS["hour 25"][1])]
+    assert "“25:00” is not a time of day" in response.text
+    assert 'name="confirm"' not in response.text
+    assert snapshot(niic) == before
+
+
+def test_admin_import_of_a_good_file_is_saved_once_confirmed(admin_client, niic):
+    preview = admin_client.post(
+        reverse("admin:program_session_import"),
+        {
+            "resource": "0",
+            "format": admin_format_index("csv"),
+            "import_file": upload([new_session_row()]),
+        },
+    )
+    assert preview.status_code == 200
+    assert not Session.objects.filter(slug="caucus-on-small-business").exists()
+
+    confirmed = admin_client.post(
+        reverse("admin:program_session_process_import"),
+        preview.context["confirm_form"].initial,
+    )
+
+    assert confirmed.status_code == 302
+    caucus = Session.objects.get(conference=niic, slug="caucus-on-small-business")
+    assert (caucus.room.slug, caucus.starts_at) == ("room-c", la_time(16, "13:00"))
+
+
+def test_admin_import_confirmed_after_the_program_changed_saves_nothing(admin_client, niic):
+    preview = admin_client.post(
+        reverse("admin:program_session_import"),
+        {
+            "resource": "0",
+            "format": admin_format_index("csv"),
+            "import_file": upload([new_session_row()]),
+        },
+    )
+    # Between the preview and the confirmation, someone publishes a session in that room.
+    make_session(
+        niic,
+        slug="taken-meanwhile",
+        room=Room.objects.get(conference=niic, slug="room-c"),
+        starts_at=la_time(16, "13:30"),
+        ends_at=la_time(16, "14:30"),
+    )
+
+    confirmed = admin_client.post(
+        reverse("admin:program_session_process_import"),
+        preview.context["confirm_form"].initial,
+    )
+
+    assert confirmed.status_code == 302
+    assert not Session.objects.filter(slug="caucus-on-small-business").exists()
+    assert LogEntry.objects.count() == 0
+
+
+def test_admin_export_follows_the_changelist_filter(admin_client, niic):
+    other = make_conference(slug="niic-2015", year=2015)
+    make_session(other, slug="elsewhere", status="draft")
+    url = reverse("admin:program_session_export") + f"?conference__id__exact={niic.pk}"
+    form_page = admin_client.get(url)
+    assert form_page.status_code == 200
+    selected = {
+        name: "on"
+        for name, field in form_page.context["form"].fields.items()
+        if name.startswith("sessionresource_")
+    }
+
+    response = admin_client.post(
+        url, {"resource": "0", "format": admin_format_index("csv"), **selected}
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    exported = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    assert list(exported[0]) == COLUMNS
+    assert sorted(row["slug"] for row in exported) == sorted(
+        Session.objects.filter(conference=niic).values_list("slug", flat=True)
+    )
+    assert [row for row in exported if row["slug"] == "closing-plenary"] == [CLOSING_PLENARY]

@@ -212,6 +212,19 @@ class SessionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         # An import may touch any track's sessions: organizers only.
         return is_organizer(request.user) and super().has_import_permission(request)
 
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(
+                request,
+                _(
+                    "Nothing was imported: the program changed since the preview. Upload the "
+                    "file again to see why."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:program_session_import"))
+        return super().process_result(result, request)
+
     def get_queryset(self, request):
         sessions = (
             super().get_queryset(request).annotate(panel_count=models.Count("panel", distinct=True))

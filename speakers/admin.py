@@ -38,6 +38,12 @@ class SpeakerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     readonly_fields = ["sessions_list"]
     actions = ["merge_duplicates"]
 
+    def has_import_permission(self, request):
+        # An import may change any speaker: only those who may change speakers (organizers).
+        return request.user.has_perm("speakers.change_speaker") and super().has_import_permission(
+            request
+        )
+
     @admin.display(description=_("sessions"))
     def sessions_list(self, speaker):
         seats = speaker.panel_memberships.select_related("session__conference").order_by(

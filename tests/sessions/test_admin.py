@@ -507,3 +507,8 @@ def test_merging_duplicate_speakers_keeps_every_panel_seat(admin_client, confere
         ("Both", "panelist"), ("One", "panelist"), ("Two", "moderator"),
     ]  # fmt: skip
     assert not Speaker.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_a_track_chair_cannot_import_speakers_either(client, chair):
+    client.force_login(chair)
+    assert client.get(reverse("admin:speakers_speaker_import")).status_code == 403

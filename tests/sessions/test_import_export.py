@@ -615,3 +615,8 @@ def test_admin_export_follows_the_changelist_filter(admin_client, niic):
         Session.objects.filter(conference=niic).values_list("slug", flat=True)
     )
     assert [row for row in exported if row["slug"] == "closing-plenary"] == [CLOSING_PLENARY]
+
+
+def test_export_of_an_edition_takes_a_fixed_handful_of_queries(niic, django_assert_num_queries):
+    with django_assert_num_queries(7):
+        SessionResource().export(Session.objects.filter(conference=niic))

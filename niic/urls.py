@@ -2,11 +2,13 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from . import views
 
-admin.site.site_header = "NIIC program administration"
-admin.site.site_title = "NIIC program"
+admin.site.site_header = _("NIIC program administration")
+admin.site.site_title = _("NIIC program")
+admin.site.index_title = _("Curate the conference program")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -16,10 +16,12 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -146,7 +148,10 @@ class DayListFilter(admin.SimpleListFilter):
         edition = edition_for(request)
         if edition is None:
             return []
-        return [(day.isoformat(), day.strftime("%a %b %-d")) for day in edition.days]
+        return [
+            (day.isoformat(), f"{date_format(day, 'D')} {date_format(day, 'MONTH_DAY_FORMAT')}")
+            for day in edition.days
+        ]
 
     def queryset(self, request, queryset):
         edition = edition_for(request)
@@ -384,32 +389,47 @@ class SessionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
                 )
         if published:
             self.message_user(
-                request, _("%(count)d sessions published.") % {"count": published}, messages.SUCCESS
+                request,
+                ngettext("%(count)d session published.", "%(count)d sessions published.", published)
+                % {"count": published},
+                messages.SUCCESS,
             )
         for reason in refused:
             self.message_user(
-                request, format_html("{} {}", _("Not published:"), reason), messages.ERROR
+                request, format_html(_("Not published: {reason}"), reason=reason), messages.ERROR
             )
 
     @admin.action(description=_("Return the selected sessions to draft"), permissions=["change"])
     def return_to_draft(self, request, queryset):
-        self._set_status(request, queryset, Session.Status.DRAFT)
+        count = self._set_status(queryset, Session.Status.DRAFT)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d session returned to draft.",
+                "%(count)d sessions returned to draft.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Cancel the selected sessions"), permissions=["change"])
     def cancel(self, request, queryset):
-        self._set_status(request, queryset, Session.Status.CANCELLED)
-
-    def _set_status(self, request, queryset, status):
-        with transaction.atomic():
-            for session in queryset:
-                session.status = status
-                session.save()
+        count = self._set_status(queryset, Session.Status.CANCELLED)
         self.message_user(
             request,
-            _("%(count)d sessions are now %(status)s.")
-            % {"count": len(queryset), "status": Session.Status(status).label.lower()},
+            ngettext("%(count)d session cancelled.", "%(count)d sessions cancelled.", count)
+            % {"count": count},
             messages.SUCCESS,
         )
+
+    def _set_status(self, queryset, status):
+        with transaction.atomic():
+            sessions = list(queryset)
+            for session in sessions:
+                session.status = status
+                session.save()
+        return len(sessions)
 
     @admin.action(description=_("Duplicate the selected sessions as drafts"), permissions=["add"])
     def duplicate(self, request, queryset):
@@ -418,9 +438,11 @@ class SessionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
                 "topics", "languages", "interpretation_languages", "panel"
             ):
                 duplicate_session(session)
+        count = len(queryset)
         self.message_user(
             request,
-            _("%(count)d draft copies made.") % {"count": len(queryset)},
+            ngettext("%(count)d draft copy made.", "%(count)d draft copies made.", count)
+            % {"count": count},
             messages.SUCCESS,
         )
 
@@ -433,20 +455,23 @@ class SessionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         form.fields["track"].queryset = self.chaired_tracks(request).filter(conference__in=editions)
         if form.is_valid():
             track = form.cleaned_data["track"]
+            moved = 0
             with transaction.atomic():
-                for session in queryset:
-                    if session.conference_id != track.conference_id:
-                        continue
+                for session in queryset.filter(conference=track.conference_id):
                     session.track = track
                     session.topics.clear()
                     session.save()
+                    moved += 1
             self.message_user(
                 request,
-                _(
+                ngettext(
+                    "%(count)d session moved to “%(track)s”; its topics were cleared, since "
+                    "topics belong to a track.",
                     "%(count)d sessions moved to “%(track)s”; their topics were cleared, since "
-                    "topics belong to a track."
+                    "topics belong to a track.",
+                    moved,
                 )
-                % {"count": len(queryset), "track": track},
+                % {"count": moved, "track": track},
                 messages.SUCCESS,
             )
             return None

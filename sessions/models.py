@@ -15,18 +15,29 @@ from .times import time_range
 
 
 class Room(models.Model):
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="rooms")
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=80)
-    capacity = models.PositiveIntegerField(null=True, blank=True)
-    location = models.CharField(max_length=200, blank=True, help_text="Floor, wing, directions.")
-    accessibility_notes = models.TextField(blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    conference = models.ForeignKey(
+        Conference, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="rooms"
+    )
+    name = models.CharField(verbose_name=_("name"), max_length=120)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=80)
+    capacity = models.PositiveIntegerField(verbose_name=_("capacity"), null=True, blank=True)
+    location = models.CharField(
+        verbose_name=_("location"),
+        max_length=200,
+        blank=True,
+        help_text=_("Floor, wing, directions."),
+    )
+    accessibility_notes = models.TextField(verbose_name=_("accessibility notes"), blank=True)
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
     is_sample = models.BooleanField(
-        default=False, help_text="Invented for demonstration or tests; shown as such on the site."
+        verbose_name=_("sample data"),
+        default=False,
+        help_text=_("Invented for demonstration or tests; shown as such on the site."),
     )
 
     class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
         ordering = ["conference", "order", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -48,10 +59,18 @@ class Room(models.Model):
 class Language(models.Model):
     """A language a session is held in or interpreted into."""
 
-    code = models.CharField(max_length=12, unique=True, help_text="BCP 47 tag, e.g. en, es.")
-    name = models.CharField(max_length=60, help_text="The language's name in itself: Español.")
+    code = models.CharField(
+        verbose_name=_("code"), max_length=12, unique=True, help_text=_("BCP 47 tag, e.g. en, es.")
+    )
+    name = models.CharField(
+        verbose_name=_("name"),
+        max_length=60,
+        help_text=_("The language's own name, e.g. Español."),
+    )
 
     class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
         ordering = ["name"]
 
     def __str__(self):
@@ -153,54 +172,81 @@ class Session(models.Model):
 
     PUBLIC_STATUSES = (Status.PUBLISHED, Status.CANCELLED)
 
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="sessions")
+    conference = models.ForeignKey(
+        Conference, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="sessions"
+    )
     track = models.ForeignKey(
         Track,
+        verbose_name=_("track"),
         on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="sessions",
-        help_text="Leave empty for plenaries, breaks and other sessions for every track.",
+        help_text=_("Leave empty for plenaries, breaks and other sessions common to all tracks."),
     )
-    topics = models.ManyToManyField(Topic, blank=True, related_name="sessions")
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=100)
-    format = models.CharField(max_length=20, choices=Format, default=Format.PANEL)
-    description = models.TextField(blank=True, help_text="Markdown.")
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), blank=True, related_name="sessions"
+    )
+    title = models.CharField(verbose_name=_("title"), max_length=300)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100)
+    format = models.CharField(
+        verbose_name=_("format"), max_length=20, choices=Format, default=Format.PANEL
+    )
+    description = models.TextField(
+        verbose_name=_("description"), blank=True, help_text=_("Markdown.")
+    )
+    starts_at = models.DateTimeField(verbose_name=_("start"))
+    ends_at = models.DateTimeField(verbose_name=_("end"))
     room = models.ForeignKey(
-        Room, on_delete=models.RESTRICT, null=True, blank=True, related_name="sessions"
+        Room,
+        verbose_name=_("room"),
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="sessions",
     )
-    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=20, choices=Status, default=Status.DRAFT
+    )
     languages = models.ManyToManyField(
-        Language, blank=True, related_name="sessions", help_text="Languages it is held in."
+        Language,
+        verbose_name=_("languages"),
+        blank=True,
+        related_name="sessions",
+        help_text=_("Languages it is held in."),
     )
     interpretation_languages = models.ManyToManyField(
         Language,
+        verbose_name=_("interpretation languages"),
         blank=True,
         related_name="interpreted_sessions",
-        help_text="Languages offered through interpretation.",
+        help_text=_("Languages offered through interpretation."),
     )
-    has_cart = models.BooleanField("CART captioning", default=False)
-    has_asl = models.BooleanField("ASL interpretation", default=False)
-    speakers = models.ManyToManyField(Speaker, through="PanelMembership", related_name="sessions")
+    has_cart = models.BooleanField(_("CART captioning"), default=False)
+    has_asl = models.BooleanField(_("ASL interpretation"), default=False)
+    speakers = models.ManyToManyField(
+        Speaker, verbose_name=_("speakers"), through="PanelMembership", related_name="sessions"
+    )
     is_sample = models.BooleanField(
+        verbose_name=_("sample data"),
         default=False,
-        help_text="Time, room or line-up invented for demonstration; shown as such on the site.",
+        help_text=_("Time, room or line-up invented for demonstration; shown as such on the site."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated"), auto_now=True)
     version = models.PositiveIntegerField(
+        verbose_name=_("version"),
         default=1,
         editable=False,
-        help_text="Raised by every save, so that an edit based on an older copy is refused.",
+        help_text=_("Increased on every save, so that an edit based on an older copy is refused."),
     )
 
     objects = SessionQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
         ordering = ["starts_at", "room__order", "title"]
         constraints = [
             models.CheckConstraint(
@@ -389,15 +435,26 @@ class PanelMembership(models.Model):
         KEYNOTE_SPEAKER = "keynote", _("Keynote speaker")
         FACILITATOR = "facilitator", _("Facilitator")
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="panel")
-    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="panel_memberships")
-    role = models.CharField(max_length=20, choices=Role, default=Role.PANELIST)
-    order = models.PositiveSmallIntegerField(default=0)
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="panel"
+    )
+    speaker = models.ForeignKey(
+        Speaker,
+        verbose_name=_("speaker"),
+        on_delete=models.CASCADE,
+        related_name="panel_memberships",
+    )
+    role = models.CharField(
+        verbose_name=_("role"), max_length=20, choices=Role, default=Role.PANELIST
+    )
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
 
     objects = PanelMembershipQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("panel seat")
+        verbose_name_plural = _("panel seats")
         ordering = ["session", "order"]
         constraints = [
             models.UniqueConstraint(

@@ -1,19 +1,26 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .validators import validate_photo_extension, validate_photo_size
 
 
 class Organization(models.Model):
-    name = models.CharField(max_length=200)
-    acronym = models.CharField(max_length=20, blank=True, help_text="E.g. CHIRLA.")
-    slug = models.SlugField(max_length=80, unique=True)
-    website = models.URLField(blank=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    acronym = models.CharField(
+        verbose_name=_("acronym"), max_length=20, blank=True, help_text=_("E.g. CHIRLA.")
+    )
+    slug = models.SlugField(verbose_name=_("slug"), max_length=80, unique=True)
+    website = models.URLField(verbose_name=_("website"), blank=True)
     is_sample = models.BooleanField(
-        default=False, help_text="Invented for demonstration or tests; shown as such on the site."
+        verbose_name=_("sample data"),
+        default=False,
+        help_text=_("Invented for demonstration or tests; shown as such on the site."),
     )
 
     class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
         ordering = ["name"]
 
     def __str__(self):
@@ -23,32 +30,40 @@ class Organization(models.Model):
 class Speaker(models.Model):
     """A person, who may speak at several editions."""
 
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
-    pronouns = models.CharField(max_length=40, blank=True)
-    job_title = models.CharField(max_length=200, blank=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=80, unique=True)
+    pronouns = models.CharField(verbose_name=_("pronouns"), max_length=40, blank=True)
+    job_title = models.CharField(verbose_name=_("job title"), max_length=200, blank=True)
     organization = models.ForeignKey(
         Organization,
+        verbose_name=_("organization"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="speakers",
     )
-    bio = models.TextField(blank=True, help_text="Markdown. Any HTML is removed when shown.")
+    bio = models.TextField(
+        verbose_name=_("bio"), blank=True, help_text=_("Markdown. Any HTML is removed when shown.")
+    )
     photo = models.ImageField(
+        verbose_name=_("photo"),
         upload_to="speakers/",
         blank=True,
         validators=[validate_photo_extension, validate_photo_size],
-        help_text="JPEG, PNG or WebP, at most 2 MB.",
+        help_text=_("JPEG, PNG or WebP, at most 2 MB."),
     )
-    website = models.URLField(blank=True)
+    website = models.URLField(verbose_name=_("website"), blank=True)
     is_sample = models.BooleanField(
-        default=False, help_text="Invented for demonstration or tests; shown as such on the site."
+        verbose_name=_("sample data"),
+        default=False,
+        help_text=_("Invented for demonstration or tests; shown as such on the site."),
     )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
         ordering = ["name"]
 
     def __str__(self):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .colours import validate_colour_on_white
@@ -28,32 +29,47 @@ class ConferenceQuerySet(models.QuerySet):
 class Conference(models.Model):
     """One edition of the National Immigrant Integration Conference."""
 
-    name = models.CharField(max_length=200)
-    short_name = models.CharField(max_length=20, help_text="E.g. NIIC.")
-    ordinal = models.PositiveSmallIntegerField(help_text="7 for the seventh annual conference.")
-    year = models.PositiveSmallIntegerField()
-    slug = models.SlugField(max_length=80, unique=True)
-    city = models.CharField(max_length=120)
-    venue = models.CharField(max_length=200, blank=True)
-    start_date = models.DateField()
-    end_date = models.DateField()
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    short_name = models.CharField(
+        verbose_name=_("short name"), max_length=20, help_text=_("E.g. NIIC.")
+    )
+    ordinal = models.PositiveSmallIntegerField(
+        verbose_name=_("ordinal"), help_text=_("7 for the seventh annual conference.")
+    )
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    slug = models.SlugField(verbose_name=_("slug"), max_length=80, unique=True)
+    city = models.CharField(verbose_name=_("city"), max_length=120)
+    venue = models.CharField(verbose_name=_("venue"), max_length=200, blank=True)
+    start_date = models.DateField(verbose_name=_("first day"))
+    end_date = models.DateField(verbose_name=_("last day"))
     time_zone = models.CharField(
+        verbose_name=_("time zone"),
         max_length=64,
         validators=[validate_time_zone],
-        help_text="IANA name, e.g. America/Los_Angeles. Every time in the program is in this zone.",
+        help_text=_(
+            "IANA name, e.g. America/Los_Angeles. Every time in the program is in this zone."
+        ),
     )
-    organizer = models.CharField(max_length=200)
-    description = models.TextField(blank=True, help_text="Markdown.")
+    organizer = models.CharField(verbose_name=_("organizer"), max_length=200)
+    description = models.TextField(
+        verbose_name=_("description"), blank=True, help_text=_("Markdown.")
+    )
     is_current = models.BooleanField(
-        default=False, help_text="The edition the site shows first. Only one can be current."
+        verbose_name=_("current edition"),
+        default=False,
+        help_text=_("The edition the site shows first. Only one can be current."),
     )
     is_sample = models.BooleanField(
-        default=False, help_text="Invented for demonstration or tests; shown as such on the site."
+        verbose_name=_("sample data"),
+        default=False,
+        help_text=_("Invented for demonstration or tests; shown as such on the site."),
     )
 
     objects = ConferenceQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
         ordering = ["-start_date"]
         constraints = [
             models.UniqueConstraint(
@@ -93,27 +109,37 @@ class Conference(models.Model):
 
 
 class Track(models.Model):
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="tracks")
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80)
-    description = models.TextField(blank=True, help_text="Markdown.")
-    order = models.PositiveSmallIntegerField(default=0)
+    conference = models.ForeignKey(
+        Conference, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="tracks"
+    )
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=80)
+    description = models.TextField(
+        verbose_name=_("description"), blank=True, help_text=_("Markdown.")
+    )
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
     colour = models.CharField(
+        verbose_name=_("colour"),
         max_length=7,
         default="#1d4ed8",
         validators=[validate_colour_on_white],
-        help_text="Hex colour with at least 4.5:1 contrast on white. The name is always shown too.",
+        help_text=_(
+            "Hex colour with at least 4.5:1 contrast on white. The name is always shown too."
+        ),
     )
     chairs = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("chairs"),
         blank=True,
         related_name="chaired_tracks",
-        help_text="Track chairs may add, edit, publish and cancel this track's sessions.",
+        help_text=_("Track chairs may add, edit, publish and cancel this track's sessions."),
     )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("track")
+        verbose_name_plural = _("tracks")
         ordering = ["conference", "order", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -128,13 +154,19 @@ class Track(models.Model):
 
 
 class Topic(models.Model):
-    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="topics")
-    name = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=80)
-    description = models.TextField(blank=True, help_text="Markdown.")
-    order = models.PositiveSmallIntegerField(default=0)
+    track = models.ForeignKey(
+        Track, verbose_name=_("track"), on_delete=models.CASCADE, related_name="topics"
+    )
+    name = models.CharField(verbose_name=_("name"), max_length=300)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=80)
+    description = models.TextField(
+        verbose_name=_("description"), blank=True, help_text=_("Markdown.")
+    )
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
 
     class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
         ordering = ["track", "order", "name"]
         constraints = [
             models.UniqueConstraint(

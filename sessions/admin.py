@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from speakers.admin import ExportPageCSPMixin
 from tracks.models import Conference, Track
 
 from . import admin_views
@@ -169,7 +170,7 @@ class MoveToTrackForm(forms.Form):
 
 
 @admin.register(Session)
-class SessionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     form = SessionAdminForm
     resource_classes = [SessionResource]
     inlines = [PanelMembershipInline]
@@ -305,6 +306,27 @@ class SessionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
                 "edition_time_zone": edition.time_zone if edition else "",
             }
             return rendered(super().changelist_view(request, extra_context))
+
+    def history_view(self, request, object_id, extra_context=None):
+        with timezone.override(self.zone_of(request, object_id)):
+            return rendered(super().history_view(request, object_id, extra_context))
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        with timezone.override(self.zone_of(request, object_id)):
+            return rendered(
+                super().history_form_view(request, object_id, version_id, extra_context)
+            )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        with timezone.override(self.zone_of(request, object_id)):
+            return rendered(super().delete_view(request, object_id, extra_context))
+
+    def zone_of(self, request, object_id):
+        session = None
+        if str(object_id).isdigit():
+            session = Session.objects.select_related("conference").filter(pk=object_id).first()
+        edition = edition_for(request, session)
+        return edition.tzinfo if edition else None
 
     @admin.display(description=_("when"), ordering="starts_at")
     def when(self, session):

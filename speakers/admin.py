@@ -1,14 +1,29 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csp import csp_override
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Organization, Speaker
 from .resources import SpeakerResource
 from .services import speakers_merge
+
+
+class ExportPageCSPMixin:
+    """django-import-export's export page sets inline styles and an inline onchange handler;
+    loosen the Content-Security-Policy for that one staff-only page so its "select all" works."""
+
+    def export_action(self, request):
+        policy = {
+            **settings.SECURE_CSP,
+            "style-src": ["'self'", "'unsafe-inline'"],
+            "script-src-attr": ["'unsafe-inline'"],
+        }
+        return csp_override(policy)(super().export_action)(request)
 
 
 @admin.register(Organization)
@@ -27,7 +42,7 @@ class MergeForm(forms.Form):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class SpeakerAdmin(ExportPageCSPMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [SpeakerResource]
     list_display = ["name", "job_title", "organization", "is_sample"]
     list_filter = ["organization"]

@@ -530,3 +530,19 @@ def test_merging_duplicate_speakers_keeps_every_panel_seat(admin_client, confere
 def test_a_track_chair_cannot_import_speakers_either(client, chair):
     client.force_login(chair)
     assert client.get(reverse("admin:speakers_speaker_import")).status_code == 403
+
+
+def test_history_shows_times_in_the_edition_zone(admin_client, conference, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"
+    session = make_session(conference, status="draft")
+    admin_client.post(change_url(session), form_data(session, title="Renamed"))
+    record = session.history.latest("history_date")
+    url = reverse("admin:program_session_simple_history", args=[session.pk, record.history_id])
+    assert 'name="starts_at_1" value="10:00:00"' in admin_client.get(url).text
+
+
+def test_only_the_export_page_loosens_the_content_security_policy(organizer_client, niic):
+    export = organizer_client.get(reverse("admin:program_session_export"))
+    assert "style-src 'self' 'unsafe-inline'" in export["Content-Security-Policy"]
+    change_list = organizer_client.get(reverse("admin:program_session_changelist"))
+    assert "unsafe-inline" not in change_list["Content-Security-Policy"]

@@ -1,7 +1,6 @@
 """Named queries for the site-wide pages (speakers, organizations, home). A speaker or an
 organization is public only through a public session: drafts never surface here."""
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from sessions.models import PanelMembership, Session
@@ -54,10 +53,3 @@ def happening_now_and_next(conference):
     first_upcoming = upcoming.first()
     next_up = list(upcoming.filter(starts_at=first_upcoming.starts_at)) if first_upcoming else []
     return running, next_up
-
-
-def panel_prefetch():
-    return Prefetch(
-        "panel",
-        queryset=PanelMembership.objects.in_panel_order().select_related("speaker__organization"),
-    )

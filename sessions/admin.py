@@ -198,7 +198,6 @@ class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, SimpleHistoryAdmi
     date_hierarchy = "starts_at"
     ordering = ["starts_at", "room__order", "title"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = []
     filter_horizontal = ["languages", "interpretation_languages"]
     actions = ["publish", "return_to_draft", "cancel", "duplicate", "move_to_track"]
     change_list_template = "admin/program/session/change_list.html"

@@ -23,10 +23,6 @@ class Timetable:
     rooms: list
     rows: list
 
-    @property
-    def column_count(self):
-        return len(self.rooms) + 1
-
 
 def build_timetable(sessions):
     """`sessions` ordered by start time; each with its room loaded."""

@@ -7,6 +7,7 @@ import datetime
 from django.utils.text import slugify
 
 from sessions.models import Language, PanelMembership, Room, Session
+from sessions.rules import validate_topics_of_track
 from speakers.models import Organization, Speaker
 from tracks.models import Conference, Topic, Track
 
@@ -129,7 +130,8 @@ def load_sample_schedule(conference):
         )
         session_topics = [topics[name] for name in entry.get("topics", [])]
         if set(session.topics.all()) != set(session_topics):
-            session.set_topics(session_topics)
+            validate_topics_of_track(session_topics, session.track)
+            session.topics.set(session_topics)
         set_if_different(session.languages, [languages["en"]])
         set_if_different(
             session.interpretation_languages,

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 ORGANIZERS = "Organizers"
 TRACK_CHAIRS = "Track chairs"
+PROGRAM_GROUPS = [ORGANIZERS, TRACK_CHAIRS]
 
 PROGRAM_APPS = ["tracks", "speakers", "program"]
 

@@ -1,64 +1,84 @@
 """The organizers' tool for the program.
 
-Times are entered and shown in the edition's own time zone. Track chairs see and change only the
-sessions of their tracks: the restriction lives in get_queryset and the permission checks, so it
-holds for every URL, not just for the buttons shown."""
+Times are entered and shown in the edition's own time zone. Every change goes through
+sessions.services, which checks the acting user's rights (track chairs act only on their tracks)
+and the scheduling rules; this module only turns forms, actions and history pages into those
+calls, and their refusals into messages. What a user may open is confined by get_queryset, which
+every view here, inherited ones included, looks objects up through."""
 
 import datetime
 from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from speakers.admin import ExportPageCSPMixin
+from speakers.admin import ExportPageCSPMixin, SpeakerAdmin
+from speakers.models import Speaker
+from speakers.services import speaker_restore
+from tracks.admin import TrackAdmin
 from tracks.models import Conference, Track
+from tracks.services import track_restore
 
-from . import admin_views
+from . import admin_views, rules, services
 from .forms import SessionForm
 from .models import Language, PanelMembership, Room, Session, StaleSessionError
 from .resources import SessionResource
 
 
-def is_organizer(user):
-    """Organizers (and superusers) edit every track; anyone else is at most a track chair."""
-    return user.has_perm("tracks.change_track")
+class ChangeRefused(Exception):
+    """A service refused a save after the form had validated (a change made meanwhile)."""
+
+    def __init__(self, error):
+        self.error = error
+        super().__init__(str(error))
 
 
-def change_link(session):
-    url = reverse("admin:program_session_change", args=[session.pk])
+def session_link(session, user):
+    """The session's title, linked to where this user may see it: its admin page for its
+    editors, its public page for a public session, no link for anyone else's draft."""
+    if services.may_edit(user, session):
+        url = reverse("admin:program_session_change", args=[session.pk])
+    elif session.is_public:
+        url = session.get_absolute_url()
+    else:
+        return conditional_escape(str(session))
     return format_html('<a href="{}">{}</a>', url, session)
 
 
-def linked_message(error):
-    """A model ValidationError as HTML; a session it names becomes a link to that session."""
+def linked_message(error, user):
+    """A rule's ValidationError as HTML; the session it names becomes a link for this user."""
     if not error.params:
-        return conditional_escape(error.message)
+        return conditional_escape(str(error.message))
     params = dict(error.params)
-    if isinstance(params.get("other"), Session):
-        params["other"] = change_link(params["other"])
+    for name, value in params.items():
+        if isinstance(value, Session):
+            params[name] = session_link(value, user)
     escaped = {key: conditional_escape(value) for key, value in params.items()}
-    return mark_safe(conditional_escape(error.message) % escaped)  # noqa: S308  (all parts escaped)
+    return mark_safe(conditional_escape(str(error.message)) % escaped)  # noqa: S308  (all escaped)
 
 
-def each_error(error):
-    if hasattr(error, "error_dict"):
-        return [each for errors in error.error_dict.values() for each in errors]
-    return error.error_list
+def names_a_session(error):
+    return any(isinstance(value, Session) for value in (error.params or {}).values())
+
+
+def message_list(error, user):
+    return format_html_join(
+        " ", "{}", ((linked_message(each, user),) for each in services.each_error(error))
+    )
 
 
 def rendered(response):
@@ -84,9 +104,10 @@ def edition_for(request, session=None):
 class SessionAdminForm(SessionForm):
     # The version this form was opened at (Session.version is not editable).
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    acting_user = None  # set by SessionAdmin.get_form, for links in messages
 
     class Meta(SessionForm.Meta):
-        pass
+        fields = [*SessionForm.Meta.fields, "cancellation_note"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,31 +127,64 @@ class SessionAdminForm(SessionForm):
                 raise ValidationError(str(StaleSessionError(self.instance)), code="stale")
             # The save checks again, against this copy, in case someone saves in between.
             self.instance.version = seen
+            previous = Session.objects.get(pk=self.instance.pk).status
+            status = cleaned_data.get("status")
+            for field, errors in rules.status_change_errors(previous, status).items():
+                for error in errors:
+                    self.add_error(field, error)
+        elif cleaned_data.get("status") == Session.Status.CANCELLED:
+            for field, errors in rules.status_change_errors(None, Session.Status.CANCELLED).items():
+                for error in errors:
+                    self.add_error(field, error)
         return cleaned_data
 
     def _post_clean(self):
         super()._post_clean()
-        # The model's clash messages name the other session; here they link to it.
-        if "status" in self._errors:
-            self._errors["status"] = self.error_class(
-                [linked_message(error) for error in self._errors["status"].as_data()]
+        # The rules' messages name the other session; here they link to it, for this user.
+        for field, errors in list(self._errors.items()):
+            self._errors[field] = self.error_class(
+                [
+                    linked_message(error, self.acting_user) if names_a_session(error) else error
+                    for error in errors.as_data()
+                ]
             )
 
 
 class PanelFormSet(forms.BaseInlineFormSet):
+    """The panel as submitted (rows marked for deletion left out) is what the clash rule reads;
+    a clash is shown on the row of the speaker concerned."""
+
+    acting_user = None
+
     def clean(self):
         super().clean()
         session = self.instance
-        if session.status != Session.Status.PUBLISHED or not session.starts_at:
+        if session.status != Session.Status.PUBLISHED or not (
+            session.starts_at and session.ends_at
+        ):
             return
-        speakers = [
-            form.cleaned_data["speaker"]
+        row_of_speaker = {
+            form.cleaned_data["speaker"].pk: form
+            for form in self.forms
+            if form.cleaned_data.get("speaker") and not form.cleaned_data.get("DELETE")
+        }
+        for seat in rules.speaker_clashes(session, list(row_of_speaker)):
+            error = rules.speaker_taken(seat.speaker, seat.session)
+            row_of_speaker[seat.speaker_id].add_error(
+                "speaker", linked_message(error, self.acting_user)
+            )
+
+    def panel(self):
+        """[services.Seat] in the order given, from the valid rows kept."""
+        rows = [
+            form.cleaned_data
             for form in self.forms
             if form.cleaned_data.get("speaker") and not form.cleaned_data.get("DELETE")
         ]
-        clashes = session.speaker_clash_errors(speakers=speakers) if speakers else []
-        if clashes:
-            raise ValidationError([linked_message(error) for error in clashes])
+        return [
+            services.Seat(speaker=row["speaker"], role=row["role"], order=row.get("order") or 0)
+            for row in rows
+        ]
 
 
 class PanelMembershipInline(admin.TabularInline):
@@ -139,6 +193,11 @@ class PanelMembershipInline(admin.TabularInline):
     autocomplete_fields = ["speaker"]
     fields = ["speaker", "role", "order"]
     extra = 1
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.acting_user = request.user
+        return formset
 
 
 class DayListFilter(admin.SimpleListFilter):
@@ -149,10 +208,7 @@ class DayListFilter(admin.SimpleListFilter):
         edition = edition_for(request)
         if edition is None:
             return []
-        return [
-            (day.isoformat(), f"{date_format(day, 'D')} {date_format(day, 'MONTH_DAY_FORMAT')}")
-            for day in edition.days
-        ]
+        return [(day.isoformat(), date_format(day, str(rules.DAY_FORMAT))) for day in edition.days]
 
     def queryset(self, request, queryset):
         edition = edition_for(request)
@@ -165,12 +221,76 @@ class DayListFilter(admin.SimpleListFilter):
         return queryset.on_day(edition, day)
 
 
-class MoveToTrackForm(forms.Form):
-    track = forms.ModelChoiceField(queryset=Track.objects.none(), label=_("Move to track"))
+class GuardedHistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's pages, made safe for track chairs.
+
+    Its own views look objects up without get_queryset (its list falls back to the stored
+    versions of an object it cannot find) and save its revert form with no check of the change
+    permission. Here both pages find the object through get_object, so they show only what this
+    user may see (organizers may still read the history of a deleted object), malformed ids are
+    404s, and the revert form becomes a restore through the services, which check the user's
+    right to change the object. `restore(request, record)` says how; by default nothing can be
+    restored."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        object_id = unquote(object_id)
+        visible = self.get_object(request, object_id) is not None
+        if not visible and not (
+            services.is_organizer(request.user) and self.has_stored_versions(object_id)
+        ):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def has_stored_versions(self, object_id):
+        try:
+            object_id = self.model._meta.pk.to_python(object_id)
+        except ValidationError:
+            return False
+        return self.model.history.filter(**{self.model._meta.pk.attname: object_id}).exists()
+
+    def history_record(self, request, object_id, version_id):
+        """The object and its stored version, if the object is one this user may see."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not str(version_id).isdigit():
+            raise Http404
+        record = obj.history.filter(history_id=version_id).first()
+        if record is None:
+            raise Http404
+        return obj, record
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj, record = self.history_record(request, object_id, version_id)
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        try:
+            restored = self.restore(request, record)
+        except (ValidationError, PermissionDenied, StaleSessionError) as error:
+            self.message_user(request, message_list(error, request.user), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        self.message_user(
+            request,
+            _("“%(object)s” was restored to an earlier version.") % {"object": restored},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[restored.pk]
+            )
+        )
+
+    def restore(self, request, record):
+        raise PermissionDenied
+
+    def revert_disabled(self, request, obj=None):
+        return type(self).restore is GuardedHistoryAdmin.restore or not self.has_change_permission(
+            request, obj
+        )
 
 
 @admin.register(Session)
-class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, GuardedHistoryAdmin):
     form = SessionAdminForm
     resource_classes = [SessionResource]
     inlines = [PanelMembershipInline]
@@ -201,6 +321,7 @@ class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, SimpleHistoryAdmi
     filter_horizontal = ["languages", "interpretation_languages"]
     actions = ["publish", "return_to_draft", "cancel", "duplicate", "move_to_track"]
     change_list_template = "admin/program/session/change_list.html"
+    history_list_display = ["related_summary"]
     fieldsets = [
         (None, {"fields": ["conference", "title", "slug", "track", "topics", "format"]}),
         (_("When and where"), {"fields": ["starts_at", "ends_at", "room"]}),
@@ -208,14 +329,25 @@ class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, SimpleHistoryAdmi
             _("Language and access"),
             {"fields": ["languages", "interpretation_languages", "has_cart", "has_asl"]},
         ),
-        (None, {"fields": ["description", "status", "is_sample", "loaded_version"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "description",
+                    "status",
+                    "cancellation_note",
+                    "is_sample",
+                    "loaded_version",
+                ]
+            },
+        ),
     ]
 
     # Who sees what
 
     def has_import_permission(self, request):
         # An import may touch any track's sessions: organizers only.
-        return is_organizer(request.user) and super().has_import_permission(request)
+        return services.is_organizer(request.user) and super().has_import_permission(request)
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
@@ -231,33 +363,27 @@ class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, SimpleHistoryAdmi
         return super().process_result(result, request)
 
     def get_queryset(self, request):
-        sessions = (
-            super().get_queryset(request).annotate(panel_count=models.Count("panel", distinct=True))
-        )
-        if is_organizer(request.user):
+        sessions = super().get_queryset(request).with_panel_count()
+        if services.is_organizer(request.user):
             return sessions
         return sessions.filter(track__chairs=request.user)
 
-    def chaired_tracks(self, request):
-        tracks = Track.objects.select_related("conference")
-        return tracks if is_organizer(request.user) else tracks.filter(chairs=request.user)
-
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        if obj is None or not allowed or is_organizer(request.user):
+        if obj is None or not allowed:
             return allowed
-        return obj.track_id is not None and obj.track.chairs.filter(pk=request.user.pk).exists()
+        return services.may_edit(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        if obj is None or not allowed or is_organizer(request.user):
+        if obj is None or not allowed:
             return allowed
-        return self.has_change_permission(request, obj)
+        return services.may_edit(request.user, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "track":
-            kwargs["queryset"] = self.chaired_tracks(request)
-            kwargs["required"] = not is_organizer(request.user)
+            kwargs["queryset"] = services.tracks_for(request.user)
+            kwargs["required"] = not services.is_organizer(request.user)
         if db_field.name == "room":
             kwargs["queryset"] = Room.objects.select_related("conference")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -271,7 +397,7 @@ class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, SimpleHistoryAdmi
             elif session is not None:
                 topics = topics.none()
             else:
-                topics = topics.filter(track__in=self.chaired_tracks(request))
+                topics = topics.filter(track__in=services.tracks_for(request.user))
             kwargs["queryset"] = topics
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -279,21 +405,73 @@ class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, SimpleHistoryAdmi
     def get_form(self, request, obj=None, change=False, **kwargs):
         # The topics offered are those of the session's own track.
         request._session_being_edited = obj
-        return super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change, **kwargs)
+        form.acting_user = request.user
+        return form
+
+    # Saving goes through the services, once, with the panel, topics and languages as submitted
+
+    def save_model(self, request, obj, form, change):
+        """Saved with its panel by save_related, in one call to the services."""
+
+    def save_related(self, request, form, formsets, change):
+        panel_formsets = [each for each in formsets if isinstance(each, PanelFormSet)]
+        data = form.cleaned_data
+        related = services.Related(
+            topics=list(data["topics"]) if "topics" in data else None,
+            languages=list(data["languages"]) if "languages" in data else None,
+            interpretation=(
+                list(data["interpretation_languages"])
+                if "interpretation_languages" in data
+                else None
+            ),
+            panel=panel_formsets[0].panel() if panel_formsets else None,
+        )
+        try:
+            services.session_save(user=request.user, session=form.instance, related=related)
+        except (ValidationError, PermissionDenied, StaleSessionError) as error:
+            raise ChangeRefused(error) from error
+        for formset in formsets:
+            # What construct_change_message reads; the services saved the panel.
+            formset.new_objects = formset.changed_objects = formset.deleted_objects = []
+        session = form.instance
+        if session.status == Session.Status.DRAFT:
+            visible = (
+                Session.objects.filter(pk__in=services.editable_sessions(request.user).values("pk"))
+                | Session.objects.public()
+            )
+            for warning in rules.draft_clash_warnings(session, visible=visible):
+                self.message_user(request, linked_message(warning, request.user), messages.WARNING)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, [], add)
+        if any(formset.has_changed() for formset in formsets):
+            message.append({"changed": {"fields": [str(_("panel"))]}})
+        return message
+
+    def delete_model(self, request, obj):
+        services.session_delete(user=request.user, session=obj)
+
+    def delete_queryset(self, request, queryset):
+        for session in queryset:
+            services.session_delete(user=request.user, session=session)
 
     # Times in the edition's zone
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        session = self.get_object(request, object_id) if object_id else None
+        session = self.get_object(request, unquote(object_id)) if object_id else None
         edition = edition_for(request, session)
         with timezone.override(edition.tzinfo if edition else None):
             try:
                 return rendered(
                     super().changeform_view(request, object_id, form_url, extra_context)
                 )
-            except StaleSessionError as error:
-                # Someone saved between our check and our write: nothing of ours was kept.
-                self.message_user(request, str(error), messages.ERROR)
+            except ChangeRefused as refusal:
+                # Someone changed the program between the form's check and the save: nothing
+                # of this change was kept.
+                self.message_user(
+                    request, message_list(refusal.error, request.user), messages.ERROR
+                )
                 return HttpResponseRedirect(request.get_full_path())
 
     def changelist_view(self, request, extra_context=None):
@@ -311,9 +489,44 @@ class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, SimpleHistoryAdmi
             return rendered(super().history_view(request, object_id, extra_context))
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        with timezone.override(self.zone_of(request, object_id)):
+        """A version of the session, what restoring it changes, and a button that restores it
+        through the services (the rules and rights of any change apply)."""
+        session, record = self.history_record(request, object_id, version_id)
+        if not self.has_change_permission(request, session):
+            raise PermissionDenied
+        plan = services.restore_plan(record)
+        if request.method == "POST":
+            try:
+                services.session_restore(user=request.user, record=record)
+            except (ValidationError, PermissionDenied, StaleSessionError) as error:
+                self.message_user(request, message_list(error, request.user), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("“%(session)s” was restored to its version of %(when)s.")
+                    % {"session": plan.session, "when": self.version_label(record)},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:program_session_change", args=[session.pk])
+                )
+        with timezone.override(session.conference.tzinfo):
             return rendered(
-                super().history_form_view(request, object_id, version_id, extra_context)
+                TemplateResponse(
+                    request,
+                    "admin/program/session/restore.html",
+                    {
+                        **self.admin_site.each_context(request),
+                        "opts": self.model._meta,
+                        "title": _("Restore “%(session)s”") % {"session": session},
+                        "session": session,
+                        "record": record,
+                        "version_label": self.version_label(record),
+                        "differences": restore_differences(session, plan),
+                        "has_snapshot": bool(record.related_snapshot),
+                        "missing": plan.missing,
+                    },
+                )
             )
 
     def delete_view(self, request, object_id, extra_context=None):
@@ -321,11 +534,30 @@ class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, SimpleHistoryAdmi
             return rendered(super().delete_view(request, object_id, extra_context))
 
     def zone_of(self, request, object_id):
-        session = None
-        if str(object_id).isdigit():
-            session = Session.objects.select_related("conference").filter(pk=object_id).first()
+        session = self.get_object(request, unquote(object_id))
         edition = edition_for(request, session)
         return edition.tzinfo if edition else None
+
+    def version_label(self, record):
+        return date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT")
+
+    @admin.display(description=_("topics, languages and panel"))
+    def related_summary(self, record):
+        stored = record.related_snapshot or {}
+        if not stored:
+            return gettext("Not recorded for this version.")
+        panel = ", ".join(
+            f"{seat['name']} ({PanelMembership.Role(seat['role']).label})"
+            for seat in stored.get("panel", [])
+        )
+        topics = ", ".join(name for _pk, name in stored.get("topics", []))
+        return format_html(
+            "{}: {}<br>{}: {}",
+            gettext("Panel"),
+            panel or "—",
+            gettext("Topics"),
+            topics or "—",
+        )
 
     @admin.display(description=_("when"), ordering="starts_at")
     def when(self, session):
@@ -367,7 +599,7 @@ class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, SimpleHistoryAdmi
     def preview_view(self, request, session_id):
         session = self.get_object(request, str(session_id))
         if session is None or not self.has_view_or_change_permission(request, session):
-            raise PermissionDenied
+            raise Http404
         session = Session.objects.with_program_data().get(pk=session.pk)
         conference = session.conference
         with timezone.override(conference.tzinfo):
@@ -383,88 +615,158 @@ class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, SimpleHistoryAdmi
                 },
             )
 
-    # Saving: clashes among drafts are warnings, named and linked
+    # Actions: each shows what it will do to every selected session, then does all or nothing
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        session = form.instance
-        if session.status == Session.Status.DRAFT:
-            warnings = draft_clash_warnings(session)
-            for warning in warnings:
-                self.message_user(request, warning, messages.WARNING)
+    def preview_action(
+        self, request, queryset, *, change, name, title, intro, button, done, form=None
+    ):
+        """The preview page of an action, and on its confirmation the change itself.
 
-    # Actions
+        `change(sessions, dry_run)` is a services function bound to its arguments; `done(count)`
+        the success message."""
+        sessions = list(queryset.select_related("conference", "track", "room"))
+        ready = form is None or form.is_valid()
+        outcomes = None
+        if ready and request.POST.get("apply") == "1":
+            try:
+                outcomes = change(sessions, dry_run=False)
+            except services.Refused as refusal:
+                outcomes = refusal.outcomes
+                self.message_user(
+                    request,
+                    _("Nothing was changed: the program changed since the preview. See why below."),
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(request, done(len(outcomes)), messages.SUCCESS)
+                return None
+        elif ready:
+            outcomes = change(sessions, dry_run=True)
+        refused = outcomes is not None and any(not outcome.ok for outcome in outcomes)
+        rows = []
+        if outcomes is not None:
+            for outcome in outcomes:
+                rows.append(
+                    {
+                        "session": outcome.session,
+                        "messages": [
+                            linked_message(error, request.user) for error in outcome.errors
+                        ],
+                    }
+                )
+        edition = sessions[0].conference if sessions else None
+        with timezone.override(edition.tzinfo if edition else None):
+            return rendered(
+                TemplateResponse(
+                    request,
+                    "admin/program/session/action_preview.html",
+                    {
+                        **self.admin_site.each_context(request),
+                        "title": title,
+                        "intro": intro,
+                        "button": button,
+                        "action": name,
+                        "sessions": sessions,
+                        "rows": rows,
+                        "form": form,
+                        "ready": ready and outcomes is not None,
+                        "refused": refused,
+                        "opts": self.model._meta,
+                        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                    },
+                )
+            )
 
     @admin.action(description=_("Publish the selected sessions"), permissions=["change"])
     def publish(self, request, queryset):
-        published, refused = 0, []
-        for session in queryset.select_related("conference", "room"):
-            try:
-                with transaction.atomic():
-                    session.publish()
-                published += 1
-            except ValidationError as error:
-                reasons = [linked_message(each) for each in each_error(error)]
-                refused.append(
-                    format_html("{}: {}", change_link(session), mark_safe(" ".join(reasons)))  # noqa: S308
-                )
-        if published:
-            self.message_user(
-                request,
-                ngettext("%(count)d session published.", "%(count)d sessions published.", published)
-                % {"count": published},
-                messages.SUCCESS,
-            )
-        for reason in refused:
-            self.message_user(
-                request, format_html(_("Not published: {reason}"), reason=reason), messages.ERROR
-            )
+        return self.preview_action(
+            request,
+            queryset,
+            change=partial(self.run_publish, request.user),
+            name="publish",
+            title=_("Publish sessions"),
+            intro=_(
+                "Each session below is checked against the rules as if all of them were "
+                "published together. Either all are published, or none."
+            ),
+            button=_("Publish all"),
+            done=lambda count: (
+                ngettext("%(count)d session published.", "%(count)d sessions published.", count)
+                % {"count": count}
+            ),
+        )
+
+    @staticmethod
+    def run_publish(user, sessions, dry_run):
+        return services.sessions_publish(user=user, sessions=sessions, dry_run=dry_run)
 
     @admin.action(description=_("Return the selected sessions to draft"), permissions=["change"])
     def return_to_draft(self, request, queryset):
-        count = self._set_status(queryset, Session.Status.DRAFT)
-        self.message_user(
+        return self.preview_action(
             request,
-            ngettext(
-                "%(count)d session returned to draft.",
-                "%(count)d sessions returned to draft.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
+            queryset,
+            change=lambda sessions, dry_run: services.sessions_return_to_draft(
+                user=request.user, sessions=sessions, dry_run=dry_run
+            ),
+            name="return_to_draft",
+            title=_("Return sessions to draft"),
+            intro=_(
+                "Drafts are not on the public site: these sessions will disappear from the "
+                "schedule, search and calendar feeds until they are published again."
+            ),
+            button=_("Return all to draft"),
+            done=lambda count: (
+                ngettext(
+                    "%(count)d session returned to draft.",
+                    "%(count)d sessions returned to draft.",
+                    count,
+                )
+                % {"count": count}
+            ),
         )
 
     @admin.action(description=_("Cancel the selected sessions"), permissions=["change"])
     def cancel(self, request, queryset):
-        count = self._set_status(queryset, Session.Status.CANCELLED)
-        self.message_user(
+        form = CancelForm(request.POST if "confirm" in request.POST else None)
+        return self.preview_action(
             request,
-            ngettext("%(count)d session cancelled.", "%(count)d sessions cancelled.", count)
-            % {"count": count},
-            messages.SUCCESS,
+            queryset,
+            change=lambda sessions, dry_run: services.sessions_cancel(
+                user=request.user,
+                sessions=sessions,
+                note=form.cleaned_data["note"],
+                dry_run=dry_run,
+            ),
+            name="cancel",
+            title=_("Cancel sessions"),
+            intro=_(
+                "A cancelled session stays on the public site, marked as cancelled, with the "
+                "note below; calendars strike it out. Only published sessions can be cancelled."
+            ),
+            button=_("Cancel all"),
+            done=lambda count: (
+                ngettext("%(count)d session cancelled.", "%(count)d sessions cancelled.", count)
+                % {"count": count}
+            ),
+            form=form,
         )
-
-    def _set_status(self, queryset, status):
-        with transaction.atomic():
-            sessions = list(queryset)
-            for session in sessions:
-                session.status = status
-                session.save()
-        return len(sessions)
 
     @admin.action(description=_("Duplicate the selected sessions as drafts"), permissions=["add"])
     def duplicate(self, request, queryset):
-        with transaction.atomic():
-            for session in queryset.prefetch_related(
-                "topics", "languages", "interpretation_languages", "panel"
-            ):
-                duplicate_session(session)
-        count = len(queryset)
-        self.message_user(
+        return self.preview_action(
             request,
-            ngettext("%(count)d draft copy made.", "%(count)d draft copies made.", count)
-            % {"count": count},
-            messages.SUCCESS,
+            queryset,
+            change=lambda sessions, dry_run: services.sessions_duplicate(
+                user=request.user, sessions=sessions, dry_run=dry_run
+            ),
+            name="duplicate",
+            title=_("Duplicate sessions"),
+            intro=_("Each session is copied, with its panel, topics and languages, as a draft."),
+            button=_("Duplicate all"),
+            done=lambda count: (
+                ngettext("%(count)d draft copy made.", "%(count)d draft copies made.", count)
+                % {"count": count}
+            ),
         )
 
     @admin.action(
@@ -472,106 +774,104 @@ class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, SimpleHistoryAdmi
     )
     def move_to_track(self, request, queryset):
         editions = set(queryset.values_list("conference", flat=True))
-        form = MoveToTrackForm(request.POST if "track" in request.POST else None)
-        form.fields["track"].queryset = self.chaired_tracks(request).filter(conference__in=editions)
-        if form.is_valid():
-            track = form.cleaned_data["track"]
-            moved = 0
-            with transaction.atomic():
-                for session in queryset.filter(conference=track.conference_id):
-                    session.track = track
-                    session.topics.clear()
-                    session.save()
-                    moved += 1
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d session moved to “%(track)s”; its topics were cleared, since "
-                    "topics belong to a track.",
-                    "%(count)d sessions moved to “%(track)s”; their topics were cleared, since "
-                    "topics belong to a track.",
-                    moved,
-                )
-                % {"count": moved, "track": track},
-                messages.SUCCESS,
-            )
-            return None
-        return TemplateResponse(
+        form = MoveToTrackForm(request.POST if "confirm" in request.POST else None)
+        form.fields["track"].queryset = services.tracks_for(request.user).filter(
+            conference__in=editions
+        )
+        return self.preview_action(
             request,
-            "admin/program/session/move_to_track.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Move sessions to another track"),
-                "sessions": queryset,
-                "form": form,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
-        )
-
-
-def draft_clash_warnings(session):
-    """A draft may clash while organizers shuffle the program; say so, and with whom."""
-    others = (
-        Session.objects.exclude(pk=session.pk)
-        .exclude(status=Session.Status.CANCELLED)
-        .overlapping(session.starts_at, session.ends_at)
-        .select_related("conference")
-    )
-    warnings = []
-    if session.room_id:
-        for other in others.filter(room_id=session.room_id):
-            warnings.append(
-                format_html(
-                    "Room “{}” is also used by {} ({}): publishing will be refused until one "
-                    "of them moves.",
-                    session.room,
-                    change_link(other),
-                    other.slot_label,
+            queryset,
+            change=lambda sessions, dry_run: services.sessions_move_to_track(
+                user=request.user,
+                sessions=sessions,
+                track=form.cleaned_data["track"],
+                dry_run=dry_run,
+            ),
+            name="move_to_track",
+            title=_("Move sessions to another track"),
+            intro=_(
+                "These sessions will move to the track you choose. Their topics will be "
+                "cleared, since topics belong to a track."
+            ),
+            button=_("Move all"),
+            done=lambda count: (
+                ngettext(
+                    "%(count)d session moved; its topics were cleared, since topics belong to a "
+                    "track.",
+                    "%(count)d sessions moved; their topics were cleared, since topics belong to a "
+                    "track.",
+                    count,
                 )
-            )
-    seats = PanelMembership.objects.filter(
-        speaker__in=session.speakers.all(), session__in=others
-    ).select_related("speaker", "session__conference")
-    for seat in seats:
-        warnings.append(
-            format_html(
-                "{} is also on {} ({}): publishing will be refused until this is resolved.",
-                seat.speaker,
-                change_link(seat.session),
-                seat.session.slot_label,
-            )
+                % {"count": count}
+            ),
+            form=form,
         )
-    return warnings
 
 
-def duplicate_session(session):
-    copy_number = 1
-    while True:
-        slug = slugify(f"{session.slug}-copy-{copy_number}")[:100]
-        if not Session.objects.filter(conference=session.conference, slug=slug).exists():
-            break
-        copy_number += 1
-    topics = list(session.topics.all())
-    languages = list(session.languages.all())
-    interpretation = list(session.interpretation_languages.all())
-    seats = list(session.panel.all())
-    copy = session
-    copy.pk = None
-    copy._state.adding = True
-    copy.slug = slug
-    copy.title = f"{session.title} (copy)"
-    copy.status = Session.Status.DRAFT
-    copy.version = 1
-    copy.save()
-    copy.topics.set(topics)
-    copy.languages.set(languages)
-    copy.interpretation_languages.set(interpretation)
-    PanelMembership.objects.bulk_create(
-        PanelMembership(session=copy, speaker_id=seat.speaker_id, role=seat.role, order=seat.order)
-        for seat in seats
+class CancelForm(forms.Form):
+    confirm = forms.CharField(widget=forms.HiddenInput, initial="1")
+    note = forms.CharField(
+        label=_("Note for attendees (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown with each cancelled session, e.g. where to go instead."),
     )
-    return copy
+
+
+class MoveToTrackForm(forms.Form):
+    confirm = forms.CharField(widget=forms.HiddenInput, initial="1")
+    track = forms.ModelChoiceField(queryset=None, label=_("Move to track"))
+
+
+def restore_differences(session, plan):
+    """[(label, now, then)] for each part of the session that restoring would change."""
+    stored = Session.objects.get(pk=session.pk)
+    rows = []
+    for name in [
+        "title", "slug", "track", "format", "starts_at", "ends_at", "room", "status",
+        "description", "cancellation_note", "has_cart", "has_asl", "is_sample",
+    ]:  # fmt: skip
+        field = Session._meta.get_field(name)
+        now, then = field.value_from_object(stored), field.value_from_object(plan.session)
+        if now != then:
+            rows.append((field.verbose_name, display(stored, field), display(plan.session, field)))
+    related = plan.related
+    if related.panel is not None:
+        now = ", ".join(
+            f"{seat.speaker} ({seat.get_role_display()})"
+            for seat in stored.panel.in_panel_order().select_related("speaker")
+        )
+        then = ", ".join(
+            f"{seat.speaker} ({PanelMembership.Role(seat.role).label})" for seat in related.panel
+        )
+        if now != then:
+            rows.append((_("panel"), now or "—", then or "—"))
+    for label, attribute, values in [
+        (_("topics"), "topics", related.topics),
+        (_("languages"), "languages", related.languages),
+        (_("interpretation languages"), "interpretation_languages", related.interpretation),
+    ]:
+        if values is None:
+            continue
+        now = ", ".join(map(str, getattr(stored, attribute).order_by("pk")))
+        then = ", ".join(map(str, sorted(values, key=lambda value: value.pk)))
+        if now != then:
+            rows.append((label, now or "—", then or "—"))
+    return rows
+
+
+def display(session, field):
+    value = getattr(session, field.name)
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return getattr(session, f"get_{field.name}_display")()
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return str(value)
 
 
 @admin.register(Room)
@@ -591,7 +891,9 @@ class LanguageAdmin(admin.ModelAdmin):
 
 
 @admin.register(PanelMembership)
-class PanelMembershipAdmin(SimpleHistoryAdmin):
+class PanelMembershipAdmin(GuardedHistoryAdmin):
+    """Single panel seats; each change is a change of its session's panel (services)."""
+
     list_display = ["speaker", "role", "session", "order"]
     list_select_related = ["speaker", "session"]
     autocomplete_fields = ["speaker"]
@@ -599,11 +901,144 @@ class PanelMembershipAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         seats = super().get_queryset(request)
-        if is_organizer(request.user):
+        if services.is_organizer(request.user):
             return seats
         return seats.filter(session__track__chairs=request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "session" and not is_organizer(request.user):
-            kwargs["queryset"] = Session.objects.filter(track__chairs=request.user)
+        if db_field.name == "session":
+            kwargs["queryset"] = services.editable_sessions(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return services.may_edit(request.user, obj.session)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return services.may_edit(request.user, obj.session)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ChangeRefused as refusal:
+            self.message_user(request, message_list(refusal.error, request.user), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = services.panel_seat_save(user=request.user, seat=obj)
+        except (ValidationError, PermissionDenied, StaleSessionError) as error:
+            raise ChangeRefused(error) from error
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.panel_seat_delete(user=request.user, seat=obj)
+
+    def delete_queryset(self, request, queryset):
+        for seat in queryset:
+            services.panel_seat_delete(user=request.user, seat=seat)
+
+    # A stored version of a seat is there to read: a panel is restored with its session's
+    # version, which holds the whole panel.
+
+
+# Tracks and speakers, with what depends on the program: history restored through the
+# services, a speaker's sessions (only those this user may see), and merging duplicates.
+
+admin.site.unregister(Track)
+
+
+@admin.register(Track)
+class ProgramTrackAdmin(GuardedHistoryAdmin, TrackAdmin):
+    def restore(self, request, record):
+        return track_restore(user=request.user, record=record)
+
+
+admin.site.unregister(Speaker)
+
+
+class MergeForm(forms.Form):
+    keep = forms.ModelChoiceField(
+        queryset=Speaker.objects.none(),
+        widget=forms.RadioSelect,
+        label=_("Keep this record; the others are merged into it and deleted"),
+    )
+
+
+def sessions_of_speaker(speaker, user):
+    """The speaker's sessions this user may see: public ones, and drafts they may edit."""
+    seats = [
+        seat
+        for seat in speaker.panel_memberships.select_related(
+            "session__conference", "session__track"
+        ).order_by("session__starts_at")
+        if services.may_see(user, seat.session)
+    ]
+    if not seats:
+        return gettext("No sessions yet.")
+    return ", ".join(
+        f"{seat.session} ({seat.session.conference.short_name} "
+        f"{seat.session.conference.year}, {seat.get_role_display()})"
+        for seat in seats
+    )
+
+
+@admin.register(Speaker)
+class ProgramSpeakerAdmin(GuardedHistoryAdmin, SpeakerAdmin):
+    actions = ["merge_duplicates"]
+
+    def restore(self, request, record):
+        return speaker_restore(user=request.user, record=record)
+
+    readonly_fields = ["sessions_list"]
+
+    def get_object(self, request, object_id, from_field=None):
+        speaker = super().get_object(request, object_id, from_field)
+        if speaker is not None:
+            # The ModelAdmin serves every request; the reader travels with the object.
+            speaker.admin_reader = request.user
+        return speaker
+
+    @admin.display(description=_("sessions"))
+    def sessions_list(self, speaker):
+        return sessions_of_speaker(speaker, speaker.admin_reader)
+
+    @admin.action(description=_("Merge the selected duplicates"), permissions=["change", "delete"])
+    def merge_duplicates(self, request, queryset):
+        if queryset.count() < 2:
+            self.message_user(request, _("Select at least two speakers to merge."), messages.ERROR)
+            return None
+        form = MergeForm(request.POST if "keep" in request.POST else None)
+        form.fields["keep"].queryset = queryset
+        if form.is_valid():
+            kept = form.cleaned_data["keep"]
+            try:
+                services.speakers_merge(
+                    user=request.user, keep=kept, duplicates=list(queryset.exclude(pk=kept.pk))
+                )
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, message_list(error, request.user), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                _("Merged into “%(name)s”; every panel seat was kept.") % {"name": kept},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/speakers/speaker/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Merge duplicate speakers"),
+                "speakers": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )

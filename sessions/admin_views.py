@@ -1,8 +1,9 @@
 """Two admin pages for organizers, wired in SessionAdmin.get_urls(): every conflict of an edition,
 and one day of an edition as a board of rooms by time, drafts included.
 
-Both show only the sessions `model_admin.get_queryset(request)` lets this user see, and run the
-same few queries however large the program."""
+Both show only the sessions `model_admin.get_queryset(request)` lets this user see (a track
+chair's board also marks the rooms other tracks' published sessions hold, as "in use by another
+track", without their content), and run the same few queries however large the program."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -13,9 +14,11 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from tracks.models import Conference
 
+from . import rules
 from .conflicts import find_conflicts, prepare
 from .models import Room, Session
 
@@ -41,7 +44,7 @@ def _editions_and_edition(request):
         for edition in editions:
             if edition.slug == slug:
                 return editions, edition
-        raise Http404("No edition with this slug.")
+        raise Http404(_("No edition with this slug."))
     current = next((edition for edition in editions if edition.is_current), None)
     return editions, current or (editions[0] if editions else None)
 
@@ -83,7 +86,7 @@ def conflicts(request, model_admin):
     context = _context(
         request,
         model_admin,
-        title=f"Conflicts — {edition}" if edition else "Conflicts",
+        title=_("Conflicts — %(edition)s") % {"edition": edition} if edition else _("Conflicts"),
         edition=edition,
         editions=editions,
         conflicts=found,
@@ -98,6 +101,8 @@ def conflicts(request, model_admin):
 class BoardEntry:
     session: Session
     notes: list = field(default_factory=list)
+    # A session of another track that this user may not open: the room is in use, nothing more.
+    is_occupied_only: bool = False
 
     @property
     def is_draft(self):
@@ -118,6 +123,10 @@ class BoardCell:
         """Two sessions that occupy the room start here together."""
         return sum(not entry.is_cancelled for entry in self.entries) > 1
 
+    @property
+    def is_free(self):
+        return not self.entries
+
 
 @dataclass
 class BoardRow:
@@ -127,20 +136,13 @@ class BoardRow:
 
 def _note(conflict, session):
     """What the card of `session` says about one of its conflicts."""
-    text = conflict.kind_label
-    if conflict.other is not None:
-        other = conflict.other if conflict.session.pk == session.pk else conflict.session
-        zone = session.conference.tzinfo
-        starts = timezone.localtime(other.starts_at, zone)
-        ends = timezone.localtime(other.ends_at, zone)
-        slot = f"“{other}” ({starts:%H:%M}–{ends:%H:%M})"
-        if conflict.speaker is not None:
-            text += f": {conflict.speaker} is also on {slot}"
-        else:
-            text += f": also {slot}"
-    if conflict.blocks_publishing:
-        text += " — already in the published program"
-    return text
+    if conflict.other is None:
+        return conflict.message
+    other = conflict.other if conflict.session.pk == session.pk else conflict.session
+    params = {"other": other, "slot": rules.Slot(other)}
+    if conflict.speaker is not None:
+        return str(rules.SPEAKER_ALSO_ON) % {**params, "speaker": conflict.speaker}
+    return str(rules.ROOM_ALSO_USED) % {**params, "room": other.room}
 
 
 def _parse_day(request, edition):
@@ -150,9 +152,9 @@ def _parse_day(request, edition):
     try:
         day = datetime.date.fromisoformat(value)
     except ValueError:
-        raise Http404("The day must be written YYYY-MM-DD.") from None
+        raise Http404(_("The day must be written YYYY-MM-DD.")) from None
     if day not in edition.days:
-        raise Http404("This day is not one of the edition’s days.")
+        raise Http404(_("This day is not one of the edition’s days."))
     return day
 
 
@@ -164,23 +166,34 @@ def board(request, model_admin):
     context = _context(
         request,
         model_admin,
-        title=f"Schedule board — {edition}" if edition else "Schedule board",
+        title=_("Schedule board — %(edition)s") % {"edition": edition}
+        if edition
+        else _("Schedule board"),
         edition=edition,
         editions=editions,
     )
     if edition is None:
         return TemplateResponse(request, "admin/program/session/board.html", context)
     day = _parse_day(request, edition)
+    visible = model_admin.get_queryset(request).filter(conference=edition)
     sessions = list(
-        prepare(
-            model_admin.get_queryset(request).filter(conference=edition).on_day(edition, day)
-        ).order_by("starts_at", "room__order", "title", "pk")
+        prepare(visible.on_day(edition, day)).order_by("starts_at", "room__order", "title", "pk")
     )
     found = find_conflicts(sessions)
     notes = {}
     for conflict in found:
         for session in conflict.sessions:
             notes.setdefault(session.pk, []).append(_note(conflict, session))
+    # Rooms that other tracks' published sessions hold, which this user's sessions cannot take.
+    occupied = list(
+        Session.objects.published()
+        .for_edition(edition)
+        .on_day(edition, day)
+        .exclude(pk__in=visible.values("pk"))
+        .exclude(room=None)
+        .select_related("conference", "room")
+        .order_by("starts_at", "pk")
+    )
 
     rooms = list(Room.objects.filter(conference=edition).order_by("order", "name", "pk"))
     known = {room.pk for room in rooms}
@@ -193,12 +206,18 @@ def board(request, model_admin):
         rooms.append(NO_ROOM)
     column_of = {(room.pk if room else None): index for index, room in enumerate(rooms)}
 
+    entries = [BoardEntry(session=session, notes=notes.get(session.pk, [])) for session in sessions]
+    entries += [
+        BoardEntry(session=session, is_occupied_only=True)
+        for session in occupied
+        if session.room_id in column_of
+    ]
+    entries.sort(key=lambda entry: (entry.session.starts_at, entry.session.pk))
     rows = []
-    for starts_at, group in groupby(sessions, key=lambda session: session.starts_at):
+    for starts_at, group in groupby(entries, key=lambda entry: entry.session.starts_at):
         row = BoardRow(starts_at=starts_at, cells=[BoardCell(room=room) for room in rooms])
-        for session in group:
-            entry = BoardEntry(session=session, notes=notes.get(session.pk, []))
-            row.cells[column_of[session.room_id]].entries.append(entry)
+        for entry in group:
+            row.cells[column_of[entry.session.room_id]].entries.append(entry)
         for cell in row.cells:
             # The published session holding the room first, then drafts, then cancelled ones.
             cell.entries.sort(key=lambda entry: STATUS_ORDER[entry.session.status])

@@ -11,11 +11,12 @@ import enum
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import formats
+from django.utils.translation import gettext_lazy as _
 
 from speakers.models import Speaker
 from tracks.models import Topic
 
+from . import rules
 from .models import PanelMembership, Session
 
 
@@ -33,12 +34,19 @@ class Kind(enum.StrEnum):
 
 
 KIND_LABELS = {
-    Kind.ROOM: "Room double-booked",
-    Kind.SPEAKER: "Speaker double-booked",
-    Kind.OUTSIDE_DAYS: "Outside the edition’s days",
-    Kind.TOPIC_OF_OTHER_TRACK: "Topic of another track",
-    Kind.ROOM_OF_OTHER_EDITION: "Room of another edition",
-    Kind.TRACK_OF_OTHER_EDITION: "Track of another edition",
+    Kind.ROOM: _("Room double-booked"),
+    Kind.SPEAKER: _("Speaker double-booked"),
+    Kind.OUTSIDE_DAYS: _("Outside the edition’s days"),
+    Kind.TOPIC_OF_OTHER_TRACK: _("Topic of another track"),
+    Kind.ROOM_OF_OTHER_EDITION: _("Room of another edition"),
+    Kind.TRACK_OF_OTHER_EDITION: _("Track of another edition"),
+}
+# The kind of conflict each of the rules' error codes is.
+KIND_OF_CODE = {
+    "outside_edition": Kind.OUTSIDE_DAYS,
+    "room_of_other_edition": Kind.ROOM_OF_OTHER_EDITION,
+    "track_of_other_edition": Kind.TRACK_OF_OTHER_EDITION,
+    "topic_of_other_track": Kind.TOPIC_OF_OTHER_TRACK,
 }
 KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}
 
@@ -122,12 +130,15 @@ def _is_published(session):
 
 
 def _overlapping_pairs(sessions):
-    """Pairs (earlier, later) of overlapping sessions, each once. A session ending when the
-    next starts does not overlap it."""
+    """Pairs (earlier, later) of overlapping sessions, each once."""
     ordered = sorted(sessions, key=lambda session: (session.starts_at, session.ends_at, session.pk))
     running = []
     for session in ordered:
-        running = [other for other in running if other.ends_at > session.starts_at]
+        running = [
+            other
+            for other in running
+            if rules.overlaps(other.starts_at, other.ends_at, session.starts_at, session.ends_at)
+        ]
         for other in running:
             yield other, session
         running.append(session)
@@ -135,11 +146,21 @@ def _overlapping_pairs(sessions):
 
 def _pair_consequence(first, second):
     if _is_published(first) and _is_published(second):
-        return True, "Both are published: change the time or room of one, or cancel one."
+        return True, str(rules.BOTH_PUBLISHED)
     if _is_published(first) or _is_published(second):
         draft = second if _is_published(first) else first
-        return False, f"Publishing “{draft}” will be refused."
-    return False, "Both are drafts: once one is published, publishing the other will be refused."
+        return False, str(rules.PUBLISHING_WILL_BE_REFUSED) % {"draft": draft}
+    return False, str(rules.BOTH_DRAFTS)
+
+
+def _pair_message(template, first, second, **params):
+    return str(template) % {
+        "first": first,
+        "first_slot": first.slot_label,
+        "second": second,
+        "second_slot": second.slot_label,
+        **params,
+    }
 
 
 def _room_clashes(sessions):
@@ -156,10 +177,9 @@ def _room_clashes(sessions):
                 other=second,
                 speaker=None,
                 blocks_publishing=blocks,
-                message=(
-                    f"Room “{first.room}”: “{first}” ({first.slot_label}) overlaps "
-                    f"“{second}” ({second.slot_label}). {consequence}"
-                ),
+                message=_pair_message(rules.ROOM_OVERLAP, first, second, room=first.room)
+                + " "
+                + consequence,
             )
 
 
@@ -180,60 +200,34 @@ def _speaker_clashes(sessions):
                 other=second,
                 speaker=speaker,
                 blocks_publishing=blocks,
-                message=(
-                    f"Speaker {speaker}: “{first}” ({first.slot_label}) overlaps "
-                    f"“{second}” ({second.slot_label}). {consequence}"
-                ),
+                message=_pair_message(rules.SPEAKER_OVERLAP, first, second, speaker=speaker)
+                + " "
+                + consequence,
             )
 
 
-def _single(kind, session, problem):
+def _single(session, error):
     published = _is_published(session)
-    consequence = (
-        "It is published." if published else "Saving or publishing it as it is will be refused."
-    )
+    consequence = rules.IT_IS_PUBLISHED if published else rules.SAVING_WILL_BE_REFUSED
+    problem = error.message % error.params if error.params else str(error.message)
     return Conflict(
-        kind=kind,
+        kind=KIND_OF_CODE[error.code],
         session=session,
         other=None,
         speaker=None,
         blocks_publishing=published,
-        message=f"“{session}” ({session.slot_label}) {problem} {consequence}",
+        message=str(rules.SESSION_PROBLEM)
+        % {"session": session, "slot": session.slot_label, "problem": problem}
+        + f" {consequence}",
     )
 
 
 def _own_conflicts(session):
-    """The rules one session breaks on its own: days, and the edition of its room and track,
-    and the track of its topics."""
-    conference = session.conference
-    if session.starts_at < conference.opens_at() or session.ends_at > conference.closes_at():
-        first = formats.date_format(conference.start_date, "M j")
-        last = formats.date_format(conference.end_date, "M j, Y")
-        yield _single(
-            Kind.OUTSIDE_DAYS,
-            session,
-            f"is outside {conference}, {first} to {last} ({conference.time_zone}).",
-        )
-    if session.room_id is not None and session.room.conference_id != session.conference_id:
-        yield _single(
-            Kind.ROOM_OF_OTHER_EDITION,
-            session,
-            f"is in room “{session.room}”, which belongs to {session.room.conference}, "
-            f"not to {conference}.",
-        )
-    if session.track_id is not None and session.track.conference_id != session.conference_id:
-        yield _single(
-            Kind.TRACK_OF_OTHER_EDITION,
-            session,
-            f"is in track “{session.track}”, which belongs to {session.track.conference}, "
-            f"not to {conference}.",
-        )
-    strays = [topic for topic in session.topics.all() if topic.track_id != session.track_id]
+    """The rules one session breaks on its own (sessions.rules.own_errors), and the track of
+    its topics."""
+    for errors in rules.own_errors(session).values():
+        for error in errors:
+            yield _single(session, error)
+    strays = rules.stray_topics(session.topics.all(), session.track)
     if strays:
-        names = ", ".join(f"“{topic}” (of track “{topic.track}”)" for topic in strays)
-        problem = (
-            f"is in track “{session.track}” but has topics of another track: {names}."
-            if session.track_id
-            else f"has no track but has topics: {names}."
-        )
-        yield _single(Kind.TOPIC_OF_OTHER_TRACK, session, problem)
+        yield _single(session, rules.topics_error(strays, session.track))

@@ -1,6 +1,7 @@
 from django import forms
 
-from .models import Session, validate_topics_of_track
+from .models import Session
+from .rules import validate_topics_of_track
 
 
 class SessionForm(forms.ModelForm):

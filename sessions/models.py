@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import TruncDate
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -43,7 +42,7 @@ class Room(models.Model):
             models.UniqueConstraint(
                 fields=["conference", "slug"],
                 name="room_slug_unique_per_conference",
-                violation_error_message="This edition already has a room with this slug.",
+                violation_error_message=_("This edition already has a room with this slug."),
             ),
         ]
 
@@ -83,23 +82,25 @@ class StaleSessionError(Exception):
     def __init__(self, session):
         self.session = session
         super().__init__(
-            f"“{session}” was changed by someone else after you opened it; your changes were "
-            "not saved. Reload the page to see the current version, then make your changes again."
+            _(
+                "“%(session)s” was changed by someone else after you opened it; your changes "
+                "were not saved. Reload the page to see the current version, then make your "
+                "changes again."
+            )
+            % {"session": session}
         )
 
 
-def validate_topics_of_track(topics, track):
-    """A session's topics come from its own track; a session for every track has none."""
-    strays = [topic for topic in topics if track is None or topic.track_id != track.pk]
-    if strays:
-        raise ValidationError(
-            "%(topics)s: not a topic of %(track)s.",
-            code="topic_of_other_track",
-            params={
-                "topics": ", ".join(f"“{topic}”" for topic in strays),
-                "track": f"the track “{track}”" if track else "this session, which has no track",
-            },
-        )
+class SessionHistorySnapshot(models.Model):
+    """What a version of a session held beyond its own row: its topics, languages and panel,
+    recorded by sessions.services with each change, so that history shows and restores them."""
+
+    related_snapshot = models.JSONField(
+        verbose_name=_("topics, languages and panel"), default=dict, blank=True, editable=False
+    )
+
+    class Meta:
+        abstract = True
 
 
 class SessionQuerySet(models.QuerySet):
@@ -114,7 +115,9 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(conference=conference)
 
     def overlapping(self, starts_at, ends_at):
-        return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+        from .rules import overlapping
+
+        return self.filter(overlapping(starts_at, ends_at))
 
     def on_day(self, conference, day):
         """Sessions starting on `day` as the conference's own clock tells it."""
@@ -133,6 +136,9 @@ class SessionQuerySet(models.QuerySet):
             .values_list("day", "count")
         )
         return dict(rows)
+
+    def with_panel_count(self):
+        return self.annotate(panel_count=models.Count("panel", distinct=True))
 
     def for_listing(self):
         """What a session card or a calendar event needs (see sessions.cards); the panel's
@@ -222,6 +228,11 @@ class Session(models.Model):
         related_name="interpreted_sessions",
         help_text=_("Languages offered through interpretation."),
     )
+    cancellation_note = models.TextField(
+        verbose_name=_("note on the cancellation"),
+        blank=True,
+        help_text=_("Shown to attendees with a cancelled session, e.g. where to go instead."),
+    )
     has_cart = models.BooleanField(_("CART captioning"), default=False)
     has_asl = models.BooleanField(_("ASL interpretation"), default=False)
     speakers = models.ManyToManyField(
@@ -242,7 +253,9 @@ class Session(models.Model):
     )
 
     objects = SessionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["version", "updated_at"], bases=[SessionHistorySnapshot]
+    )
 
     class Meta:
         verbose_name = _("session")
@@ -252,12 +265,12 @@ class Session(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
                 name="session_ends_after_it_starts",
-                violation_error_message="A session must end after it starts.",
+                violation_error_message=_("A session must end after it starts."),
             ),
             models.UniqueConstraint(
                 fields=["conference", "slug"],
                 name="session_slug_unique_per_conference",
-                violation_error_message="This edition already has a session with this slug.",
+                violation_error_message=_("This edition already has a session with this slug."),
             ),
         ]
         indexes = [
@@ -287,47 +300,17 @@ class Session(models.Model):
         )
 
     def clean(self):
-        errors = {}
-        has_times = self.starts_at is not None and self.ends_at is not None
-        conference = self.conference if self.conference_id else None
-        if (
-            conference
-            and has_times
-            and (self.starts_at < conference.opens_at() or self.ends_at > conference.closes_at())
-        ):
-            errors["starts_at"] = ValidationError(
-                "A session must take place within %(conference)s, %(first)s to %(last)s "
-                "(%(zone)s).",
-                code="outside_edition",
-                params={
-                    "conference": conference,
-                    "first": formats.date_format(conference.start_date, "M j"),
-                    "last": formats.date_format(conference.end_date, "M j, Y"),
-                    "zone": conference.time_zone,
-                },
-            )
-        if conference and self.room_id and self.room.conference_id != conference.pk:
-            errors["room"] = ValidationError(
-                "Room “%(room)s” belongs to %(other)s, not to %(conference)s.",
-                code="room_of_other_edition",
-                params={"room": self.room, "other": self.room.conference, "conference": conference},
-            )
-        if conference and self.track_id and self.track.conference_id != conference.pk:
-            errors["track"] = ValidationError(
-                "Track “%(track)s” belongs to %(other)s, not to %(conference)s.",
-                code="track_of_other_edition",
-                params={
-                    "track": self.track,
-                    "other": self.track.conference,
-                    "conference": conference,
-                },
-            )
-        # A published session occupies its room and its speakers; drafts may overlap freely
-        # while organizers shuffle them, so the clash rules bite on publishing.
-        if not errors and self.status == self.Status.PUBLISHED and has_times:
-            clashes = self.clash_errors()
-            if clashes:
-                errors["status"] = clashes
+        """The rules a session keeps by its own fields (sessions.rules): its edition's days, the
+        edition of its room and track, and, once published, a room no other published session
+        holds at the time. Its panel's speakers and its topics are checked with the panel and
+        topics it is being saved with, by sessions.services."""
+        from . import rules
+
+        errors = rules.own_errors(self)
+        if not errors and self.status == self.Status.PUBLISHED:
+            room_clashes = [rules.room_taken(self, other) for other in rules.room_clashes(self)]
+            if room_clashes:
+                errors["room"] = room_clashes
         if errors:
             raise ValidationError(errors)
 
@@ -342,80 +325,9 @@ class Session(models.Model):
     @property
     def slot_label(self):
         """“Sun, Dec 14, 10:00–11:15 PST”, in the conference's own time zone."""
-        zone = self.conference.tzinfo
-        starts = timezone.localtime(self.starts_at, zone)
-        ends = timezone.localtime(self.ends_at, zone)
-        day = formats.date_format(starts, "D, M j")
-        return f"{day}, {starts:%H:%M}–{ends:%H:%M} {starts.tzname()}"
+        from .rules import slot_label
 
-    def room_clashes(self):
-        """Published sessions elsewhere in the program that hold this room at the same time."""
-        if not self.room_id:
-            return Session.objects.none()
-        return (
-            Session.objects.published()
-            .filter(room_id=self.room_id)
-            .overlapping(self.starts_at, self.ends_at)
-            .exclude(pk=self.pk)
-            .select_related("conference")
-        )
-
-    def speaker_clashes(self, speakers=None):
-        """Panel seats on other published sessions that overlap this one, for these speakers
-        (by default, this session's own panel)."""
-        if speakers is None:
-            if self.pk is None:
-                return PanelMembership.objects.none()
-            speakers = Speaker.objects.filter(panel_memberships__session=self)
-        return (
-            PanelMembership.objects.filter(
-                speaker__in=speakers, session__status=Session.Status.PUBLISHED
-            )
-            .filter(session__starts_at__lt=self.ends_at, session__ends_at__gt=self.starts_at)
-            .exclude(session_id=self.pk)
-            .select_related("speaker", "session__conference")
-        )
-
-    def room_clash_errors(self):
-        return [
-            ValidationError(
-                "Room “%(room)s” is already taken by “%(other)s” (%(slot)s).",
-                code="clash",
-                params={"room": self.room, "other": other, "slot": other.slot_label},
-            )
-            for other in self.room_clashes()
-        ]
-
-    def speaker_clash_errors(self, speakers=None):
-        return [
-            ValidationError(
-                "%(speaker)s is already on “%(other)s” (%(slot)s).",
-                code="clash",
-                params={
-                    "speaker": seat.speaker,
-                    "other": seat.session,
-                    "slot": seat.session.slot_label,
-                },
-            )
-            for seat in self.speaker_clashes(speakers)
-        ]
-
-    def clash_errors(self):
-        """Each names the other session (params["other"]), so the admin can link to it."""
-        return self.room_clash_errors() + self.speaker_clash_errors()
-
-    def clash_messages(self):
-        return [message for error in self.clash_errors() for message in error.messages]
-
-    def set_topics(self, topics):
-        topics = list(topics)
-        validate_topics_of_track(topics, self.track)
-        self.topics.set(topics)
-
-    def publish(self):
-        self.status = self.Status.PUBLISHED
-        self.full_clean()
-        self.save()
+        return slot_label(self.starts_at, self.ends_at, self.conference)
 
 
 class PanelMembershipQuerySet(models.QuerySet):
@@ -460,17 +372,9 @@ class PanelMembership(models.Model):
             models.UniqueConstraint(
                 fields=["session", "speaker"],
                 name="speaker_once_per_session",
-                violation_error_message="This speaker is already on this session's panel.",
+                violation_error_message=_("This speaker is already on this session's panel."),
             ),
         ]
 
     def __str__(self):
         return f"{self.speaker} — {self.get_role_display()}, {self.session}"
-
-    def clean(self):
-        if not (self.session_id and self.speaker_id):
-            return
-        if self.session.status == Session.Status.PUBLISHED:
-            clashes = self.session.speaker_clash_errors(speakers=[self.speaker])
-            if clashes:
-                raise ValidationError({"speaker": clashes})

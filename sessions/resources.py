@@ -24,26 +24,25 @@ A row whose (edition, slug) exists updates that session, any other creates one. 
 out of the file is left as it is (day, start and end go together); unknown columns are refused.
 Speakers are never created here: import them first (speakers.resources.SpeakerResource).
 
-Every row goes through the admin's rules: Session.full_clean() (the edition's days, room and
-track of the same edition, room and speaker clashes of published sessions, with the model's
-own messages), the topics-of-the-track rule of set_topics(), and PanelMembership.full_clean()
-for each seat. Rows are checked in file order against the program as it stands with the rows
-above them applied. The whole file is imported in one transaction, and any error in any row
-rolls all of it back (see AllOrNothingModelResource)."""
+Every row is checked, and saved, by sessions.services, as any change made in the admin: the
+importing user's rights, and every rule of sessions.rules (the edition's days, room and track of
+the same edition, topics of the track, room and speaker clashes of published sessions, no
+cancelling a draft), with the rules' own messages under the column they concern. Rows are
+checked in file order against the program as it stands with the rows above them applied. The
+whole file is imported in one transaction, and any error in any row rolls all of it back (see
+AllOrNothingModelResource)."""
 
 import datetime
 import re
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from import_export import fields
 
 from speakers.models import Speaker
 from speakers.resources import (
-    CHANGE_REASON,
     AllOrNothingModelResource,
     cell_text,
     names_used_twice,
@@ -51,7 +50,8 @@ from speakers.resources import (
 )
 from tracks.models import Conference, Topic, Track
 
-from .models import Language, PanelMembership, Room, Session, validate_topics_of_track
+from . import services
+from .models import Language, PanelMembership, Room, Session
 
 SEPARATOR = "; "
 COLUMNS = [
@@ -85,6 +85,7 @@ COLUMN_OF_FIELD = {
     "has_asl": "asl",
     "languages": "languages",
     "interpretation_languages": "interpretation",
+    NON_FIELD_ERRORS: "edition",
 }
 COMPARED_FIELDS = [
     "conference_id", "slug", "title", "track_id", "format", "status", "starts_at", "ends_at",
@@ -305,6 +306,7 @@ class SessionResource(AllOrNothingModelResource):
         self.fields["panel"].render = self.render_panel
         self.rows_by_key = {}
         self.ambiguous_speaker_names = None
+        self.user = None
 
     # Export
 
@@ -345,6 +347,9 @@ class SessionResource(AllOrNothingModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.rows_by_key = {}
+        self.user = kwargs.get("user")
+        if self.user is None:
+            raise ValueError("An import acts for a user: import_data(…, user=…).")
         super().before_import(dataset, **kwargs)
         present = [column for column in TIME_COLUMNS if column in dataset.headers]
         if present and len(present) < len(TIME_COLUMNS):
@@ -555,27 +560,47 @@ class SessionResource(AllOrNothingModelResource):
         )
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """The admin's rules: Session.full_clean(), and the session's topics belong to its
-        track. A model error is reported under the column it concerns."""
+        """The rights and rules of sessions.services, as for any change made in the admin. A
+        rule's error is reported under the column it concerns; a column that could not be read
+        keeps its fields out of the check, so that nothing is reported twice."""
         errors = {column: list(each) for column, each in (import_validation_errors or {}).items()}
         exclude = {field for column in errors for field in FIELDS_OF_COLUMN.get(column, ())}
         try:
             instance.full_clean(exclude=exclude, validate_unique=validate_unique)
         except ValidationError as error:
-            for field, field_errors in error.error_dict.items():
-                column = COLUMN_OF_FIELD.get(field, field)
-                errors.setdefault(column, []).extend(field_errors)
-        plan = instance._spreadsheet_plan
-        if "track" not in errors and "topics" not in errors:
-            topics = plan.topics
-            if topics is None:
-                topics = list(instance.topics.all()) if instance.pk else []
+            self.add_errors(errors, error)
+        if not errors:
             try:
-                validate_topics_of_track(topics, instance.track)
+                services.check_session(
+                    user=self.user, session=instance, related=self.related(instance)
+                )
             except ValidationError as error:
-                errors["topics"] = error.error_list
+                self.add_errors(errors, error)
+            except PermissionDenied as error:
+                errors.setdefault("track", []).append(ValidationError(str(error)))
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def add_errors(errors, error):
+        for field, field_errors in error.error_dict.items():
+            errors.setdefault(COLUMN_OF_FIELD.get(field, field), []).extend(field_errors)
+
+    @staticmethod
+    def related(instance):
+        plan = instance._spreadsheet_plan
+        panel = None
+        if plan.panel is not None:
+            panel = [
+                services.Seat(speaker=speaker, role=role, order=order)
+                for order, (speaker, role) in enumerate(plan.panel)
+            ]
+        return services.Related(
+            topics=plan.topics,
+            languages=plan.languages,
+            interpretation=plan.interpretation,
+            panel=panel,
+        )
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         """A blank row is skipped, and so is a row that changes nothing, so that re-importing
@@ -603,42 +628,13 @@ class SessionResource(AllOrNothingModelResource):
         current = [(seat.speaker_id, seat.role) for seat in panel_seats(session)]
         return current != [(speaker.pk, role) for speaker, role in panel]
 
-    def save_m2m(self, instance, row, **kwargs):
-        plan = instance._spreadsheet_plan
-        with transaction.atomic(using=self.get_db_connection_name()):
-            if plan.topics is not None and set(plan.topics) != set(instance.topics.all()):
-                instance.set_topics(plan.topics)
-            if plan.languages is not None:
-                instance.languages.set(plan.languages)
-            if plan.interpretation is not None:
-                instance.interpretation_languages.set(plan.interpretation)
-            if plan.panel is not None and self.panel_changes(instance, plan.panel):
-                self.save_panel(instance, plan.panel)
+    def do_instance_save(self, instance, is_create):
+        """Saved with its topics, languages and panel by save_m2m, in one call to the services."""
 
-    def save_panel(self, session, panel):
-        """The panel becomes the one in the row, in its order; each seat added or changed
-        passes PanelMembership.full_clean() (a speaker already on an overlapping published
-        session is refused), and seats no longer in the row are removed."""
-        current = {
-            seat.speaker_id: seat for seat in PanelMembership.objects.filter(session=session)
-        }
-        wanted = {speaker.pk for speaker, _ in panel}
-        for speaker_id, seat in current.items():
-            if speaker_id not in wanted:
-                seat._change_reason = CHANGE_REASON
-                seat.delete()
-        problems = []
-        for order, (speaker, role) in enumerate(panel):
-            seat = current.get(speaker.pk) or PanelMembership(speaker=speaker)
-            if seat.pk and (seat.role, seat.order) == (role, order):
-                continue
-            seat.session, seat.role, seat.order = session, role, order
-            try:
-                seat.full_clean()
-            except ValidationError as error:
-                problems.extend(error.messages)
-                continue
-            seat._change_reason = CHANGE_REASON
-            seat.save()
-        if problems:
-            raise ValidationError({"panel": problems})
+    def save_m2m(self, instance, row, **kwargs):
+        services.session_save(
+            user=self.user,
+            session=instance,
+            related=self.related(instance),
+            reason=services.REASON_IMPORTED,
+        )

@@ -1,29 +1,19 @@
-"""Writes about speakers that have rules of their own."""
+"""Changes to speakers that the admin's inherited pages make: restoring a stored version.
+Merging duplicates depends on the program's rules and lives in sessions.services."""
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
-FIELDS_TO_FILL = ["pronouns", "job_title", "organization", "bio", "photo", "website"]
+NOT_ALLOWED = _("You are not allowed to change speakers.")
 
 
-@transaction.atomic
-def speakers_merge(*, keep, duplicates):
-    """Merge duplicate records of one person into `keep`: every panel seat of every duplicate
-    moves over (where both sat on the same panel, the seat already kept stays), empty fields of
-    `keep` are filled from the duplicates, then the duplicates are deleted."""
-    kept_sessions = set(keep.panel_memberships.values_list("session_id", flat=True))
-    for duplicate in duplicates:
-        for seat in duplicate.panel_memberships.all():
-            if seat.session_id in kept_sessions:
-                seat.delete()
-                continue
-            seat.speaker = keep
-            seat.save()
-            kept_sessions.add(seat.session_id)
-        for field in FIELDS_TO_FILL:
-            if not getattr(keep, field) and getattr(duplicate, field):
-                setattr(keep, field, getattr(duplicate, field))
-    keep.full_clean()
-    keep.save()
-    for duplicate in duplicates:
-        duplicate.delete()
-    return keep
+def speaker_restore(*, user, record):
+    """Bring a speaker back to a version in its history (organizers: speakers.change_speaker)."""
+    if not (user.is_active and user.has_perm("speakers.change_speaker")):
+        raise PermissionDenied(NOT_ALLOWED)
+    speaker = record.instance
+    speaker.full_clean()
+    speaker._history_user = user
+    speaker._change_reason = str(_("Restored from an earlier version"))
+    speaker.save()
+    return speaker

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from sessions.models import Session
-from tests.factories import make_conference
+from tests.factories import make_chair, make_conference, make_organizer
 
 
 @pytest.fixture
@@ -15,6 +15,18 @@ def niic(db):
     """NIIC 2014 as load_niic loads it, with its sample schedule; the current edition."""
     call_command("load_niic", sample_schedule=True, verbosity=0)
     return Session.objects.get(slug="opening-plenary").conference
+
+
+@pytest.fixture
+def organizer(db):
+    """A member of the Organizers group, as setup_roles makes it."""
+    return make_organizer()
+
+
+@pytest.fixture
+def chair_of(db):
+    """chair_of(track, …): a member of the Track chairs group who chairs these tracks."""
+    return make_chair
 
 
 @pytest.fixture(autouse=True)

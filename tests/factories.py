@@ -4,6 +4,9 @@ import datetime
 import itertools
 import zoneinfo
 
+from django.contrib.auth.models import User
+
+from niic.roles import ORGANIZERS, TRACK_CHAIRS, setup_roles
 from sessions.models import PanelMembership, Room, Session
 from speakers.models import Organization, Speaker
 from tracks.models import Conference, Topic, Track
@@ -87,3 +90,24 @@ def make_session(conference, **overrides):
 
 def seat(session, speaker, role=PanelMembership.Role.PANELIST, order=0):
     return PanelMembership.objects.create(session=session, speaker=speaker, role=role, order=order)
+
+
+def make_user(group_name, **overrides):
+    number = next(_numbers)
+    values = {"username": f"user-{number}", "is_staff": True}
+    values.update(overrides)
+    user = User.objects.create_user(**values)
+    organizers, chairs = setup_roles()
+    user.groups.add(organizers if group_name == ORGANIZERS else chairs)
+    return user
+
+
+def make_organizer(**overrides):
+    return make_user(ORGANIZERS, **overrides)
+
+
+def make_chair(*tracks, **overrides):
+    chair = make_user(TRACK_CHAIRS, **overrides)
+    for track in tracks:
+        track.chairs.add(chair)
+    return chair

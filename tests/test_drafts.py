@@ -3,6 +3,7 @@ agenda or speaker page, and a speaker seen only on drafts has no public page."""
 
 import pytest
 
+from sessions import services
 from sessions.models import Session
 from tests.factories import (
     la_time,
@@ -26,7 +27,7 @@ def program(conference):
     topic = make_topic(track, slug="due-process", name="Due process")
     room = make_room(conference, slug="hall", name="Hall")
     published = make_session(conference, title="Announced panel", track=track, room=room)
-    published.set_topics([topic])
+    published.topics.set([topic])
     seat(published, make_speaker(name="Public Person", slug="public-person"))
     draft = make_session(
         conference,
@@ -39,7 +40,7 @@ def program(conference):
         starts_at=la_time(16, "09:00"),
         ends_at=la_time(16, "10:00"),
     )
-    draft.set_topics([topic])
+    draft.topics.set([topic])
     hidden_org = make_organization(name="Hidden Org", slug="hidden-org")
     seat(draft, make_speaker(name="Draft Person", slug="draft-person", organization=hidden_org))
     return {"conference": conference, "draft": draft, "published": published}
@@ -97,6 +98,6 @@ def test_a_draft_and_the_people_only_on_drafts_have_no_public_page(client, progr
     assert response.status_code == 404
 
 
-def test_publishing_the_draft_makes_its_speaker_public(client, program):
-    program["draft"].publish()
+def test_publishing_the_draft_makes_its_speaker_public(client, program, organizer):
+    services.sessions_publish(user=organizer, sessions=[program["draft"]])
     assert client.get("/en/speakers/draft-person/").status_code == 200

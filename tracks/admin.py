@@ -1,5 +1,4 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Conference, Topic, Track
 
@@ -18,7 +17,10 @@ class TopicInline(admin.TabularInline):
 
 
 @admin.register(Track)
-class TrackAdmin(SimpleHistoryAdmin):
+class TrackAdmin(admin.ModelAdmin):
+    """Tracks, their topics and chairs. History with restore is added by sessions.admin, which
+    registers its extension of this class."""
+
     list_display = ["name", "conference", "order", "colour"]
     list_editable = ["order"]
     list_filter = ["conference"]

@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # WCAG 2.2 success criterion 1.4.3 (AA) for normal-size text.
@@ -23,13 +24,15 @@ def contrast_with_white(hex_colour):
 def validate_colour_on_white(value):
     if not HEX_COLOUR.match(value):
         raise ValidationError(
-            "Enter a colour as # and six hexadecimal digits, e.g. #1d4ed8.", code="invalid"
+            _("Enter a colour as # and six hexadecimal digits, e.g. #1d4ed8."), code="invalid"
         )
     ratio = contrast_with_white(value)
     if ratio < MINIMUM_CONTRAST_ON_WHITE:
         raise ValidationError(
-            "%(colour)s has a contrast of %(ratio).2f:1 on white; text needs at least 4.5:1 "
-            "(WCAG AA). Choose a darker colour.",
+            _(
+                "%(colour)s has a contrast of %(ratio).2f:1 on white; text needs at least 4.5:1 "
+                "(WCAG AA). Choose a darker colour."
+            ),
             code="low_contrast",
             params={"colour": value, "ratio": ratio},
         )

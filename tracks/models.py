@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from .colours import validate_colour_on_white
@@ -14,7 +15,7 @@ from .colours import validate_colour_on_white
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
         raise ValidationError(
-            "“%(value)s” is not an IANA time zone name such as America/Los_Angeles.",
+            _("“%(value)s” is not an IANA time zone name such as America/Los_Angeles."),
             code="invalid",
             params={"value": value},
         )
@@ -76,12 +77,12 @@ class Conference(models.Model):
                 fields=["is_current"],
                 condition=models.Q(is_current=True),
                 name="one_current_conference",
-                violation_error_message="Another edition is already current.",
+                violation_error_message=_("Another edition is already current."),
             ),
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")),
                 name="conference_ends_after_it_starts",
-                violation_error_message="The last day cannot come before the first day.",
+                violation_error_message=_("The last day cannot come before the first day."),
             ),
         ]
 
@@ -106,6 +107,34 @@ class Conference(models.Model):
     def closes_at(self):
         next_day = self.end_date + datetime.timedelta(days=1)
         return datetime.datetime.combine(next_day, datetime.time.min, tzinfo=self.tzinfo)
+
+    def clean(self):
+        # New days or a new zone must still hold every session already scheduled: each session
+        # lies within its edition's days (sessions.rules).
+        if self.pk is None or not (self.start_date and self.end_date and self.time_zone):
+            return
+        try:
+            opens, closes = self.opens_at(), self.closes_at()
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return  # the time zone's own validator reports it
+        outside = self.sessions.filter(
+            models.Q(starts_at__lt=opens) | models.Q(ends_at__gt=closes)
+        ).order_by("starts_at")
+        count = outside.count()
+        if count:
+            titles = ", ".join(
+                f"“{title}”" for title in outside.values_list("title", flat=True)[:3]
+            )
+            raise ValidationError(
+                ngettext(
+                    "%(count)d session would fall outside the edition's days: %(titles)s. Move "
+                    "it first.",
+                    "%(count)d sessions would fall outside the edition's days: %(titles)s. Move "
+                    "them first.",
+                    count,
+                )
+                % {"count": count, "titles": titles}
+            )
 
 
 class Track(models.Model):
@@ -145,7 +174,7 @@ class Track(models.Model):
             models.UniqueConstraint(
                 fields=["conference", "slug"],
                 name="track_slug_unique_per_conference",
-                violation_error_message="This edition already has a track with this slug.",
+                violation_error_message=_("This edition already has a track with this slug."),
             ),
         ]
 
@@ -172,7 +201,7 @@ class Topic(models.Model):
             models.UniqueConstraint(
                 fields=["track", "slug"],
                 name="topic_slug_unique_per_track",
-                violation_error_message="This track already has a topic with this slug.",
+                violation_error_message=_("This track already has a topic with this slug."),
             ),
         ]
 

@@ -210,7 +210,7 @@ def test_a_draft_that_clashes_is_saved_with_a_warning_linking_the_other(admin_cl
     draft.refresh_from_db()
     assert draft.title == "Draft v2"
     assert (
-        f'Room “Room A” is also used by <a href="{change_url(other)}">Building alliances</a> '
+        f'Room “Room A” is also used by “<a href="{change_url(other)}">Building alliances</a>” '
         "(Mon, Dec 15, 10:00–11:15 PST): publishing will be refused until one of them moves."
     ) in message_texts(response)
 
@@ -221,7 +221,7 @@ def test_publishing_into_a_room_clash_is_refused_with_a_link(admin_client, confe
     draft = make_session(conference, title="Draft", room=room, status="draft")
     response = admin_client.post(change_url(draft), form_data(draft, status="published"))
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["status"] == [
+    assert response.context["adminform"].form.errors["room"] == [
         f'Room “Room A” is already taken by “<a href="{change_url(other)}">Building alliances</a>” '
         "(Mon, Dec 15, 10:00–11:15 PST)."
     ]
@@ -290,15 +290,19 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_the_first_survives(
 # Actions
 
 
-def run_action(client, action, sessions, **extra):
-    return client.post(
-        reverse("admin:program_session_changelist"),
-        {"action": action, "_selected_action": [s.pk for s in sessions], **extra},
-        follow=True,
-    )
+def run_action(client, action, sessions, *, apply=True, **extra):
+    """Choose the action for `sessions` (its preview page), then, with apply, confirm it."""
+    data = {"action": action, "_selected_action": [s.pk for s in sessions], **extra}
+    url = reverse("admin:program_session_changelist")
+    preview = client.post(url, data, follow=True)
+    if not apply:
+        return preview
+    return client.post(url, {**data, "apply": "1"}, follow=True)
 
 
-def test_publish_action_publishes_and_refuses_clashes_naming_them(admin_client, conference):
+def test_publish_action_previews_each_session_and_publishes_all_or_nothing(
+    admin_client, conference
+):
     room = make_room(conference, name="Room A")
     other = make_session(conference, title="Taken", room=room)
     fine = make_session(
@@ -309,16 +313,28 @@ def test_publish_action_publishes_and_refuses_clashes_naming_them(admin_client, 
         ends_at=la_time(16, "10:00"),
     )
     clashing = make_session(conference, title="Clashing", room=room, status="draft")
-    response = run_action(admin_client, "publish", [fine, clashing])
-    texts = message_texts(response)
-    assert texts[0] == "1 session published."
-    assert texts[1] == (
-        f'Not published: <a href="{change_url(clashing)}">Clashing</a>: Room “Room A” is already '
-        f'taken by “<a href="{change_url(other)}">Taken</a>” (Mon, Dec 15, 10:00–11:15 PST).'
-    )
+    preview = run_action(admin_client, "publish", [fine, clashing], apply=False)
+    assert [
+        (row["session"].title, [str(message) for message in row["messages"]])
+        for row in preview.context["rows"]
+    ] == [
+        (
+            "Clashing",
+            [
+                f'Room “Room A” is already taken by “<a href="{change_url(other)}">Taken</a>” '
+                "(Mon, Dec 15, 10:00–11:15 PST)."
+            ],
+        ),
+        ("Fine", []),
+    ]
+    run_action(admin_client, "publish", [fine, clashing])
     assert dict(Session.objects.values_list("title", "status")) == {
-        "Taken": "published", "Fine": "published", "Clashing": "draft",
+        "Taken": "published", "Fine": "draft", "Clashing": "draft",
     }  # fmt: skip
+    response = run_action(admin_client, "publish", [fine])
+    assert message_texts(response) == ["1 session published."]
+    fine.refresh_from_db()
+    assert fine.status == "published"
 
 
 def test_return_to_draft_and_cancel_actions(admin_client, conference):
@@ -327,17 +343,18 @@ def test_return_to_draft_and_cancel_actions(admin_client, conference):
         make_session(conference, starts_at=la_time(16, "09:00"), ends_at=la_time(16, "10:00")),
     )
     run_action(admin_client, "return_to_draft", [first])
-    run_action(admin_client, "cancel", [second])
+    run_action(admin_client, "cancel", [second], confirm="1", note="Moved to Friday")
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == ("draft", "cancelled")
+    assert second.cancellation_note == "Moved to Friday"
 
 
 def test_duplicate_action_makes_a_draft_copy_with_its_panel(admin_client, conference):
     original = make_session(conference, title="Panel")
     seat(original, make_speaker(name="Julien Ross"), role="moderator")
     run_action(admin_client, "duplicate", [original])
-    copy = Session.objects.get(slug=f"{original.slug}-copy-1")
+    copy = Session.objects.get(slug=f"{original.slug}-copy")
     assert (copy.title, copy.status) == ("Panel (copy)", "draft")
     assert [(s.speaker.name, s.role) for s in copy.panel.all()] == [("Julien Ross", "moderator")]
     original.refresh_from_db()
@@ -347,9 +364,9 @@ def test_duplicate_action_makes_a_draft_copy_with_its_panel(admin_client, confer
 def test_move_to_track_asks_for_the_track_then_moves_and_clears_topics(admin_client, niic):
     session = Session.objects.get(slug__startswith="building-alliances")
     target = Track.objects.get(slug="from-naturalization-to-full-citizenship")
-    page = run_action(admin_client, "move_to_track", [session])
+    page = run_action(admin_client, "move_to_track", [session], apply=False)
     assert "Move sessions to another track" in page.text
-    run_action(admin_client, "move_to_track", [session], track=target.pk)
+    run_action(admin_client, "move_to_track", [session], confirm="1", track=target.pk)
     session.refresh_from_db()
     assert (session.track, list(session.topics.all())) == (target, [])
 
@@ -536,9 +553,19 @@ def test_history_shows_times_in_the_edition_zone(admin_client, conference, setti
     settings.TIME_ZONE = "Asia/Tokyo"
     session = make_session(conference, status="draft")
     admin_client.post(change_url(session), form_data(session, title="Renamed"))
-    record = session.history.latest("history_date")
+    admin_client.post(
+        change_url(session),
+        form_data(
+            session, title="Renamed", starts_at_1="11:00", ends_at_1="12:00", loaded_version=2
+        ),
+    )
+    record = session.history.order_by("history_date")[1]
     url = reverse("admin:program_session_simple_history", args=[session.pk, record.history_id])
-    assert 'name="starts_at_1" value="10:00:00"' in admin_client.get(url).text
+    differences = admin_client.get(url).context["differences"]
+    assert [(str(label), now, then) for label, now, then in differences] == [
+        ("start", "Dec. 15, 2014, 11 a.m.", "Dec. 15, 2014, 10 a.m."),
+        ("end", "Dec. 15, 2014, noon", "Dec. 15, 2014, 11:15 a.m."),
+    ]
 
 
 def test_only_the_export_page_loosens_the_content_security_policy(organizer_client, niic):

@@ -217,9 +217,10 @@ def test_sessions_outside_the_edition_days_are_reported(conference):
 
     assert (conflict.kind, conflict.session, conflict.other) == (Kind.OUTSIDE_DAYS, session, None)
     assert conflict.blocks_publishing is True
-    assert conflict.message.startswith(
-        "“Too early” (Sat, Dec 13, 16:30–17:30 PST) is outside National Immigrant Integration "
-        "Conference 2014, Dec 14 to Dec 16, 2014 (America/Los_Angeles)."
+    assert conflict.message == (
+        "“Too early” (Sat, Dec 13, 16:30–17:30 PST): A session must take place within National "
+        "Immigrant Integration Conference 2014, Dec 14 to Dec 16, 2014 (America/Los_Angeles). "
+        "It is published."
     )
 
 
@@ -232,8 +233,10 @@ def test_topic_of_another_track_is_reported(conference):
 
     assert (conflict.kind, conflict.session) == (Kind.TOPIC_OF_OTHER_TRACK, session)
     assert conflict.blocks_publishing is False
-    assert "“Stray” (of track “Other”)" in conflict.message
-    assert "is in track “Own”" in conflict.message
+    assert conflict.message == (
+        f"“{session}” ({session.slot_label}): “Stray”: not a topic of the track “Own”. "
+        "Saving or publishing it as it is will be refused."
+    )
 
 
 def test_room_and_track_of_another_edition_are_reported(conference):
@@ -401,8 +404,14 @@ def test_board_shows_both_sessions_of_a_clash_in_one_cell(rf, admin_user, confer
     assert cell.has_clash
     text = page.content.decode()
     assert "Clash:" in text
-    assert "Room double-booked: also “Squatter” (10:00–11:15)" in text
-    assert "Room double-booked: also “Kept” (10:00–11:15)" in text
+    assert (
+        "Room “Room A” is also used by “Squatter” (Mon, Dec 15, 10:00–11:15 PST): publishing "
+        "will be refused until one of them moves."
+    ) in text
+    assert (
+        "Room “Room A” is also used by “Kept” (Mon, Dec 15, 10:00–11:15 PST): publishing "
+        "will be refused until one of them moves."
+    ) in text
 
 
 def test_board_defaults_to_the_first_day_and_refuses_other_days(rf, admin_user, conference):

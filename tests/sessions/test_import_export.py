@@ -9,6 +9,7 @@ import pytest
 import tablib
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from import_export.formats.base_formats import CSV, XLSX
@@ -17,7 +18,7 @@ from niic.sample_schedule import PLENARY_NOTE
 from sessions.models import PanelMembership, Room, Session
 from sessions.resources import COLUMNS, SessionResource
 from speakers.models import Speaker
-from tests.factories import la_time, make_conference, make_session, make_track
+from tests.factories import la_time, make_conference, make_organizer, make_session, make_track
 
 pytestmark = pytest.mark.django_db
 
@@ -59,8 +60,13 @@ def dataset(rows, headers=COLUMNS):
     return CSV(encoding="utf-8").create_dataset(csv_text(rows, headers))
 
 
+def importer():
+    """The organizer who imports the files of these tests."""
+    return User.objects.filter(username="importer").first() or make_organizer(username="importer")
+
+
 def import_rows(rows, dry_run=False, headers=COLUMNS):
-    return SessionResource().import_data(dataset(rows, headers), dry_run=dry_run)
+    return SessionResource().import_data(dataset(rows, headers), dry_run=dry_run, user=importer())
 
 
 def exported_rows(sessions=None):
@@ -181,7 +187,7 @@ def test_round_trip_export_delete_import_gives_back_the_same_program(niic, file_
     if file_format is CSV:
         data = data.encode("utf-8")
     fmt = file_format(encoding="utf-8") if file_format is CSV else file_format()
-    result = SessionResource().import_data(fmt.create_dataset(data), dry_run=False)
+    result = SessionResource().import_data(fmt.create_dataset(data), dry_run=False, user=importer())
 
     assert (result.has_errors(), result.has_validation_errors()) == (False, False)
     assert result.totals["new"] == 22
@@ -194,7 +200,7 @@ def test_reimporting_an_unchanged_export_skips_every_row_and_writes_no_history(n
     versions = sorted(Session.objects.values_list("slug", "version"))
     history = (Session.history.count(), PanelMembership.history.count())
 
-    result = SessionResource().import_data(exported, dry_run=False)
+    result = SessionResource().import_data(exported, dry_run=False, user=importer())
 
     assert (result.totals["skip"], result.totals["update"], result.totals["new"]) == (22, 0, 0)
     assert sorted(Session.objects.values_list("slug", "version")) == versions
@@ -296,7 +302,7 @@ def test_import_accepts_native_xlsx_cells_dates_times_and_booleans(niic):
         ]
     )
 
-    result = SessionResource().import_data(native, dry_run=False)
+    result = SessionResource().import_data(native, dry_run=False, user=importer())
 
     assert errors_of(result) == []
     caucus = Session.objects.get(slug="caucus-on-small-business")
@@ -319,7 +325,7 @@ BAD_ROWS = {
     "room clash": (
         {"start": "11:00", "end": "11:30", "room": "main-hall"},
         {
-            "status": [
+            "room": [
                 "Room “Main hall” is already taken by “Closing plenary” "
                 "(Tue, Dec 16, 10:30–12:00 PST)."
             ]
@@ -501,7 +507,7 @@ def test_import_refuses_a_room_an_earlier_row_of_the_same_file_takes(niic):
         (
             2,
             {
-                "status": [
+                "room": [
                     "Room “Room C” is already taken by “Caucus on small business” "
                     "(Tue, Dec 16, 13:00–14:00 PST)."
                 ]

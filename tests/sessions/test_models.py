@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import RestrictedError
 
 from niic.generated_program import generate_program
+from sessions import rules, services
 from sessions.forms import SessionForm
 from sessions.models import PanelMembership, Session
 from tests.factories import (
@@ -95,12 +96,14 @@ def test_room_of_another_edition_is_refused(conference):
     ]
 
 
-def test_topic_of_another_track_is_refused_and_nothing_is_saved(conference):
+def test_topic_of_another_track_is_refused_and_nothing_is_saved(conference, organizer):
     track = make_track(conference, name="Economic opportunity")
     other_topic = make_topic(make_track(conference), name="Citizenship drives")
     session = make_session(conference, track=track)
     with pytest.raises(ValidationError) as excinfo:
-        session.set_topics([other_topic])
+        services.session_save(
+            user=organizer, session=session, related=services.Related(topics=[other_topic])
+        )
     assert excinfo.value.messages == [
         "“Citizenship drives”: not a topic of the track “Economic opportunity”."
     ]
@@ -128,7 +131,14 @@ def test_session_form_refuses_a_topic_of_another_track(conference):
     ]
 
 
-def test_publishing_into_an_occupied_room_is_refused_naming_the_other_session(conference):
+def publish(session, user):
+    session.status = Session.Status.PUBLISHED
+    return services.session_save(user=user, session=session)
+
+
+def test_publishing_into_an_occupied_room_is_refused_naming_the_other_session(
+    conference, organizer
+):
     room = make_room(conference, name="Room A")
     make_session(conference, title="Building alliances", room=room)
     clashing = make_session(
@@ -139,8 +149,8 @@ def test_publishing_into_an_occupied_room_is_refused_naming_the_other_session(co
         ends_at=la_time(15, "12:00"),
     )
     with pytest.raises(ValidationError) as excinfo:
-        clashing.publish()
-    assert error_messages(excinfo, "status") == [
+        publish(clashing, organizer)
+    assert error_messages(excinfo, "room") == [
         "Room “Room A” is already taken by “Building alliances” (Mon, Dec 15, 10:00–11:15 PST)."
     ]
     clashing.refresh_from_db()
@@ -152,18 +162,18 @@ def test_drafts_may_share_a_room_while_organizers_shuffle_them(conference):
     make_session(conference, room=room)
     draft = make_session(conference, room=room, status=Session.Status.DRAFT)
     draft.full_clean()
-    assert draft.room_clashes().count() == 1
+    assert rules.room_clashes(draft).count() == 1
 
 
-def test_a_cancelled_session_frees_its_room(conference):
+def test_a_cancelled_session_frees_its_room(conference, organizer):
     room = make_room(conference)
     make_session(conference, room=room, status=Session.Status.CANCELLED)
     replacement = make_session(conference, room=room, status=Session.Status.DRAFT)
-    replacement.publish()
+    publish(replacement, organizer)
     assert replacement.status == Session.Status.PUBLISHED
 
 
-def test_back_to_back_sessions_in_one_room_do_not_clash(conference):
+def test_back_to_back_sessions_in_one_room_do_not_clash(conference, organizer):
     room = make_room(conference)
     make_session(conference, room=room, ends_at=la_time(15, "11:00"))
     following = make_session(
@@ -173,34 +183,36 @@ def test_back_to_back_sessions_in_one_room_do_not_clash(conference):
         starts_at=la_time(15, "11:00"),
         ends_at=la_time(15, "12:00"),
     )
-    following.publish()
+    publish(following, organizer)
     assert following.status == Session.Status.PUBLISHED
 
 
-def test_publishing_a_session_whose_speaker_is_elsewhere_is_refused(conference):
+def test_publishing_a_session_whose_speaker_is_elsewhere_is_refused(conference, organizer):
     speaker = make_speaker(name="Eva Millona")
     seat(make_session(conference, title="Closing plenary"), speaker)
     clashing = make_session(conference, status=Session.Status.DRAFT)
     seat(clashing, speaker)
     with pytest.raises(ValidationError) as excinfo:
-        clashing.publish()
-    assert error_messages(excinfo, "status") == [
+        publish(clashing, organizer)
+    assert error_messages(excinfo, "panel") == [
         "Eva Millona is already on “Closing plenary” (Mon, Dec 15, 10:00–11:15 PST)."
     ]
 
 
-def test_adding_a_busy_speaker_to_a_published_session_is_refused(conference):
+def test_adding_a_busy_speaker_to_a_published_session_is_refused(conference, organizer):
     speaker = make_speaker(name="Julien Ross")
     seat(make_session(conference, title="Morning panel"), speaker)
     published = make_session(
         conference, starts_at=la_time(15, "11:00"), ends_at=la_time(15, "12:00")
     )
-    membership = PanelMembership(session=published, speaker=speaker)
     with pytest.raises(ValidationError) as excinfo:
-        membership.full_clean()
-    assert error_messages(excinfo, "speaker") == [
+        services.panel_seat_save(
+            user=organizer, seat=PanelMembership(session=published, speaker=speaker)
+        )
+    assert error_messages(excinfo, "panel") == [
         "Julien Ross is already on “Morning panel” (Mon, Dec 15, 10:00–11:15 PST)."
     ]
+    assert published.panel.count() == 0
 
 
 def test_a_speaker_sits_on_a_panel_once(conference):

@@ -1,0 +1,69 @@
+"""Accounts, as organizers manage them.
+
+Organizers create accounts, deactivate them and put people in the two program groups (a track is
+handed to a chair on that track's page). They never grant superuser status, staff status other
+than what the two groups give, or single permissions, and they cannot open a superuser's
+account at all: changing a superuser's password would be a way in. Superusers keep Django's
+full user admin."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group, User
+from django.utils.translation import gettext_lazy as _
+
+from .roles import PROGRAM_GROUPS
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    organizer_fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
+        (
+            _("Access"),
+            {
+                "fields": ["is_active", "groups"],
+                "description": _(
+                    "A person in one of the groups may log in to this admin; the group says "
+                    "what they may do. Untick Active to close an account."
+                ),
+            },
+        ),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    list_display = ["username", "email", "first_name", "last_name", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "groups"]
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser or obj is None:
+            return super().get_fieldsets(request, obj)
+        return self.organizer_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser or obj is None:
+            return super().get_readonly_fields(request, obj)
+        return ["last_login", "date_joined"]
+
+    def get_queryset(self, request):
+        users = super().get_queryset(request)
+        if request.user.is_superuser:
+            return users
+        return users.filter(is_superuser=False)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=PROGRAM_GROUPS)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if request.user.is_superuser:
+            return
+        # Staff status follows the groups: in one of them, a person may log in to the admin.
+        account = form.instance
+        is_staff = account.groups.filter(name__in=PROGRAM_GROUPS).exists()
+        if account.is_staff != is_staff:
+            account.is_staff = is_staff
+            account.save(update_fields=["is_staff"])

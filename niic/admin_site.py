@@ -1,0 +1,42 @@
+"""The admin site of the program: Django's, with its "view on site" redirect confined.
+
+Django's redirect (/admin/r/<content type>/<id>/) looks any object up and sends the browser to
+its public address, whatever the user may see: with a session's slug in the address, a track
+chair could learn the titles of other tracks' drafts. Here the object is looked up through its
+ModelAdmin (get_object, which applies get_queryset) and followed only where that admin's
+view_on_site would lead."""
+
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path
+
+
+class ProgramAdminSite(admin.AdminSite):
+    def get_urls(self):
+        urls = [url for url in super().get_urls() if getattr(url, "name", None) != "view_on_site"]
+        return [
+            path(
+                "r/<int:content_type_id>/<path:object_id>/",
+                self.admin_view(self.view_on_site),
+                name="view_on_site",
+            ),
+            *urls,
+        ]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        content_type = ContentType.objects.filter(pk=content_type_id).first()
+        model = content_type.model_class() if content_type else None
+        model_admin = self._registry.get(model)
+        if model_admin is None:
+            raise Http404
+        obj = model_admin.get_object(request, object_id)
+        if obj is None or not model_admin.has_view_or_change_permission(request, obj):
+            raise Http404
+        url = model_admin.get_view_on_site_url(obj)
+        if url == request.path:
+            # The admin's default, which points here: the object's own public address.
+            url = obj.get_absolute_url()
+        if not url:
+            raise Http404
+        return HttpResponseRedirect(url)

@@ -390,20 +390,20 @@ class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, GuardedHistoryAdm
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "topics":
+            # Every topic of the tracks this user may choose: a topic that is not the chosen
+            # track's is refused by the rule, in the rule's words.
             session = getattr(request, "_session_being_edited", None)
-            topics = db_field.related_model.objects.select_related("track")
-            if session is not None and session.track_id:
-                topics = topics.filter(track=session.track)
-            elif session is not None:
-                topics = topics.none()
-            else:
-                topics = topics.filter(track__in=services.tracks_for(request.user))
-            kwargs["queryset"] = topics
+            topics = db_field.related_model.objects.select_related("track").filter(
+                track__in=services.tracks_for(request.user)
+            )
+            if session is not None:
+                topics = topics.filter(track__conference=session.conference_id)
+            kwargs["queryset"] = topics.order_by("track__order", "order", "name")
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        # The topics offered are those of the session's own track.
+        # The topics offered are those of the session's own edition.
         request._session_being_edited = obj
         form = super().get_form(request, obj, change, **kwargs)
         form.acting_user = request.user
@@ -1022,7 +1022,13 @@ class ProgramSpeakerAdmin(GuardedHistoryAdmin, SpeakerAdmin):
                     user=request.user, keep=kept, duplicates=list(queryset.exclude(pk=kept.pk))
                 )
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, message_list(error, request.user), messages.ERROR)
+                self.message_user(
+                    request,
+                    format_html(
+                        _("Not merged: {reasons}"), reasons=message_list(error, request.user)
+                    ),
+                    messages.ERROR,
+                )
                 return None
             self.message_user(
                 request,

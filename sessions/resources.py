@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from import_export import fields
 
 from speakers.models import Speaker
@@ -113,11 +114,14 @@ def one_of(choices):
 def parse_choice(value, choices, what):
     text = cell_text(value)
     if not text:
-        raise RowError(f"Required: one of {one_of(choices)}.")
+        raise RowError(_("Required: one of %(choices)s.") % {"choices": one_of(choices)})
     for choice in choices:
         if text.lower() in (choice.value, str(choice.label).lower()):
             return choice.value
-    raise RowError(f"{quoted(text)} is not a {what}; use one of {one_of(choices)}.")
+    raise RowError(
+        _("%(value)s is not a %(what)s; use one of %(choices)s.")
+        % {"value": quoted(text), "what": what, "choices": one_of(choices)}
+    )
 
 
 def parse_yes_no(value):
@@ -128,7 +132,7 @@ def parse_yes_no(value):
         return True
     if text in NO:
         return False
-    raise RowError(f"{quoted(cell_text(value))} is neither yes nor no.")
+    raise RowError(_("%(value)s is neither yes nor no.") % {"value": quoted(cell_text(value))})
 
 
 def parse_day(value):
@@ -138,13 +142,16 @@ def parse_day(value):
         return value
     text = cell_text(value)
     if not text:
-        raise RowError("Required: the day, as YYYY-MM-DD.")
+        raise RowError(_("Required: the day, as YYYY-MM-DD."))
     try:
         if DATE.match(text):
             return datetime.date.fromisoformat(text)
     except ValueError:
         pass
-    raise RowError(f"{quoted(text)} is not a date; write it as YYYY-MM-DD, e.g. 2014-12-15.")
+    raise RowError(
+        _("%(value)s is not a date; write it as YYYY-MM-DD, e.g. 2014-12-15.")
+        % {"value": quoted(text)}
+    )
 
 
 def parse_clock(value):
@@ -154,7 +161,7 @@ def parse_clock(value):
         return value.replace(microsecond=0, tzinfo=None)
     text = cell_text(value)
     if not text:
-        raise RowError("Required: a time, as HH:MM.")
+        raise RowError(_("Required: a time, as HH:MM."))
     match = CLOCK.match(text)
     try:
         if match:
@@ -164,7 +171,8 @@ def parse_clock(value):
     except ValueError:
         pass
     raise RowError(
-        f"{quoted(text)} is not a time of day; write it as HH:MM on a 24-hour clock, e.g. 09:30."
+        _("%(value)s is not a time of day; write it as HH:MM on a 24-hour clock, e.g. 09:30.")
+        % {"value": quoted(text)}
     )
 
 
@@ -177,7 +185,8 @@ def local_datetime(day, clock, conference):
         tzinfo=None
     ):
         raise RowError(
-            f"{clock:%H:%M} does not exist on {day} in {conference.time_zone}: the clocks skip it."
+            _("%(clock)s does not exist on %(day)s in %(zone)s: the clocks skip it.")
+            % {"clock": f"{clock:%H:%M}", "day": day, "zone": conference.time_zone}
         )
     return moment
 
@@ -353,7 +362,9 @@ class SessionResource(AllOrNothingModelResource):
         super().before_import(dataset, **kwargs)
         present = [column for column in TIME_COLUMNS if column in dataset.headers]
         if present and len(present) < len(TIME_COLUMNS):
-            raise ValueError("The columns day, start and end go together: give all three or none.")
+            raise ValueError(
+                _("The columns day, start and end go together: give all three or none.")
+            )
 
     def get_instance(self, instance_loader, row):
         edition, slug = cell_text(row.get("edition")), cell_text(row.get("slug"))
@@ -396,9 +407,13 @@ class SessionResource(AllOrNothingModelResource):
                 instance.room = read("room", self.read_place, Room, conference, row["room"])
             self.read_times(instance, conference, row, errors, read)
         if "format" in row:
-            instance.format = read("format", parse_choice, row["format"], Session.Format, "format")
+            instance.format = read(
+                "format", parse_choice, row["format"], Session.Format, _("format")
+            )
         if "status" in row:
-            instance.status = read("status", parse_choice, row["status"], Session.Status, "status")
+            instance.status = read(
+                "status", parse_choice, row["status"], Session.Status, _("status")
+            )
         if "languages" in row:
             plan.languages = read("languages", self.read_languages, row["languages"])
         if "interpretation" in row:
@@ -422,8 +437,11 @@ class SessionResource(AllOrNothingModelResource):
         if first != row_number:
             errors["slug"] = [
                 ValidationError(
-                    f"Row {first} of this file already has the session {quoted(key[1])} of "
-                    f"{key[0]}; each session may appear only once.",
+                    _(
+                        "Row %(row)s of this file already has the session %(slug)s of "
+                        "%(edition)s; each session may appear only once."
+                    )
+                    % {"row": first, "slug": quoted(key[1]), "edition": key[0]},
                     code="repeated",
                 )
             ]
@@ -434,10 +452,12 @@ class SessionResource(AllOrNothingModelResource):
         instance.slug = cell_text(row.get("slug"))
         slug = cell_text(row.get("edition"))
         if not slug:
-            raise RowError("Required: the edition's slug, e.g. niic-2014.")
+            raise RowError(_("Required: the edition's slug, e.g. niic-2014."))
         conference = Conference.objects.filter(slug=slug).first()
         if conference is None:
-            raise RowError(f"There is no edition with the slug {quoted(slug)}.")
+            raise RowError(
+                _("There is no edition with the slug %(slug)s.") % {"slug": quoted(slug)}
+            )
         instance.conference = conference
         return conference
 
@@ -451,7 +471,10 @@ class SessionResource(AllOrNothingModelResource):
         found = found or model.objects.filter(slug=slug).select_related("conference").first()
         if found is None:
             what = model._meta.verbose_name
-            raise RowError(f"{conference} has no {what} with the slug {quoted(slug)}.")
+            raise RowError(
+                _("%(edition)s has no %(what)s with the slug %(slug)s.")
+                % {"edition": conference, "what": what, "slug": quoted(slug)}
+            )
         return found
 
     def read_topics(self, conference, instance, value):
@@ -470,13 +493,16 @@ class SessionResource(AllOrNothingModelResource):
                 topics.append(topic)
         if unknown:
             slugs = ", ".join(map(quoted, unknown))
-            raise RowError(f"{conference} has no topic with the slug {slugs}.")
+            raise RowError(
+                _("%(edition)s has no topic with the slug %(slugs)s.")
+                % {"edition": conference, "slugs": slugs}
+            )
         return topics
 
     def read_times(self, instance, conference, row, errors, read):
         if not any(column in row for column in TIME_COLUMNS):
             if instance.pk is None:
-                errors["day"] = [ValidationError("A new session needs its day, start and end.")]
+                errors["day"] = [ValidationError(_("A new session needs its day, start and end."))]
             return
         day = read("day", parse_day, row.get("day"))
         start = read("start", parse_clock, row.get("start"))
@@ -490,8 +516,11 @@ class SessionResource(AllOrNothingModelResource):
         if ends_at <= starts_at:
             errors["end"] = [
                 ValidationError(
-                    f"The session must end after it starts: it starts at {start:%H:%M} and "
-                    f"ends at {end:%H:%M}.",
+                    _(
+                        "The session must end after it starts: it starts at %(start)s and "
+                        "ends at %(end)s."
+                    )
+                    % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"},
                     code="ends_before_start",
                 )
             ]
@@ -509,7 +538,10 @@ class SessionResource(AllOrNothingModelResource):
         if unknown:
             codes = ", ".join(map(quoted, unknown))
             known = ", ".join(Language.objects.order_by("code").values_list("code", flat=True))
-            raise RowError(f"No language has the code {codes}; the codes are: {known}.")
+            raise RowError(
+                _("No language has the code %(codes)s; the codes are: %(known)s.")
+                % {"codes": codes, "known": known}
+            )
         return languages
 
     def read_panel(self, value):
@@ -521,12 +553,14 @@ class SessionResource(AllOrNothingModelResource):
             )
             try:
                 role = (
-                    parse_choice(role_text, PanelMembership.Role, "panel role")
+                    parse_choice(role_text, PanelMembership.Role, _("panel role"))
                     if role_text.strip()
                     else PanelMembership.Role.PANELIST.value
                 )
             except RowError as error:
-                problems.append(f"In {quoted(entry)}: {error}")
+                problems.append(
+                    _("In %(entry)s: %(error)s") % {"entry": quoted(entry), "error": error}
+                )
                 continue
             try:
                 speaker = self.find_speaker(who)
@@ -534,7 +568,7 @@ class SessionResource(AllOrNothingModelResource):
                 problems.append(str(error))
                 continue
             if any(seated == speaker for seated, _ in seats):
-                problems.append(f"{speaker} is on the panel twice.")
+                problems.append(_("%(speaker)s is on the panel twice.") % {"speaker": speaker})
                 continue
             seats.append((speaker, role))
         if problems:
@@ -551,12 +585,18 @@ class SessionResource(AllOrNothingModelResource):
         if named:
             slugs = ", ".join(speaker.slug for speaker in named)
             raise RowError(
-                f"Several speakers are called {quoted(who)} ({slugs}); write the slug of the one "
-                "you mean."
+                _(
+                    "Several speakers are called %(name)s (%(slugs)s); write the slug of the one "
+                    "you mean."
+                )
+                % {"name": quoted(who), "slugs": slugs}
             )
         raise RowError(
-            f"No speaker is called {quoted(who)} or has that slug; add the speaker first (speakers "
-            "are not created by a session import)."
+            _(
+                "No speaker is called %(name)s or has that slug; add the speaker first (speakers "
+                "are not created by a session import)."
+            )
+            % {"name": quoted(who)}
         )
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):

@@ -527,10 +527,6 @@ def panel_seat_delete(*, user, seat):
 
 # Fields of the kept record that a merge fills from the duplicates when it has none.
 MERGED_FIELDS = ["pronouns", "job_title", "organization", "bio", "photo", "website"]
-MERGE_CLASH = _(
-    "Merging would put %(speaker)s on two overlapping published sessions: “%(first)s” "
-    "(%(first_slot)s) and “%(second)s” (%(second_slot)s). Move or unpublish one first."
-)
 
 
 def speakers_merge(*, user, keep, duplicates):
@@ -554,25 +550,14 @@ def speakers_merge(*, user, keep, duplicates):
             for seat in seats
             if seat.session.status == Session.Status.PUBLISHED
         }
+        # Once merged, the person would sit on each of these published sessions: the later
+        # of two that overlap is refused as any panel would be.
         clashes = []
         ordered = sorted(published.values(), key=lambda session: (session.starts_at, session.pk))
         for index, first in enumerate(ordered):
             for second in ordered[index + 1 :]:
                 if rules.overlaps(first.starts_at, first.ends_at, second.starts_at, second.ends_at):
-                    clashes.append(
-                        ValidationError(
-                            MERGE_CLASH,
-                            code="speaker_clash",
-                            params={
-                                "speaker": keep,
-                                "first": first,
-                                "first_slot": rules.Slot(first),
-                                "second": second,
-                                "second_slot": rules.Slot(second),
-                                "other": second,
-                            },
-                        )
-                    )
+                    clashes.append(rules.speaker_taken(keep, first))
         if clashes:
             raise ValidationError(clashes)
         kept_sessions = {seat.session_id for seat in seats if seat.speaker_id == keep.pk}

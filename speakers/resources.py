@@ -15,12 +15,15 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Lower
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
 from .models import Organization, Speaker
 
-CHANGE_REASON = "Imported from a spreadsheet"
+# Shown in the history (django-simple-history), as sessions.services records its imports.
+CHANGE_REASON = gettext_lazy("Imported from a spreadsheet")
 SAVED = (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE, RowResult.IMPORT_TYPE_DELETE)
 
 
@@ -114,23 +117,22 @@ class AllOrNothingModelResource(resources.ModelResource):
         unknown = [header for header in headers if header and header not in known]
         if unknown:
             problems.append(
-                "Unknown columns: "
-                + ", ".join(map(quoted, unknown))
-                + ". The columns are: "
-                + ", ".join(known)
-                + "."
+                _("Unknown columns: %(unknown)s. The columns are: %(known)s.")
+                % {"unknown": ", ".join(map(quoted, unknown)), "known": ", ".join(known)}
             )
         repeated = sorted({header for header in headers if header and headers.count(header) > 1})
         if repeated:
-            problems.append("Repeated columns: " + ", ".join(repeated) + ".")
+            problems.append(_("Repeated columns: %(columns)s.") % {"columns": ", ".join(repeated)})
         for index, header in enumerate(headers):
             if not header and any(cell_text(value) for value in dataset.get_col(index)):
-                problems.append(f"Column {index + 1} has values but no header.")
+                problems.append(
+                    _("Column %(number)s has values but no header.") % {"number": index + 1}
+                )
         if problems:
             raise ValueError(" ".join(problems))
 
     def do_instance_save(self, instance, is_create):
-        instance._change_reason = CHANGE_REASON  # shown in the history (django-simple-history)
+        instance._change_reason = str(CHANGE_REASON)
         super().do_instance_save(instance, is_create)
 
 
@@ -152,7 +154,8 @@ def unique_organization_slug(name):
     base = slugify(name)[:80].strip("-")
     if not base:
         raise ValueError(
-            f"{quoted(name)} has no letters or digits to make the organization's slug from."
+            _("%(name)s has no letters or digits to make the organization's slug from.")
+            % {"name": quoted(name)}
         )
     slug, number = base, 1
     while Organization.objects.filter(slug=slug).exists():
@@ -196,7 +199,8 @@ class OrganizationWidget(widgets.Widget):
             organization.full_clean()
         except ValidationError as error:
             raise ValueError(
-                f"The new organization {quoted(text)} cannot be created: {' '.join(error.messages)}"
+                _("The new organization %(name)s cannot be created: %(reasons)s")
+                % {"name": quoted(text), "reasons": " ".join(error.messages)}
             ) from error
         organization.save()
         return organization
@@ -209,8 +213,11 @@ class OrganizationWidget(widgets.Widget):
         if len(matches) > 1:
             slugs = ", ".join(organization.slug for organization in matches)
             raise ValueError(
-                f"Several organizations are called {quoted(text)} ({slugs}); write the slug of "
-                "the one you mean."
+                _(
+                    "Several organizations are called %(name)s (%(slugs)s); write the slug of "
+                    "the one you mean."
+                )
+                % {"name": quoted(text), "slugs": slugs}
             )
         return matches[0] if matches else None
 
@@ -264,8 +271,11 @@ class SpeakerResource(AllOrNothingModelResource):
         if slug and first_row != kwargs.get("row_number"):
             errors["slug"] = [
                 ValidationError(
-                    f"Row {first_row} of this file already has the speaker {quoted(slug)}; each "
-                    "speaker may appear only once."
+                    _(
+                        "Row %(row)s of this file already has the speaker %(slug)s; each "
+                        "speaker may appear only once."
+                    )
+                    % {"row": first_row, "slug": quoted(slug)}
                 )
             ]
         try:

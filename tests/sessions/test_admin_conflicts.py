@@ -1,13 +1,13 @@
 """The conflicts finder and the two admin pages built on it (conflicts, schedule board).
 
-The views are called directly with a RequestFactory request until SessionAdmin.get_urls() wires
-them; URL-level tests come with that."""
+Most tests call the views directly with a RequestFactory request and the registered
+SessionAdmin; the track chairs' test goes through the admin's URLs."""
 
 import datetime
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404
@@ -483,58 +483,46 @@ def test_both_pages_run_the_same_queries_for_50_and_500_sessions(rf, admin_user)
 # Track chairs
 
 
-class ChairSessionAdmin(type(admin.site._registry[Session])):
-    """What SessionAdmin.get_queryset will do for track chairs; until it does, this checks that
-    the views build on model_admin.get_queryset(request)."""
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(track__chairs=request.user)
-
-
-def test_a_track_chair_sees_only_the_sessions_of_their_tracks(rf, conference):
-    group = Group.objects.create(name="Track chairs")
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="program", codename__in=["view_session", "change_session"]
-        )
-    )
-    chair = User.objects.create_user("chair", is_staff=True)
-    chair.groups.add(group)
+def test_a_track_chair_sees_only_their_tracks_and_other_tracks_rooms_only_as_in_use(
+    client, conference, chair_of
+):
     mine, theirs = make_track(conference, name="Mine"), make_track(conference, name="Theirs")
-    mine.chairs.add(chair)
-    room = make_room(conference)
+    chair = chair_of(mine)
+    room = make_room(conference, name="Room A")
     own = [
         make_session(conference, title=f"Mine {n}", track=mine, room=room, status=DRAFT)
         for n in (1, 2)
     ]
-    other_room = make_room(conference)
+    other_room = make_room(conference, name="Room B")
     for n in (1, 2):
         make_session(conference, title=f"Theirs {n}", track=theirs, room=other_room, status=DRAFT)
-    model_admin = ChairSessionAdmin(Session, admin.site)
-
-    conflicts_page = render(
-        admin_views.conflicts, rf, chair, model_admin=model_admin, edition=conference.slug
+    make_session(
+        conference,
+        title="Their published talk",
+        track=theirs,
+        room=other_room,
+        starts_at=la_time(15, "12:00"),
+        ends_at=la_time(15, "13:00"),
     )
-    board_page = render(
-        admin_views.board,
-        rf,
-        chair,
-        model_admin=model_admin,
-        edition=conference.slug,
-        day="2014-12-15",
+    client.force_login(chair)
+
+    conflicts_page = client.get(
+        reverse("admin:program_session_conflicts"), {"edition": conference.slug}
+    )
+    board_page = client.get(
+        reverse("admin:program_session_board"), {"edition": conference.slug, "day": "2014-12-15"}
     )
 
-    [conflict] = conflicts_page.context_data["conflicts"]
+    [conflict] = conflicts_page.context["conflicts"]
     assert (conflict.session, conflict.other) == tuple(own)
-    assert "Theirs" not in conflicts_page.content.decode()
-    shown = [
-        entry.session
-        for row in board_page.context_data["rows"]
+    assert "Theirs" not in conflicts_page.text
+    cards = [
+        ("in use" if entry.is_occupied_only else entry.session.title, cell.room.name)
+        for row in board_page.context["rows"]
         for cell in row.cells
         for entry in cell.entries
     ]
-    assert shown == own
-    assert "Theirs" not in board_page.content.decode()
+    assert cards == [("Mine 1", "Room A"), ("Mine 2", "Room A"), ("in use", "Room B")]
+    assert "Theirs" not in board_page.text
+    assert "Their published talk" not in board_page.text
+    assert "In use by another track" in board_page.text

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from sessions.models import Session
 from tests.factories import make_chair, make_conference, make_organizer
@@ -27,6 +28,15 @@ def organizer(db):
 def chair_of(db):
     """chair_of(track, …): a member of the Track chairs group who chairs these tracks."""
     return make_chair
+
+
+@pytest.fixture(autouse=True)
+def english_until_a_test_says_otherwise(settings):
+    # The test client runs requests in this thread, and LocaleMiddleware leaves the language of
+    # the last request active: a Spanish request must not make the next test Spanish.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,200 @@
+"""The admin in Spanish says everything in Spanish: every message path of the program's admin
+(the rules' refusals and warnings, the stale save, the actions' previews, history, conflicts,
+the board, the import's row errors, validators) is rendered with Spanish active, and none of
+the English text of our catalogue may appear on the page."""
+
+import html
+import io
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils.html import strip_tags
+
+from sessions import services
+from sessions.models import Session
+from tests.factories import (
+    la_time,
+    make_room,
+    make_session,
+    make_speaker,
+    make_topic,
+    make_track,
+    seat,
+)
+from tests.sessions.admin_forms import change_url, form_data
+
+pytestmark = pytest.mark.django_db
+
+PLACEHOLDER = re.compile(r"%\(\w+\)[-+ #0]*\d*(?:\.\d+)?[sdf]|\{\w+\}|%[sd]")
+
+
+def english_fragments():
+    """Pieces of our English messages long enough (three words) to recognize on a page, leaving
+    out those Spanish spells the same way."""
+    catalogue = polib.pofile(Path(settings.LOCALE_PATHS[0]) / "es/LC_MESSAGES/django.po")
+    fragments = set()
+    for entry in catalogue:
+        translations = [entry.msgstr, *entry.msgstr_plural.values()]
+        for source in filter(None, [entry.msgid, entry.msgid_plural]):
+            for piece in PLACEHOLDER.split(source):
+                piece = piece.strip(" .,:;“”()—")
+                if len(re.findall(r"[A-Za-z]+", piece)) >= 3 and not any(
+                    piece in translation for translation in translations
+                ):
+                    fragments.add(piece)
+    return fragments
+
+
+ENGLISH = english_fragments()
+
+
+def page_text(response):
+    shown = [str(message) for message in get_messages(response.wsgi_request)]
+    return html.unescape(strip_tags(response.content.decode() + " ".join(shown)))
+
+
+def english_in(text):
+    return sorted(fragment for fragment in ENGLISH if fragment in text)
+
+
+@pytest.fixture
+def spanish_organizer(client, organizer):
+    client.force_login(organizer)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"
+    return client
+
+
+@pytest.fixture
+def busy_program(conference, organizer):
+    track = make_track(conference, name="Eje A", slug="eje-a")
+    other_track = make_track(conference, name="Eje B", slug="eje-b")
+    make_topic(other_track, name="Tema ajeno", slug="tema-ajeno")
+    hall = make_room(conference, name="Sala Uno", slug="sala-uno")
+    speaker = make_speaker(name="Eva Millona", slug="eva-millona")
+    busy = make_session(conference, title="Plenaria", slug="plenaria", room=hall)
+    seat(busy, speaker)
+    draft = make_session(
+        conference,
+        title="Borrador",
+        slug="borrador",
+        track=track,
+        room=hall,
+        status="draft",
+        starts_at=la_time(15, "10:30"),
+        ends_at=la_time(15, "11:00"),
+    )
+    seat(draft, speaker)
+    return {"busy": busy, "draft": draft, "speaker": speaker, "hall": hall}
+
+
+def test_every_message_of_the_session_form_is_in_spanish(spanish_organizer, busy_program):
+    draft = busy_program["draft"]
+    client = spanish_organizer
+    pages = [
+        client.post(change_url(draft), form_data(draft, status="published")),
+        client.post(change_url(draft), form_data(draft, status="cancelled")),
+        client.post(
+            change_url(draft), form_data(draft, starts_at_0="2014-12-20", ends_at_0="2014-12-20")
+        ),
+        client.post(
+            change_url(draft),
+            form_data(draft, topics=[draft.conference.tracks.last().topics.get().pk]),
+        ),
+        client.post(change_url(draft), form_data(draft, title="Borrador 2"), follow=True),
+        client.post(change_url(draft), form_data(draft, loaded_version=0)),
+        client.get(reverse("admin:program_session_changelist")),
+    ]
+    for page in pages:
+        assert english_in(page_text(page)) == []
+    assert "lun 15 dic" in page_text(pages[0])
+
+
+def test_the_actions_history_conflicts_and_board_are_in_spanish(
+    spanish_organizer, busy_program, organizer
+):
+    client = spanish_organizer
+    draft = busy_program["draft"]
+    url = reverse("admin:program_session_changelist")
+    selected = {"_selected_action": [draft.pk]}
+    services.session_save(user=organizer, session=draft)
+    version = draft.history.order_by("-history_id").first()
+    pages = [
+        client.post(url, {"action": "publish", **selected}),
+        client.post(url, {"action": "publish", "apply": "1", **selected}, follow=True),
+        client.post(url, {"action": "cancel", "confirm": "1", **selected}),
+        client.post(url, {"action": "move_to_track", **selected}),
+        client.post(url, {"action": "duplicate", **selected}),
+        client.get(reverse("admin:program_session_history", args=[draft.pk])),
+        client.get(reverse("admin:program_session_simple_history", args=[draft.pk, version.pk])),
+        client.get(reverse("admin:program_session_conflicts")),
+        client.get(reverse("admin:program_session_board"), {"day": "2014-12-15"}),
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        assert english_in(page_text(page)) == []
+
+
+def test_the_import_merge_and_validators_speak_spanish(spanish_organizer, busy_program, conference):
+    client = spanish_organizer
+    rows = (
+        "edition,slug,title,track,topics,format,status,day,start,end,room,languages,"
+        "interpretation,cart,asl,panel,description\n"
+        f"{conference.slug},nueva,Nueva,eje-a,,panel,published,2014-12-15,10:30,11:00,sala-uno,"
+        ",,no,no,Eva Millona (panelist),\n"
+        f"{conference.slug},otra,Otra,eje-x,,charla,listo,2014-13-45,25:00,11:00,sala-x,xx,,"
+        "quizá,no,Nadie (jefe),\n"
+    )
+    upload = SimpleUploadedFile("programa.csv", rows.encode(), content_type="text/csv")
+    imported = client.post(
+        reverse("admin:program_session_import"),
+        {"resource": 0, "format": 0, "import_file": upload},
+    )
+    duplicate = make_speaker(name="Eva M.", slug="eva-m")
+    seat(
+        make_session(
+            conference, title="Tarde", starts_at=la_time(15, "11:00"), ends_at=la_time(15, "12:00")
+        ),
+        duplicate,
+    )
+    merged = client.post(
+        reverse("admin:speakers_speaker_changelist"),
+        {
+            "action": "merge_duplicates",
+            "_selected_action": [busy_program["speaker"].pk, duplicate.pk],
+            "keep": busy_program["speaker"].pk,
+        },
+        follow=True,
+    )
+    track = busy_program["draft"].track
+    colour = client.post(
+        reverse("admin:tracks_track_change", args=[track.pk]),
+        {
+            "conference": track.conference_id,
+            "name": track.name,
+            "slug": track.slug,
+            "order": 1,
+            "colour": "#ffff00",
+            "topics-TOTAL_FORMS": 0,
+            "topics-INITIAL_FORMS": 0,
+        },
+    )
+    photo = client.post(
+        reverse("admin:speakers_speaker_change", args=[duplicate.pk]),
+        {
+            "name": duplicate.name,
+            "slug": duplicate.slug,
+            "photo": SimpleUploadedFile("foto.gif", io.BytesIO(b"GIF89a").read()),
+        },
+    )
+    for page in (imported, merged, colour, photo):
+        assert page.status_code == 200
+        assert english_in(page_text(page)) == []
+    assert "ya participa en" in page_text(merged)
+    assert "no es una hora del día" in page_text(imported)
+    assert Session.objects.filter(slug__in=["nueva", "otra"]).count() == 0

@@ -21,6 +21,7 @@ from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
 from .models import Organization, Speaker
+from .spreadsheets import unquoted
 
 # Shown in the history (django-simple-history), as sessions.services records its imports.
 CHANGE_REASON = gettext_lazy("Imported from a spreadsheet")
@@ -33,7 +34,7 @@ def cell_text(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip().strip("\ufeff\u200b").strip()
+    return unquoted(str(value).strip().strip("\ufeff\u200b").strip())
 
 
 def quoted(text, limit=60):
@@ -147,7 +148,7 @@ class LongTextWidget(widgets.CharWidget):
     """Text kept as written (Markdown, several lines); an empty cell is an empty string."""
 
     def clean(self, value, row=None, **kwargs):
-        return "" if value is None else str(value)
+        return "" if value is None else unquoted(str(value))
 
 
 def unique_organization_slug(name):

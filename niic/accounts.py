@@ -57,11 +57,17 @@ def _parse_address(text):
         return None
 
 
+def admin_chrome(request):
+    """The admin's header and title for pages seen before logging in (no app sidebar: there is
+    nothing in it for a visitor who is not logged in)."""
+    return {**admin.site.each_context(request), "is_nav_sidebar_enabled": False}
+
+
 def lockout_page(request, reason, wait, username=""):
     """The page a locked-out visitor sees, in the admin's look and the visitor's language."""
     minutes = max(1, math.ceil(wait.total_seconds() / 60))
     context = {
-        **admin.site.each_context(request),
+        **admin_chrome(request),
         "title": gettext("Too many attempts"),
         "reason": reason,
         "username": username,
@@ -96,7 +102,7 @@ class AdminPageMixin:
     """The reset pages are admin pages: same header, title and look as the login page."""
 
     def get_context_data(self, **kwargs):
-        return {**admin.site.each_context(self.request), **super().get_context_data(**kwargs)}
+        return {**admin_chrome(self.request), **super().get_context_data(**kwargs)}
 
 
 class PasswordResetView(AdminPageMixin, auth_views.PasswordResetView):

@@ -287,6 +287,8 @@ def test_the_password_reset_pages_are_admin_pages_in_both_languages(client):
         "Restablecer contraseña | Programa de la NIIC"
     )
     assert '<a href="/admin/">Administración del programa de la NIIC</a>' in spanish.text
+    # No app sidebar: before logging in it could only say that there is nothing to see.
+    assert 'id="nav-sidebar"' not in english.text
 
 
 def test_a_password_reset_emails_a_link_that_sets_a_new_password(client, mailoutbox):

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from tests.niic.test_settings import run_python
+from tests.niic.test_settings import PRODUCTION, run_python
 
 pytestmark = pytest.mark.django_db
 
@@ -492,3 +492,13 @@ def test_smtp_uses_starttls_on_django_s_default_port_unless_told_otherwise():
     options = show_settings(DJANGO_EMAIL_HOST="smtp.example.org")["mailers"]["default"]["OPTIONS"]
 
     assert (options["port"], options["use_tls"], options["use_ssl"]) == (None, True, False)
+
+
+def test_check_deploy_asks_for_a_mail_server_in_production():
+    # Printed to the console, a reset link would end up in the server's logs, and with nobody.
+    without_mail = {k: v for k, v in PRODUCTION.items() if not k.startswith("DJANGO_EMAIL_")}
+
+    result = run_python(["manage.py", "check", "--deploy"], **without_mail)
+
+    assert result.returncode == 1
+    assert "mail.E001" in result.stderr

@@ -2,7 +2,7 @@
 
 Every variable has a safe local default so that a fresh clone runs with nothing installed but
 Python; README.md has the table. Production sets DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
-DATABASE_URL and DJANGO_HTTPS=1.
+DATABASE_URL, DJANGO_HTTPS=1 and DJANGO_EMAIL_HOST.
 """
 
 import datetime
@@ -143,12 +143,12 @@ NIIC_PASSWORD_RESET_EMAILS_PER_ADDRESS = 3  # then the same answer, but no e-mai
 PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works once, within an hour
 LOGIN_URL = "admin:login"  # the only login there is (the reset's last page links to it)
 
-PASSWORD_MIN_LENGTH = int(os.environ.get("DJANGO_PASSWORD_MIN_LENGTH", "12"))
+NIIC_PASSWORD_MIN_LENGTH = int(os.environ.get("DJANGO_PASSWORD_MIN_LENGTH", "12"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+        "OPTIONS": {"min_length": NIIC_PASSWORD_MIN_LENGTH},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},

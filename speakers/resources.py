@@ -88,6 +88,10 @@ class AllOrNothingModelResource(resources.ModelResource):
             rollback_on_validation_errors=True,
             **kwargs,
         )
+        # The admin shows a whole-file error with its traceback: server paths, nothing a
+        # person can act on. The message is what the page shows.
+        for error in [*result.base_errors, *(e for _n, es in result.row_errors() for e in es)]:
+            error.traceback = ""
         if not dry_run and (result.has_errors() or result.has_validation_errors()):
             for row_result in result.rows:
                 if row_result.import_type in SAVED:

@@ -253,8 +253,35 @@ class Row:
         return self.original is None
 
 
+class Names:
+    """Objects found by slug, or by name compared without case or accents."""
+
+    def __init__(self, objects):
+        self.by_slug = {}
+        self.by_name = {}
+        for each in objects:
+            self.by_slug.setdefault(each.slug, each)
+            self.by_name.setdefault(normalized(each.name), []).append(each)
+
+    def find(self, text):
+        """The one object with this slug or name; a list when several share the name."""
+        if text in self.by_slug:
+            return self.by_slug[text]
+        found = self.by_name.get(normalized(text), [])
+        if len(found) > 1:
+            return found
+        return found[0] if found else None
+
+
+def grouped(objects, key):
+    groups = {}
+    for each in objects:
+        groups.setdefault(key(each), []).append(each)
+    return groups
+
+
 class Lookups:
-    """Everything the rows name, fetched once for the whole file."""
+    """Everything the rows name, fetched once for the whole file and indexed."""
 
     def __init__(self, rows):
         self.editions = list(Conference.objects.all())
@@ -284,6 +311,30 @@ class Lookups:
         self.by_key = {
             (session.conference_id, session.slug): session for session in self.sessions.values()
         }
+        self.tracks_of = {
+            edition: Names(tracks)
+            for edition, tracks in grouped(self.tracks, lambda track: track.conference_id).items()
+        }
+        self.rooms_of = {
+            edition: Names(rooms)
+            for edition, rooms in grouped(self.rooms, lambda room: room.conference_id).items()
+        }
+        edition_of_track = {track.pk: track.conference_id for track in self.tracks}
+        self.topics_of_track = {
+            track: Names(topics)
+            for track, topics in grouped(self.topics, lambda topic: topic.track_id).items()
+        }
+        self.topics_of_edition = {
+            edition: Names(topics)
+            for edition, topics in grouped(
+                self.topics, lambda topic: edition_of_track[topic.track_id]
+            ).items()
+        }
+        self.speaker_names = Names(self.speakers)
+        self.language_of = {}
+        for language in self.languages:
+            self.language_of.setdefault(language.code.lower(), language)
+            self.language_of.setdefault(normalized(language.name), language)
 
     def edition(self, text):
         wanted = normalized(text)
@@ -291,18 +342,6 @@ class Lookups:
             if wanted in (edition.slug, normalized(edition.name), normalized(str(edition))):
                 return edition
         return None
-
-    @staticmethod
-    def named(candidates, text):
-        """The one candidate whose slug or name is `text`; a list when several share it."""
-        by_slug = [each for each in candidates if each.slug == text]
-        if by_slug:
-            return by_slug[0]
-        wanted = normalized(text)
-        by_name = [each for each in candidates if normalized(each.name) == wanted]
-        if len(by_name) > 1:
-            return by_name
-        return by_name[0] if by_name else None
 
 
 def read_rows(dataset):
@@ -409,13 +448,13 @@ class RowReader:
             session.title = cell_text(cells["title"])
         if "track" in cells:
             session.track = self.cell(
-                row, "track", self.read_place, self.lookups.tracks, edition, _("track")
+                row, "track", self.read_place, self.lookups.tracks_of, edition, _("track")
             )
         if "topics" in cells and "track" not in row.errors:
             row.related.topics = self.cell(row, "topics", self.read_topics, edition, session.track)
         if "room" in cells:
             session.room = self.cell(
-                row, "room", self.read_place, self.lookups.rooms, edition, _("room")
+                row, "room", self.read_place, self.lookups.rooms_of, edition, _("room")
             )
         if any(column in cells for column in TIME_COLUMNS):
             self.read_times(row, edition, session)
@@ -439,13 +478,12 @@ class RowReader:
             value = cells["description"]
             session.description = "" if value is None else unquoted(str(value))
 
-    def read_place(self, value, candidates, edition, what):
+    def read_place(self, value, names_of_edition, edition, what):
         text = cell_text(value)
         if not text:
             return None
-        found = self.lookups.named(
-            [each for each in candidates if each.conference_id == edition.pk], text
-        )
+        names = names_of_edition.get(edition.pk)
+        found = names.find(text) if names else None
         if isinstance(found, list):
             raise CellError(
                 _(
@@ -468,16 +506,12 @@ class RowReader:
     def read_topics(self, value, edition, track):
         """Topics of the row's track first, then any of the edition (which the topics-of-the-
         track rule then refuses, in its own words)."""
-        edition_tracks = {
-            each.pk for each in self.lookups.tracks if each.conference_id == edition.pk
-        }
-        of_edition = [topic for topic in self.lookups.topics if topic.track_id in edition_tracks]
-        of_track = [
-            topic for topic in of_edition if track is not None and topic.track_id == track.pk
-        ]
+        nowhere = Names([])
+        of_track = self.lookups.topics_of_track.get(track.pk if track else None, nowhere)
+        of_edition = self.lookups.topics_of_edition.get(edition.pk, nowhere)
         topics, unknown = [], []
         for text in split_list(value):
-            found = self.lookups.named(of_track, text) or self.lookups.named(of_edition, text)
+            found = of_track.find(text) or of_edition.find(text)
             if isinstance(found, list):
                 found = found[0]
             if found is None:
@@ -517,13 +551,8 @@ class RowReader:
         languages, unknown = [], []
         for text in split_list(value):
             wanted = normalized(text)
-            language = next(
-                (
-                    each
-                    for each in self.lookups.languages
-                    if wanted in (each.code.lower(), normalized(each.name))
-                ),
-                None,
+            language = self.lookups.language_of.get(text.lower()) or self.lookups.language_of.get(
+                wanted
             )
             if language is None:
                 unknown.append(text)
@@ -565,7 +594,7 @@ class RowReader:
         return seats
 
     def find_speaker(self, who, row):
-        found = self.lookups.named(self.lookups.speakers, who)
+        found = self.lookups.speaker_names.find(who)
         if isinstance(found, list):
             raise CellError(
                 _(

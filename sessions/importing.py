@@ -39,7 +39,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from speakers.models import Speaker
-from speakers.resources import cell_text, quoted
+from speakers.resources import cell_text, header_problems, quoted
 from speakers.spreadsheets import unquoted
 from tracks.models import Conference, Topic, Track
 
@@ -200,19 +200,10 @@ def read_dataset(content, file_name):
 
 
 def check_headers(headers):
-    """The file's columns, lower-cased; a column we do not know is refused rather than ignored,
-    since a misspelt header would otherwise leave that column unimported without a word."""
+    """The file's columns, lower-cased (speakers.resources.header_problems), with the edition,
+    and day, start and end together or not at all."""
     headers = [normalized(cell_text(header)) for header in headers or []]
-    problems = []
-    unknown = [header for header in headers if header and header not in COLUMNS]
-    if unknown:
-        problems.append(
-            _("Unknown columns: %(unknown)s. The columns are: %(known)s.")
-            % {"unknown": ", ".join(map(quoted, unknown)), "known": ", ".join(COLUMNS)}
-        )
-    repeated = sorted({header for header in headers if header and headers.count(header) > 1})
-    if repeated:
-        problems.append(_("Repeated columns: %(columns)s.") % {"columns": ", ".join(repeated)})
+    problems = header_problems(headers, COLUMNS)
     if "edition" not in headers:
         problems.append(_("The column edition is required: it says which edition each row is of."))
     present = [column for column in TIME_COLUMNS if column in headers]

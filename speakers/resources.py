@@ -43,6 +43,23 @@ def quoted(text, limit=60):
     return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
 
 
+def header_problems(headers, known):
+    """What is wrong with a file's columns: a column we do not know is refused rather than
+    ignored, since a misspelt header would otherwise leave that column unimported without a
+    word; a column given twice is refused too."""
+    problems = []
+    unknown = [header for header in headers if header and header not in known]
+    if unknown:
+        problems.append(
+            _("Unknown columns: %(unknown)s. The columns are: %(known)s.")
+            % {"unknown": ", ".join(map(quoted, unknown)), "known": ", ".join(known)}
+        )
+    repeated = sorted({header for header in headers if header and headers.count(header) > 1})
+    if repeated:
+        problems.append(_("Repeated columns: %(columns)s.") % {"columns": ", ".join(repeated)})
+    return problems
+
+
 def names_used_twice(queryset, field="name"):
     """The names (lower-cased) that more than one row of queryset has."""
     return set(
@@ -112,23 +129,12 @@ class AllOrNothingModelResource(resources.ModelResource):
         self.check_headers(dataset)
 
     def check_headers(self, dataset):
-        """Headers are matched without regard to case or surrounding spaces. A column this
-        resource does not know is refused rather than ignored: a misspelt header would otherwise
-        leave that column unimported without a word."""
-        headers = [cell_text(header).lower() for header in dataset.headers or []]
-        dataset.headers = headers
+        """Headers are matched without regard to case or surrounding spaces; a column this
+        resource does not know is refused (header_problems)."""
+        dataset.headers = [cell_text(header).lower() for header in dataset.headers or []]
         known = [field.column_name for field in self.get_import_fields()]
-        problems = []
-        unknown = [header for header in headers if header and header not in known]
-        if unknown:
-            problems.append(
-                _("Unknown columns: %(unknown)s. The columns are: %(known)s.")
-                % {"unknown": ", ".join(map(quoted, unknown)), "known": ", ".join(known)}
-            )
-        repeated = sorted({header for header in headers if header and headers.count(header) > 1})
-        if repeated:
-            problems.append(_("Repeated columns: %(columns)s.") % {"columns": ", ".join(repeated)})
-        for index, header in enumerate(headers):
+        problems = header_problems(dataset.headers, known)
+        for index, header in enumerate(dataset.headers):
             if not header and any(cell_text(value) for value in dataset.get_col(index)):
                 problems.append(
                     _("Column %(number)s has values but no header.") % {"number": index + 1}

@@ -38,3 +38,18 @@ def pytest_report_header(config):
     if chromium:
         return f"browser tests: Chromium at {chromium}"
     return "browser tests: SKIPPED — Chromium not found"
+
+
+@pytest.fixture(autouse=True)
+def forget_the_program_version():
+    # The database each test sees is rolled back after it, the cache is not: start from the
+    # version in the database. (Pages cached under another version are never read again; a
+    # shared cache is not emptied, since it may hold more than this run's keys.)
+    from django.core.cache import cache
+
+    from niic import program_version
+
+    if program_version.cache_is_shared():
+        cache.delete(program_version.CACHE_KEY)
+    else:
+        cache.clear()

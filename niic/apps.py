@@ -31,8 +31,10 @@ class NiicConfig(AppConfig):
 
         from tracks.signals import program_changed
 
-        from . import checks  # noqa: F401  (registers the deploy checks)
-        from . import program_version
+        from . import (
+            checks,  # noqa: F401  (registers the deploy checks)
+            program_version,
+        )
 
         # The apps know nothing of caching; the site bumps the program version whenever one
         # of them writes something the public sees.

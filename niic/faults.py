@@ -52,7 +52,7 @@ def cache_is_up():
         up = cache.get(key) == "up"
         cache.delete(key)
         return up
-    except Exception:  # noqa: BLE001  (any failure of the cache client means it is down)
+    except Exception:  # any failure of the cache client means it is down
         logger.warning("health check: cache unreachable", exc_info=True)
         return False
 

@@ -60,5 +60,3 @@ def speaker_photo(request, name):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
-
-

@@ -196,14 +196,14 @@ class PublicPageCache:
         stored = {"headers": headers, "body": body, "gzip": compressed}
         try:
             cache.set(key, stored, PAGE_CACHE_SECONDS)
-        except Exception:  # noqa: BLE001  (a page that is not stored is rendered again)
+        except Exception:  # a page that is not stored is rendered again
             logger.warning("cache unreachable: a public page was not stored")
         return stored
 
     def read(self, key):
         try:
             return cache.get(key)
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.warning("cache unreachable: rendering a public page")
             return None
 

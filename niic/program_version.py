@@ -83,7 +83,7 @@ def current():
     if cache_is_shared():
         try:
             mirrored = cache.get(CACHE_KEY)
-        except Exception:  # noqa: BLE001  (the cache is an optimization: on failure use the database)
+        except Exception:  # the cache is an optimization: on failure use the database
             logger.warning("cache unreachable: reading the program version from the database")
             mirrored = None
         if mirrored is not None:
@@ -128,7 +128,7 @@ def _refresh_mirror():
 def _write_mirror(version):
     try:
         cache.set(CACHE_KEY, (version.token, version.changed_at), MIRROR_SECONDS)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.warning("cache unreachable: the program version mirror was not written")
 
 

@@ -3,7 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
-# make run serves with DEBUG off and a local secret key made once (git-ignored).
+# make run serves with DEBUG off and a local secret key made once (git-ignored), on PORT.
+PORT ?= 8000
 RUN_ENV = DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_DEBUG=0
 
 .PHONY: run test lint format bench clean
@@ -13,8 +14,8 @@ run: $(VENV)/.run-deps .secret_key
 	$(RUN_ENV) $(BIN)/python manage.py setup_roles
 	$(RUN_ENV) $(BIN)/python manage.py load_niic --sample-schedule
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	@echo "Serving the NIIC program on http://127.0.0.1:8000 — press Ctrl-C to stop."
-	$(RUN_ENV) $(BIN)/gunicorn niic.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+	@echo "Serving the NIIC program on http://127.0.0.1:$(PORT) — press Ctrl-C to stop."
+	$(RUN_ENV) PORT=$(PORT) $(BIN)/gunicorn --config niic/gunicorn.py niic.wsgi
 
 test: $(VENV)/.dev-deps
 	$(BIN)/pytest $(PYTEST_ARGS)

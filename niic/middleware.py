@@ -86,23 +86,20 @@ NOT_STORED = {"content-length", "content-encoding", "date", "etag", "last-modifi
 
 
 class PublicPage:
-    """What identifies one public page, worked out from the request alone."""
+    """What identifies one public page: the same for every anonymous visitor who asks for it."""
 
-    def __init__(self, request, route, language):
+    def __init__(self, *, route, language, origin, path, query="", clock=False):
         self.route = route
         self.language = language
-        pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
-        # Parameter order does not change the page (values of one name keep theirs).
-        self.query = urlencode(sorted(pairs, key=lambda pair: pair[0]))
-        self.clock = route in CLOCK_ROUTES or (
-            route in CLOCK_ROUTES_WITHOUT_DAY and not any(name == "day" for name, _ in pairs)
-        )
         # Feeds and structured data carry absolute URLs: the host is part of the page.
-        self.origin = f"{request.scheme}://{request.get_host()}"
-        self.path = request.path
+        self.origin = origin
+        self.path = path
+        self.query = query
+        self.clock = clock
 
     @classmethod
     def for_request(cls, request):
+        """The page this request asks for, or None when it is not one to cache."""
         if request.method not in ("GET", "HEAD"):
             return None
         if settings.SESSION_COOKIE_NAME in request.COOKIES or "authorization" in request.headers:
@@ -118,16 +115,28 @@ class PublicPage:
         if route not in PUBLIC_ROUTES:
             return None
         try:
-            return cls(request, route, language)
+            origin = f"{request.scheme}://{request.get_host()}"
         except DisallowedHost:
             return None  # Django answers 400 further on
+        pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+        return cls(
+            route=route,
+            language=language,
+            origin=origin,
+            path=request.path,
+            # Parameter order does not change the page (values of one name keep theirs).
+            query=urlencode(sorted(pairs, key=lambda pair: pair[0])),
+            clock=route in CLOCK_ROUTES
+            or (route in CLOCK_ROUTES_WITHOUT_DAY and not any(name == "day" for name, _ in pairs)),
+        )
 
-    def validators(self, version):
-        """(key, ETag, Last-Modified as a timestamp) of this page under this version."""
+    def validators(self, version, now=None):
+        """(cache key, ETag, Last-Modified as a timestamp) of this page under this version."""
         changed_at = int(version.changed_at.timestamp())
         bucket = ""
         if self.clock:
-            bucket_start = int(time.time()) // CLOCK_BUCKET_SECONDS * CLOCK_BUCKET_SECONDS
+            now = time.time() if now is None else now
+            bucket_start = int(now) // CLOCK_BUCKET_SECONDS * CLOCK_BUCKET_SECONDS
             changed_at = max(changed_at, bucket_start)
             bucket = str(bucket_start)
         identity = "\n".join(

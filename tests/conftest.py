@@ -53,3 +53,13 @@ def forget_the_program_version():
         cache.delete(program_version.CACHE_KEY)
     else:
         cache.clear()
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """Static files collected once, for the tests that run real app servers."""
+    from tests.servers import collect_static
+
+    root = tmp_path_factory.mktemp("staticfiles")
+    collect_static(root)
+    return root

@@ -19,6 +19,7 @@ the schedule's default day) are keyed by a time bucket too.
 Only anonymous requests are handled (no session cookie, no Authorization header) and only for
 the routes in PUBLIC_ROUTES; a response that sets a cookie or depends on one is never stored."""
 
+import functools
 import gzip
 import hashlib
 import logging
@@ -85,6 +86,18 @@ MINIMUM_COMPRESSED_SIZE = 1024
 NOT_STORED = {"content-length", "content-encoding", "date", "etag", "last-modified"}
 
 
+@functools.lru_cache(maxsize=4096)
+def public_route(path, language):
+    """The name of the public route this path resolves to, or None. Remembered: resolving is a
+    good part of what a revalidation costs, and the URLconf does not change while serving."""
+    try:
+        with translation.override(language):
+            route = resolve(path).view_name
+    except Resolver404:
+        return None
+    return route if route in PUBLIC_ROUTES else None
+
+
 class PublicPage:
     """What identifies one public page: the same for every anonymous visitor who asks for it."""
 
@@ -107,12 +120,8 @@ class PublicPage:
         language = get_language_from_path(request.path_info)
         if language is None:
             return None
-        try:
-            with translation.override(language):
-                route = resolve(request.path_info).view_name
-        except Resolver404:
-            return None
-        if route not in PUBLIC_ROUTES:
+        route = public_route(request.path_info, language)
+        if route is None:
             return None
         try:
             origin = f"{request.scheme}://{request.get_host()}"

@@ -30,6 +30,7 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from .models import ProgramVersion
 
@@ -105,17 +106,28 @@ def current():
 
 
 def _read(using=DEFAULT_DB_ALIAS, for_update=False):
-    rows = ProgramVersion.objects.using(using)
-    if for_update:
-        rows = rows.select_for_update()
-    row = rows.filter(pk=ProgramVersion.ROW).first()
+    """The stored version. Plain SQL: this runs for every revalidation when the cache is not
+    shared, and building the ORM query would cost more than running it."""
+    connection = connections[using]
+    table = connection.ops.quote_name(ProgramVersion._meta.db_table)
+    lock = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
+    sql = f"SELECT token, changed_at FROM {table} WHERE id = %s{lock}"  # noqa: S608  (no input)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ProgramVersion.ROW])
+        row = cursor.fetchone()
     if row is None:
         # Only a flushed database lacks the row (the migration creates it).
-        row, _ = ProgramVersion.objects.using(using).get_or_create(
+        stored, _ = ProgramVersion.objects.using(using).get_or_create(
             pk=ProgramVersion.ROW,
             defaults={"token": _new_token(0), "changed_at": timezone.now()},
         )
-    return Version(row.token, row.changed_at)
+        return Version(stored.token, stored.changed_at)
+    token, changed_at = row
+    if isinstance(changed_at, str):  # SQLite returns the text it stores
+        changed_at = parse_datetime(changed_at)
+    if timezone.is_naive(changed_at):
+        changed_at = timezone.make_aware(changed_at, datetime.UTC)
+    return Version(token, changed_at)
 
 
 def _refresh_mirror():

@@ -144,8 +144,8 @@ def parse_wrk(output):
         errors += sum(int(group) for group in match.groups())
     return WrkResult(
         requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        p50_ms=_ms(re.search(r"50%\s+(\S+)", output).group(1)),
-        p99_ms=_ms(re.search(r"99%\s+(\S+)", output).group(1)),
+        p50_ms=_ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)),
+        p99_ms=_ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)),
         requests=requests,
         errors=errors,
     )

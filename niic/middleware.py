@@ -80,6 +80,11 @@ CLOCK_STALE_WHILE_REVALIDATE = FRESHNESS_SECONDS - CLOCK_BUCKET_SECONDS - CLOCK_
 
 # Pages of a superseded version are never read again; this only bounds how long they linger.
 PAGE_CACHE_SECONDS = 60 * 60
+# While one request renders a page, others for the same page wait for it this long at most,
+# looking every RENDER_POLL_SECONDS; a claim left by a killed worker expires by itself.
+RENDER_WAIT_SECONDS = 10
+RENDER_POLL_SECONDS = 0.02
+RENDER_CLAIM_SECONDS = 30
 COMPRESSIBLE_TYPES = ("text/", "application/json", "application/ld+json")
 MINIMUM_COMPRESSED_SIZE = 1024
 # Headers that belong to one response, not to the stored page.
@@ -185,13 +190,47 @@ class PublicPageCache:
         if not_modified is not None:
             return finish(not_modified)
 
-        stored = self.read(key)
+        stored = self.read(key) or self.wait_for_another_render(key)
         if stored is None:
-            response = self.get_response(request)
-            if not self.storable(response):
-                return response
-            stored = self.store(key, response)
+            claimed = self.claim(key)
+            try:
+                response = self.get_response(request)
+                if not self.storable(response):
+                    return response
+                stored = self.store(key, response)
+            finally:
+                if claimed:
+                    self.release(key)
         return finish(self.respond(request, stored))
+
+    # Right after a change, every visitor asks for pages that are no longer cached. One request
+    # per page renders it (whichever claims it first, on any app server); the others wait for
+    # its result instead of rendering the same page again on every worker at once.
+
+    def claim(self, key):
+        try:
+            return cache.add(f"{key}:rendering", True, RENDER_CLAIM_SECONDS)
+        except Exception:  # the cache is down: render without telling anyone
+            return False
+
+    def release(self, key):
+        try:
+            cache.delete(f"{key}:rendering")
+        except Exception:  # it expires by itself
+            logger.warning("cache unreachable: a render claim was not released")
+
+    def wait_for_another_render(self, key):
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        while True:
+            try:
+                found = cache.get_many([key, f"{key}:rendering"])
+            except Exception:
+                return None
+            if key in found:
+                return found[key]
+            if f"{key}:rendering" not in found or time.monotonic() > deadline:
+                return None  # nobody is rendering it (or it takes too long): render it here
+            time.sleep(RENDER_POLL_SECONDS)
 
     def storable(self, response):
         return (

@@ -467,3 +467,29 @@ def test_with_a_shared_cache_the_version_is_mirrored_and_a_cached_page_costs_no_
         assert "Building coalitions anew" in changed.text
     finally:
         cache.delete(program_version.CACHE_KEY)
+
+
+def test_a_request_for_a_page_another_request_is_rendering_waits_for_that_render(client, program):
+    import threading
+
+    from django.core.cache import cache
+
+    path = pages(program)["schedule day"]
+    rendered = client.get(path)
+    program_version.bump()  # the page is no longer cached
+    page = PublicPage(
+        route="program:schedule",
+        language="en",
+        origin="http://testserver",
+        path=path.split("?")[0],
+        query="day=2014-12-15",
+    )
+    key, etag, _ = page.validators(program_version.current())
+    cache.add(f"{key}:rendering", True, 30)  # as another worker does when it starts rendering
+    by_the_other = {"headers": [("Content-Type", "text/html")], "body": b"theirs", "gzip": None}
+    threading.Timer(0.3, lambda: cache.set(key, by_the_other)).start()
+
+    response = client.get(path)
+
+    assert (response.status_code, response.templates, response.content) == (200, [], b"theirs")
+    assert response["ETag"] == etag != rendered["ETag"]

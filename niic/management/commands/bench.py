@@ -341,9 +341,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         urls = dict(page_urls(program.conference))
         day = urls["schedule day"]
+        # The same cache settings as this process, which bumps the program version.
         environment = {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
-        if os.environ.get("REDIS_URL"):
-            environment["NIIC_CACHE_PREFIX"] = f"niic-bench-{secrets.token_hex(4)}"
         run = HttpRun()
         # The static reference is written before gunicorn starts: WhiteNoise indexes its files
         # then. It is the schedule day's own HTML, so the bytes are the same.

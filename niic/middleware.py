@@ -23,6 +23,7 @@ import functools
 import gzip
 import hashlib
 import logging
+import re
 import time
 from urllib.parse import parse_qsl, urlencode
 
@@ -86,6 +87,7 @@ RENDER_WAIT_SECONDS = 10
 RENDER_POLL_SECONDS = 0.02
 RENDER_CLAIM_SECONDS = 30
 COMPRESSIBLE_TYPES = ("text/", "application/json", "application/ld+json")
+ACCEPTS_GZIP = re.compile(r"\bgzip\b", re.IGNORECASE)
 MINIMUM_COMPRESSED_SIZE = 1024
 # Headers that belong to one response, not to the stored page.
 NOT_STORED = {"content-length", "content-encoding", "date", "etag", "last-modified"}
@@ -190,14 +192,17 @@ class PublicPageCache:
         if not_modified is not None:
             return finish(not_modified)
 
-        stored = self.read(key) or self.wait_for_another_render(key)
+        # Each encoding is stored apart, so that a hit fetches only the bytes it sends.
+        encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")) else ""
+        variant = f"{key}:{encoding or 'identity'}"
+        stored = self.read(variant) or self.wait_for_another_render(key, variant)
         if stored is None:
             claimed = self.claim(key)
             try:
                 response = self.get_response(request)
                 if not self.storable(response):
                     return response
-                stored = self.store(key, response)
+                stored = self.store(key, response)[encoding]
             finally:
                 if claimed:
                     self.release(key)
@@ -219,15 +224,15 @@ class PublicPageCache:
         except Exception:  # it expires by itself
             logger.warning("cache unreachable: a render claim was not released")
 
-    def wait_for_another_render(self, key):
+    def wait_for_another_render(self, key, variant):
         deadline = time.monotonic() + RENDER_WAIT_SECONDS
         while True:
             try:
-                found = cache.get_many([key, f"{key}:rendering"])
+                found = cache.get_many([variant, f"{key}:rendering"])
             except Exception:
                 return None
-            if key in found:
-                return found[key]
+            if variant in found:
+                return found[variant]
             if f"{key}:rendering" not in found or time.monotonic() > deadline:
                 return None  # nobody is rendering it (or it takes too long): render it here
             time.sleep(RENDER_POLL_SECONDS)
@@ -242,20 +247,29 @@ class PublicPageCache:
         )
 
     def store(self, key, response):
-        body = response.content
-        compressed = None
-        content_type = response.get("Content-Type", "")
-        if len(body) >= MINIMUM_COMPRESSED_SIZE and content_type.startswith(COMPRESSIBLE_TYPES):
-            compressed = gzip.compress(body, compresslevel=6, mtime=0)
+        """{encoding: what is stored for it}: the page as rendered, and gzipped when that
+        helps (a small or binary page is stored once and sent as is)."""
         headers = [
             (name, value) for name, value in response.items() if name.lower() not in NOT_STORED
         ]
-        stored = {"headers": headers, "body": body, "gzip": compressed}
+        identity = {"headers": headers, "body": response.content, "encoding": ""}
+        compressed = identity
+        content_type = response.get("Content-Type", "")
+        if len(identity["body"]) >= MINIMUM_COMPRESSED_SIZE and content_type.startswith(
+            COMPRESSIBLE_TYPES
+        ):
+            compressed = {
+                "headers": headers,
+                "body": gzip.compress(identity["body"], compresslevel=6, mtime=0),
+                "encoding": "gzip",
+            }
         try:
-            cache.set(key, stored, PAGE_CACHE_SECONDS)
+            cache.set_many(
+                {f"{key}:identity": identity, f"{key}:gzip": compressed}, PAGE_CACHE_SECONDS
+            )
         except Exception:  # a page that is not stored is rendered again
             logger.warning("cache unreachable: a public page was not stored")
-        return stored
+        return {"": identity, "gzip": compressed}
 
     def read(self, key):
         try:
@@ -265,14 +279,12 @@ class PublicPageCache:
             return None
 
     def respond(self, request, stored):
-        accepts_gzip = "gzip" in request.headers.get("accept-encoding", "").lower()
         body = stored["body"]
         response = HttpResponse()
         for name, value in stored["headers"]:
             response[name] = value
-        if stored["gzip"] is not None and accepts_gzip:
-            body = stored["gzip"]
-            response["Content-Encoding"] = "gzip"
+        if stored["encoding"]:
+            response["Content-Encoding"] = stored["encoding"]
         response["Content-Length"] = str(len(body))
         if request.method != "HEAD":
             response.content = body

@@ -486,8 +486,8 @@ def test_a_request_for_a_page_another_request_is_rendering_waits_for_that_render
     )
     key, etag, _ = page.validators(program_version.current())
     cache.add(f"{key}:rendering", True, 30)  # as another worker does when it starts rendering
-    by_the_other = {"headers": [("Content-Type", "text/html")], "body": b"theirs", "gzip": None}
-    threading.Timer(0.3, lambda: cache.set(key, by_the_other)).start()
+    by_the_other = {"headers": [("Content-Type", "text/html")], "body": b"theirs", "encoding": ""}
+    threading.Timer(0.3, lambda: cache.set(f"{key}:identity", by_the_other)).start()
 
     response = client.get(path)
 

@@ -4,8 +4,9 @@ and the health endpoint tells a load balancer. Each test runs the site on gunico
 own broken endpoint on 127.0.0.1."""
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 
+from niic.faults import unavailable_or_server_error
 from tests.factories import make_conference, make_room, make_session, make_track
 from tests.servers import AppServer, DatabaseProxy, RefusedPort, SilentListener
 from tests.services import redis_is_listening, skip_unless
@@ -106,3 +107,33 @@ def test_pages_already_cached_are_still_served_while_the_database_is_down(
     assert revalidated.status == 304
     assert_unavailable_page(not_cached, "El programa no está disponible por un momento")
     assert health.status == 503
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_carry_the_statement_timeout_and_a_cut_statement_is_a_503(rf):
+    if connection.vendor != "postgresql":
+        pytest.skip("statement timeouts are a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == ("20s",)
+
+    request = rf.get("/es/speakers/")
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 50")
+            cursor.execute("SELECT pg_sleep(2)")
+    except OperationalError:
+        response = unavailable_or_server_error(request)
+
+    assert (response.status_code, response["Retry-After"]) == (503, "30")
+    assert "<h1>El programa no está disponible por un momento</h1>" in response.text
+
+
+def test_any_other_error_is_still_a_plain_500(rf):
+    request = rf.get("/en/speakers/")
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        response = unavailable_or_server_error(request)
+    assert response.status_code == 500
+    assert not response.has_header("Retry-After")

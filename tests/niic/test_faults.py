@@ -31,6 +31,7 @@ def assert_unavailable_page(response, heading):
 def test_a_refused_database_answers_503_at_once_in_the_visitors_language(collected_static):
     refused = RefusedPort()
     with AppServer(collected_static, **broken_database(refused.port)) as server:
+        server.get("/en/")  # the worker's first request also loads the URLs and templates
         english = server.get("/en/editions/")
         spanish = server.get("/es/speakers/")
         health = server.get("/health/")

@@ -106,8 +106,6 @@ def test_two_app_servers_behave_as_one_site(two_servers):
                 break
             assert time.monotonic() - edited_at < settings.NIIC_FRESHNESS_SECONDS
             time.sleep(0.2)
-    visible_after = time.monotonic() - edited_at
-    assert visible_after < 2
 
     # The photo uploaded through the first is served by the second.
     speaker.refresh_from_db()

@@ -54,9 +54,10 @@ def test_a_database_that_never_answers_costs_a_request_the_connect_timeout_not_t
         health = server.get("/health/")
 
     assert_unavailable_page(first, "The program is briefly unavailable")
-    assert CONNECT_TIMEOUT - 0.5 < first.seconds < CONNECT_TIMEOUT + 3
+    # The connect timeout, not gunicorn's 30 s worker timeout (with room for a busy machine).
+    assert CONNECT_TIMEOUT - 0.5 < first.seconds < CONNECT_TIMEOUT + 8
     assert health.status == 503
-    assert health.seconds < CONNECT_TIMEOUT + 3
+    assert health.seconds < CONNECT_TIMEOUT + 8
 
 
 @pytest.mark.django_db(transaction=True)

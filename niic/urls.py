@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from sessions.views import track_colours
+
 from . import views
 
 admin.site.site_header = _("NIIC program administration")
@@ -12,6 +14,9 @@ admin.site.index_title = _("Curate the conference program")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Outside the language prefix: the same for every language.
+    path("track-colours.css", track_colours, name="track-colours"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 # Public pages carry their language in the URL (/en/…, /es/…), so no cookie is ever needed to
@@ -28,6 +33,10 @@ urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
     path("", include("sessions.urls")),
 )
+
+# Friendly, translated error pages in the URL's language, with a way back.
+handler404 = "niic.views.page_not_found"
+handler500 = "niic.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -34,6 +34,8 @@ class SessionCard:
     is_sample: bool
     conference: object
     overlaps: list = field(default_factory=list)
+    # Whether the agenda the page was opened with (?agenda=…, the no-JavaScript path) holds it.
+    in_agenda: bool = False
 
     @property
     def display_title(self):
@@ -61,12 +63,13 @@ def panel_names_by_session(session_ids):
     return {session_id: ", ".join(people) for session_id, people in names.items()}
 
 
-def session_cards(sessions, *, conference=None, tracks=(), rooms=()):
+def session_cards(sessions, *, conference=None, tracks=(), rooms=(), agenda=()):
     """Cards for `sessions`, in their given order.
 
     Either the sessions come from Session.objects.for_listing(), or the caller, which already
     holds the edition with its tracks and rooms (the schedule), passes them in so that the
-    sessions load without joins."""
+    sessions load without joins. `agenda`: the ids of the sessions in the visitor's agenda."""
+    agenda = set(agenda)
     sessions = list(sessions)
     tracks_by_id = {track.pk: track for track in tracks}
     rooms_by_id = {room.pk: room for room in rooms}
@@ -101,6 +104,7 @@ def session_cards(sessions, *, conference=None, tracks=(), rooms=()):
                 status=session.status,
                 is_sample=session.is_sample,
                 conference=edition,
+                in_agenda=session.pk in agenda,
             )
         )
     return cards

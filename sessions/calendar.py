@@ -38,12 +38,7 @@ def escape_text(value):
     written as \\n and no other control character kept, so that nothing in organizer text can
     end the content line or start another."""
     value = CONTROL.sub("", LINE_BREAK.sub("\n", value))
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\n", "\\n")
-    )
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def fold(line):

@@ -1,9 +1,11 @@
 """Arranges one day's sessions as a timetable: a column per room, a row per tick of the clock.
 
-Rows are evenly spaced in time: the tick is the longest step (5 to 30 minutes, dividing half an
-hour) that every start and end of the day falls on, and a session's cell spans the rows of its
-duration. Reading across the row at 11:00 therefore shows everything that is on at 11:00, not
-only what starts then. A stretch of the day that holds only sessions for every track (a
+Rows are evenly spaced in time: the tick is the longest step (dividing half an hour) that every
+start and end of the day falls on, and a session's cell spans the rows of its duration. Reading
+across the row at 11:00 therefore shows everything that is on at 11:00, not only what starts
+then. When that step would be finer than a quarter of an hour (25-minute sessions), only the
+starts set it and ends round up to the next tick: a session is still shown in every row during
+which it runs, and the day does not become hundreds of rows. A stretch of the day that holds only sessions for every track (a
 plenary, a break) spans all the columns.
 
 The same table is the grid on wide screens and, restyled by CSS, a list grouped by start time on
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 
 NO_ROOM = None
 MIN_STEP_MINUTES = 5
+FINE_STEP_MINUTES = 15
 MAX_STEP_MINUTES = 30
 
 
@@ -67,10 +70,12 @@ def _minutes(delta):
 
 
 def _step(origin, cards):
-    step = MAX_STEP_MINUTES
-    for card in cards:
-        step = math.gcd(step, _minutes(card.starts_at - origin), _minutes(card.ends_at - origin))
-    return max(step, MIN_STEP_MINUTES)
+    starts = [_minutes(card.starts_at - origin) for card in cards]
+    ends = [_minutes(card.ends_at - origin) for card in cards]
+    exact = math.gcd(MAX_STEP_MINUTES, *starts, *ends)
+    if exact >= FINE_STEP_MINUTES:
+        return exact
+    return max(math.gcd(MAX_STEP_MINUTES, *starts), MIN_STEP_MINUTES)
 
 
 def _clusters(placed):

@@ -1,3 +1,4 @@
+import datetime
 import json
 
 from django import template
@@ -57,3 +58,14 @@ def nav_section(context):
     match = getattr(request, "resolver_match", None)
     name = match.url_name if match else None
     return next((section for section, names in NAV_SECTIONS.items() if name in names), "")
+
+
+@register.filter
+def zone_label(conference):
+    """“America/Los_Angeles (PST)”: the edition's zone and the abbreviations its days use
+    (two when a daylight-saving change falls within the edition)."""
+    abbreviations = dict.fromkeys(
+        datetime.datetime.combine(day, datetime.time(12), tzinfo=conference.tzinfo).tzname()
+        for day in conference.days
+    )
+    return f"{conference.time_zone} ({', '.join(abbreviations)})"

@@ -3,6 +3,8 @@
 // page's URL (the server redirects to the new list); with it, a star toggles the session in
 // this browser, and its words — its accessible name too — say which state it is in.
 const STORAGE_KEY = "niic-agenda";
+// The session page's star, and the one button of every card in a listing.
+const STAR = "button.star, article > button[value]";
 const labels = {
   add: document.body.dataset.starAdd,
   remove: document.body.dataset.starRemove,
@@ -38,7 +40,7 @@ function showState(button, starred) {
 
 function syncStars(root = document) {
   const ids = starredIds();
-  for (const button of root.querySelectorAll("button.star")) {
+  for (const button of root.querySelectorAll(STAR)) {
     showState(button, ids.includes(Number(button.value)));
   }
   for (const link of document.querySelectorAll("[data-agenda-link]")) {
@@ -127,7 +129,7 @@ function openAgendaPage() {
 }
 
 document.addEventListener("click", (event) => {
-  const button = event.target.closest("button.star");
+  const button = event.target.closest(STAR);
   if (!button) return;
   event.preventDefault();
   toggleStar(button);

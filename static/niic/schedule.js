@@ -31,7 +31,7 @@ function urlFromForm() {
 }
 
 function announce() {
-  const count = results().querySelectorAll(".card").length;
+  const count = results().querySelectorAll("article").length;
   status.textContent = count === 1 ? status.dataset.one : status.dataset.many.replace("{count}", count);
 }
 

@@ -5,8 +5,8 @@ start and end of the day falls on, and a session's cell spans the rows of its du
 across the row at 11:00 therefore shows everything that is on at 11:00, not only what starts
 then. When that step would be finer than a quarter of an hour (25-minute sessions), only the
 starts set it and ends round up to the next tick: a session is still shown in every row during
-which it runs, and the day does not become hundreds of rows. A stretch of the day that holds only sessions for every track (a
-plenary, a break) spans all the columns.
+which it runs, and the day does not become hundreds of rows. A stretch of the day that holds
+only sessions for every track (a plenary, a break) spans all the columns.
 
 The same table is the grid on wide screens and, restyled by CSS, a list grouped by start time on
 narrow ones (rows where nothing starts are hidden there): one markup for screen readers and one

@@ -106,6 +106,9 @@ def schedule(request, edition=None):
         else None,
         is_filtered=filterset.active_filter_count > 0,
         agenda_ids=",".join(str(pk) for pk in filterset.agenda),
+        subscribe_url=webcal_url(
+            request, reverse("program:edition-calendar", kwargs={"edition": conference.slug})
+        ),
     )
     return render_in_edition_zone(
         request, conference, results_template(request, "sessions/schedule.html"), context

@@ -60,10 +60,23 @@ async function show(url) {
   history.replaceState(null, "", url);
   fresh.dispatchEvent(new CustomEvent("niic:content", { bubbles: true }));
   announce();
+  countActiveFilters();
   // On a phone the filters fold away again so that the results are what is on screen.
   const panel = form.querySelector("[data-filters-panel]");
   if (panel && !wide.matches) panel.open = false;
   fresh.querySelector("#results-heading")?.focus();
+}
+
+// "Filters (2 active)": how many filters the results now reflect, on the folded panel.
+function countActiveFilters() {
+  const counter = form.querySelector("[data-filter-count]");
+  if (!counter) return;
+  let active = 0;
+  for (const [name, value] of new FormData(form)) {
+    if (value && name !== "day" && name !== "agenda") active += 1;
+  }
+  const words = active === 1 ? counter.dataset.one : counter.dataset.many.replace("2", active);
+  counter.textContent = active ? `(${words})` : "";
 }
 
 function markPending() {

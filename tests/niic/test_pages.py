@@ -2,7 +2,6 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from sessions.models import Session
@@ -12,7 +11,6 @@ from tests.factories import (
     make_organization,
     make_session,
     make_speaker,
-    make_track,
     seat,
 )
 

@@ -5,7 +5,8 @@ databases:
 - PostgreSQL: ranked full-text search in the `niic_search` configuration, English stemming
   after `unaccent` (created by the migration program.search_configuration);
 - SQLite, the embedded default: every word of the query must appear in one of the fields,
-  compared through sessions.queries.Fold; a word found in a heavier field ranks higher.
+  folded as sessions.queries.fold does; a word found in a heavier field ranks higher. One
+  Python function, registered on the connection, folds and ranks each row in a single call.
 
 Sessions come ordered by rank, then by time; the rest by rank, then by name. A word naming a
 language (“Spanish”, “español”) or interpretation also finds the sessions held in, or
@@ -17,13 +18,13 @@ from dataclasses import dataclass, field
 from django.conf.locale import LANG_INFO
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import F, FloatField, Func, Q, Value
 from django.utils import translation
 from django.utils.translation import gettext
 
 from sessions.cards import session_cards
 from sessions.models import Language, Room, Session
-from sessions.queries import Fold, fold
+from sessions.queries import Fold, fold, register_fold_function
 from tracks.models import Topic, Track
 
 from .queries import public_organizations, public_seats, public_speakers
@@ -123,27 +124,48 @@ def full_text(fields, text):
     return {"document": vector}, Q(document=query), SearchRank(vector, query)
 
 
-def every_word(fields, words):
-    """(aliases, condition, rank) for SQLite: each word in some field, folded."""
-    aliases = {f"folded_{index}": Fold(name) for index, (name, _) in enumerate(fields)}
-    if not words:
-        return aliases, Q(pk__in=[]), Value(0)
-    condition = Q()
-    rank = Value(0)
-    for word in words:
-        condition &= Q(
-            *(Q(**{f"folded_{index}__contains": word}) for index in range(len(fields))),
-            _connector=Q.OR,
-        )
-        rank = rank + Case(
-            *(
-                When(**{f"folded_{index}__contains": word}, then=Value(WEIGHTS[weight]))
-                for index, (_, weight) in enumerate(fields)
+def word_match_rank(words, weights, *texts):
+    """0 unless every word (space-separated, folded) is in one of the texts; otherwise the sum,
+    over the words, of the weight of the heaviest text holding it."""
+    folded = [fold(text) for text in texts]
+    rank = 0
+    for word in words.split(" "):
+        found = [weight for weight, text in zip(weights, folded, strict=True) if word in text]
+        if not found:
+            return 0
+        rank += max(found)
+    return rank
+
+
+class WordMatchRank(Func):
+    """word_match_rank() in SQL, for SQLite, registered on the connection when first used."""
+
+    function = "niic_word_match_rank"
+    output_field = FloatField()
+
+    def __init__(self, words, fields):
+        weights = "".join(weight for _, weight in fields)
+        super().__init__(Value(" ".join(words)), Value(weights), *(name for name, _ in fields))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        register_fold_function(connection)
+        connection.connection.create_function(
+            self.function,
+            -1,
+            lambda words, weights, *texts: word_match_rank(
+                words, [WEIGHTS[weight] for weight in weights], *texts
             ),
-            default=Value(0),
-            output_field=IntegerField(),
+            deterministic=True,
         )
-    return aliases, condition, rank
+        return super().as_sql(compiler, connection, **extra_context)
+
+
+def every_word(fields, words, name="rank"):
+    """(aliases, condition, rank) for SQLite: each word in some field, folded."""
+    if not words:
+        return {}, Q(pk__in=[]), Value(0.0)
+    rank = WordMatchRank(words, fields)
+    return {f"{name}_words": rank}, Q(**{f"{name}_words__gt": 0}), F(f"{name}_words")
 
 
 def matching(queryset, fields, query, words, *, also=None, also_words=()):
@@ -157,8 +179,11 @@ def matching(queryset, fields, query, words, *, also=None, also_words=()):
     else:
         aliases, condition, rank = every_word(fields, words)
         if also is not None:
-            rest = also if not also_words else also & every_word(fields, also_words)[1]
-            condition |= rest
+            if also_words:
+                rest_aliases, rest_condition, _ = every_word(fields, also_words, name="rest")
+                aliases.update(rest_aliases)
+                also &= rest_condition
+            condition |= also
     return queryset.alias(**aliases).annotate(rank=rank).filter(condition)
 
 

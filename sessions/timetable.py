@@ -28,6 +28,14 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
 
+    @property
+    def attributes(self):
+        """The <td>'s attributes, ready to write (a template would format the numbers)."""
+        attributes = f" rowspan={self.rowspan}" if self.rowspan > 1 else ""
+        if self.colspan > 1:
+            attributes += f" colspan={self.colspan} class=spanning"
+        return attributes
+
 
 @dataclass(slots=True)
 class Row:

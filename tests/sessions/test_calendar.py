@@ -92,6 +92,7 @@ def test_agenda_calendar_carries_the_chosen_sessions_only(client, niic):
     ("ids", "message"),
     [
         ("1,two", "The list of sessions must be numbers separated by commas."),
+        ("²", "The list of sessions must be numbers separated by commas."),
         (",".join(["1"] * 201), "An agenda holds at most 200 sessions."),
     ],
 )

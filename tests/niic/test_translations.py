@@ -150,7 +150,7 @@ def test_the_spanish_schedule_is_in_spanish(client, niic):
         '<h2 id="results-heading" tabindex="-1">Domingo, 14 de diciembre</h2>',
         '<th scope="col">Hora</th>',
         "<p>Todos los ejes · Plenaria</p>",
-        'aria-labelledby="a1 s1">Agregar a mi agenda</button>',
+        ">Agregar a mi agenda</button>",
     ]:
         assert spanish in html
     for english in ["Skip to main content", "All tracks", "Filters ", "Sunday", "Add to my"]:

@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sessions.queries import Fold, fold
 from speakers.models import Organization
 from tracks.models import Conference
 
@@ -73,7 +74,9 @@ def speaker_list(request):
         return render(request, "niic/speaker_list.html", context, status=400)
     speakers = queries.public_speakers().order_by("name")
     if form.cleaned_data["q"]:
-        speakers = speakers.filter(name__icontains=form.cleaned_data["q"])
+        speakers = speakers.alias(folded_name=Fold("name")).filter(
+            folded_name__contains=fold(form.cleaned_data["q"])
+        )
     if form.cleaned_data["organization"]:
         speakers = speakers.filter(organization__slug=form.cleaned_data["organization"])
     by_initial = {}

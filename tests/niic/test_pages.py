@@ -87,6 +87,8 @@ def test_speaker_directory_filters_by_organization_and_name(client, niic):
     assert [[s.name for s in speakers] for _, speakers in by_org] == [["Angelica Salas"]]
     by_name = client.get("/en/speakers/?q=ju").context["by_initial"]
     assert [[s.name for s in speakers] for _, speakers in by_name] == [["Julien Ross"]]
+    accented = client.get("/en/speakers/?q=ANGÉL").context["by_initial"]
+    assert [[s.name for s in speakers] for _, speakers in accented] == [["Angelica Salas"]]
 
 
 @pytest.mark.parametrize(

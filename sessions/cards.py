@@ -5,6 +5,7 @@ joining their panels and translating their labels here, with a memo for the few 
 slots, keeps the template to plain lookups of ready strings (see `make bench`): no number is
 formatted and nothing translated per card."""
 
+import posixpath
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -91,12 +92,13 @@ def panel_names_by_session(session_ids):
     return {session_id: ", ".join(people) for session_id, people in names.items()}
 
 
-def session_cards(sessions, *, conference=None, tracks=(), rooms=(), agenda=()):
+def session_cards(sessions, *, conference=None, tracks=(), rooms=(), agenda=(), relative_to=None):
     """Cards for `sessions`, in their given order.
 
     Either the sessions come from Session.objects.for_listing(), or the caller, which already
     holds the edition with its tracks and rooms (the schedule), passes them in so that the
-    sessions load without joins. `agenda`: the ids of the sessions in the visitor's agenda."""
+    sessions load without joins. `agenda`: the ids of the sessions in the visitor's agenda.
+    `relative_to`: the path of the page the cards are on, for links relative to it."""
     agenda = set(agenda)
     every_track = gettext("All tracks")
     labels = CardLabels.translated()
@@ -114,6 +116,12 @@ def session_cards(sessions, *, conference=None, tracks=(), rooms=(), agenda=()):
                 "program:session-detail",
                 kwargs={"edition": edition.slug, "session": SLUG_PLACEHOLDER},
             )
+            if relative_to:
+                # From the listing's own address: "../sessions/<slug>/" rather than the whole
+                # path, on pages that link hundreds of sessions.
+                url_patterns[edition.pk] = (
+                    posixpath.relpath(url_patterns[edition.pk], relative_to) + "/"
+                )
         key = (edition.time_zone, session.starts_at, session.ends_at)
         if key not in time_ranges:
             time_ranges[key] = time_range(session.starts_at, session.ends_at, edition)

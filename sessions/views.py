@@ -89,6 +89,7 @@ def schedule(request, edition=None):
         tracks=tracks,
         rooms=rooms,
         agenda=filterset.agenda,
+        relative_to=request.path,
     )
     now = timezone.now()
     is_on = edition_is_on(conference, now)
@@ -133,6 +134,7 @@ def whole_program(request, edition=None):
         tracks=tracks,
         rooms=rooms,
         agenda=filterset.agenda,
+        relative_to=request.path,
     )
     context.update(
         has_sample_sessions=any(session.is_sample for session in sessions),

@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import urljoin
 
 import pytest
 from django.utils import timezone
@@ -320,7 +321,12 @@ def test_every_star_says_add_and_is_named_after_its_session(client, niic):
         f'<button name=add value={closing} id=a{closing} aria-labelledby="a{closing} s{closing}">'
         "Add to my agenda</button>"
     ) in html
-    assert f"<h3 id=s{closing}><a href=/en/editions/niic-2014/sessions/closing-plenary/>" in html
+    # Links relative to the page, which lists hundreds of them: "../" from /en/schedule/.
+    link = "../editions/niic-2014/sessions/closing-plenary/"
+    assert f"<h3 id=s{closing}><a href={link}>" in html
+    assert urljoin("/en/schedule/", link) == "/en/editions/niic-2014/sessions/closing-plenary/"
+    edition_page = client.get("/en/editions/niic-2014/schedule/?day=2014-12-16").text
+    assert f"<h3 id=s{closing}><a href=../sessions/closing-plenary/>" in edition_page
     # Without JavaScript the star submits the agenda form around the timetable.
     assert '<form class="agenda-form" method="get" action="/en/agenda/">' in html
 

@@ -96,6 +96,8 @@ def event_lines(session, url, panel):
     if session.track is not None:
         lines.append(f"CATEGORIES:{escape_text(capfirst(session.track.name))}")
     paragraphs = [markdown_as_plain_text(session.description)]
+    if session.status == "cancelled" and session.cancellation_note:
+        paragraphs.insert(0, session.cancellation_note)
     if panel:
         paragraphs.append(f"Panel: {panel}")
     if session.is_sample:

@@ -1,4 +1,5 @@
-"""The admin site of the program: Django's, with its "view on site" redirect confined.
+"""The admin site of the program: Django's, with its "view on site" redirect confined, and the
+program's tools (the schedule board, the conflicts) linked from its index.
 
 Django's redirect (/admin/r/<content type>/<id>/) looks any object up and sends the browser to
 its public address, whatever the user may see: with a session's slug in the address, a track
@@ -13,6 +14,16 @@ from django.urls import path
 
 
 class ProgramAdminSite(admin.AdminSite):
+    def index(self, request, extra_context=None):
+        """The index, with the tools a ModelAdmin offers beside its models (its index_tools:
+        [{"name", "url", "description"}] for this user), above the list of models."""
+        tools = []
+        for model_admin in self._registry.values():
+            index_tools = getattr(model_admin, "index_tools", None)
+            if index_tools is not None:
+                tools.extend(index_tools(request))
+        return super().index(request, {"program_tools": tools, **(extra_context or {})})
+
     def get_urls(self):
         urls = [url for url in super().get_urls() if getattr(url, "name", None) != "view_on_site"]
         return [

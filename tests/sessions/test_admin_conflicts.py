@@ -379,13 +379,20 @@ def test_board_shows_drafts_marked_and_links_to_change_pages(rf, admin_user, con
         "Room B",
         None,
     ]
-    assert '<th scope="col">No room</th>' in text
-    assert '<time datetime="2014-12-15T10:00:00-08:00">10:00 PST</time>' in text
-    assert [row.starts_at for row in page.context_data["rows"]] == [
-        la_time(15, "10:00"),
-        la_time(15, "12:00"),
-        la_time(15, "13:00"),
-    ]
+    assert '<th scope="col" data-room="">No room</th>' in text
+    assert '<time datetime="2014-12-15T10:00:00-08:00">10:00</time>' in text
+    starts = {
+        entry.session.title: cell.starts_at
+        for row in page.context_data["rows"]
+        for cell in row.cells
+        for entry in cell.entries
+    }
+    assert starts == {
+        "Live one": la_time(15, "10:00"),
+        "Work in progress": la_time(15, "10:00"),
+        "Lunch": la_time(15, "12:00"),
+        "Called off": la_time(15, "13:00"),
+    }
     assert 'aria-current="page">Monday, December 15</a>' in text
     assert "style=" not in text.split('<div id="content-main"', 1)[1]
     assert "<script>" not in text
@@ -398,8 +405,7 @@ def test_board_shows_both_sessions_of_a_clash_in_one_cell(rf, admin_user, confer
 
     page = render(admin_views.board, rf, admin_user, edition=conference.slug, day="2014-12-15")
 
-    [row] = page.context_data["rows"]
-    [cell] = row.cells
+    [cell] = [cell for row in page.context_data["rows"] for cell in row.cells if cell.entries]
     assert [entry.session.title for entry in cell.entries] == ["Kept", "Squatter"]
     assert cell.has_clash
     text = page.content.decode()
@@ -417,7 +423,7 @@ def test_board_shows_both_sessions_of_a_clash_in_one_cell(rf, admin_user, confer
 def test_board_defaults_to_the_first_day_and_refuses_other_days(rf, admin_user, conference):
     page = render(admin_views.board, rf, admin_user, edition=conference.slug)
     assert page.context_data["day"] == datetime.date(2014, 12, 14)
-    assert "No sessions you can see start on this day." in page.content.decode()
+    assert "This day: published 0 · drafts 0 · cancelled 0." in page.content.decode()
 
     for day in ("2014-12-20", "tomorrow"):
         request = rf.get("/", {"edition": conference.slug, "day": day})
@@ -522,7 +528,7 @@ def test_a_track_chair_sees_only_their_tracks_and_other_tracks_rooms_only_as_in_
         for cell in row.cells
         for entry in cell.entries
     ]
-    assert cards == [("Mine 1", "Room A"), ("Mine 2", "Room A"), ("in use", "Room B")]
+    assert sorted(cards) == [("Mine 1", "Room A"), ("Mine 2", "Room A"), ("in use", "Room B")]
     assert "Theirs" not in board_page.text
     assert "Their published talk" not in board_page.text
     assert "In use by another track" in board_page.text

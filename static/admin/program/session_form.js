@@ -73,6 +73,7 @@ function moveRow(row, step) {
   if (step < 0) other.before(row);
   else other.after(row);
   numberRows();
+  nameRowFields();
   announce(row);
   return true;
 }
@@ -103,11 +104,40 @@ function equip(row) {
   cell.append(tools);
 }
 
+// Each box of a row says its column and its row (a tabular inline labels only its columns;
+// the autocomplete's own box has no name at all while empty), and the column of hidden fields
+// says what it holds.
+function nameRowFields() {
+  const columns = {};
+  for (const header of panel.querySelectorAll("thead th[class*='column-']")) {
+    const name = [...header.classList].find((each) => each.startsWith("column-")).slice(7);
+    columns[name] = header.textContent.trim();
+  }
+  panelRows().forEach((row, index) => {
+    for (const cell of row.querySelectorAll("td[class*='field-']")) {
+      const name = [...cell.classList].find((each) => each.startsWith("field-")).slice(6);
+      if (!columns[name]) continue;
+      const label = strings.rowField.replace("{field}", columns[name]).replace("{number}", index + 1);
+      for (const box of cell.querySelectorAll("select, input:not([type=hidden]), .select2-selection, .select2-selection__rendered")) {
+        box.setAttribute("aria-label", label);
+      }
+    }
+  });
+  const corner = panel.querySelector("thead th.original");
+  if (corner && !corner.textContent.trim()) {
+    corner.append(Object.assign(document.createElement("span"), { className: "visually-hidden", textContent: strings.seat }));
+  }
+}
+
 if (panel) {
   panel.classList.add("program-ordered-panel");
+  // The autocomplete boxes are drawn once the page has loaded, and on each added row.
+  window.addEventListener("load", () => setTimeout(nameRowFields));
   for (const row of panelRows()) equip(row);
   document.addEventListener("formset:added", (event) => {
-    if (event.detail?.formsetName === "panel") equip(event.target);
+    if (event.detail?.formsetName !== "panel") return;
+    equip(event.target);
+    setTimeout(nameRowFields);
   });
   panel.addEventListener("click", (event) => {
     const up = event.target.closest(".program-row-up");
@@ -136,6 +166,7 @@ if (panel) {
     draggedRow.classList.remove("program-dragging");
     draggedRow.draggable = false;
     numberRows();
+    nameRowFields();
     announce(draggedRow);
     draggedRow = null;
   });

@@ -166,6 +166,8 @@ class SessionAdminForm(SessionForm):
         ]
         widgets = {
             "title": forms.TextInput(attrs={"class": "vTextField program-title"}),
+            # Written later, often pasted: a few lines, so that the time and place are in view.
+            "description": forms.Textarea(attrs={"class": "vLargeTextField", "rows": 4}),
             "languages": InlineCheckboxes,
             "interpretation_languages": InlineCheckboxes,
         }

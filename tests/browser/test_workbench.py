@@ -162,7 +162,10 @@ def test_a_card_moves_with_the_keyboard(page):
     move.focus()
     page.keyboard.press("Enter")
     expect(move).to_have_attribute("aria-pressed", "true")
-    expect(status(page)).to_contain_text("Main hall, 10:15")
+    expect(status(page)).to_have_text(
+        "Moving “Morning break”: choose a room and a time with the arrow keys, then press Enter "
+        "to move it there, or Escape to cancel. Main hall, 10:15"
+    )
     page.keyboard.press("Escape")
     expect(status(page)).to_have_text("Not moved.")
 

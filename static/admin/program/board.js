@@ -173,12 +173,13 @@ function onDrop(event) {
 
 // Keyboard: pick up, choose, put down
 
-function showTarget() {
+function showTarget(before = "") {
   clearTarget();
   const cell = cellAt(grabbed.row, grabbed.column);
   cell?.classList.add("program-target");
   cell?.scrollIntoView({ block: "nearest", inline: "nearest" });
-  say(destinationAt(grabbed.row, grabbed.column).label);
+  const label = destinationAt(grabbed.row, grabbed.column).label;
+  say(before ? `${before} ${label}` : label);
 }
 
 function startPosition(card) {
@@ -196,8 +197,7 @@ function pickUp(card) {
   card.classList.add("program-grabbed");
   card.querySelector(".program-move").setAttribute("aria-pressed", "true");
   alertBox.replaceChildren();
-  say(strings.grabbed.replace("{title}", card.dataset.title));
-  showTarget();
+  showTarget(strings.grabbed.replace("{title}", card.dataset.title));
 }
 
 function putBack(message) {

@@ -211,7 +211,6 @@ def restore(client, program, rule, organizer):
         draft.status, draft.room = Session.Status.PUBLISHED, program.hall_a
         Session.objects.filter(pk=program.busy.pk).update(room=program.hall_b)
         services.session_save(user=organizer, session=draft)
-        Session.objects.filter(pk=program.busy.pk).update(room=program.hall_a)
     elif rule == "speaker":
         PanelMembership.objects.filter(session=program.busy).delete()
         draft.status = Session.Status.PUBLISHED
@@ -233,6 +232,10 @@ def restore(client, program, rule, organizer):
         services.sessions_cancel(user=organizer, sessions=[draft])
     version = draft.history.order_by("-history_date", "-history_id").first()
     Session.objects.filter(pk=draft.pk).update(status=Session.Status.DRAFT, room=program.hall_b)
+    if rule == "room":
+        # The busy panel takes its room back only now: two published sessions never share a
+        # room, not even for a moment (PostgreSQL's exclusion constraint).
+        Session.objects.filter(pk=program.busy.pk).update(room=program.hall_a)
     draft.topics.clear()
     draft.panel.all().delete()
     before = program_state()

@@ -1,5 +1,6 @@
-"""The admin site of the program: Django's, with its "view on site" redirect confined, and a
-request it cannot read answered 400.
+"""The admin site of the program: Django's, with its "view on site" redirect confined, a request
+it cannot read answered 400, and the program's tools (the schedule board, the conflicts) linked
+from its index.
 
 Django's redirect (/admin/r/<content type>/<id>/) looks any object up and sends the browser to
 its public address, whatever the user may see: with a session's slug in the address, a track
@@ -59,6 +60,16 @@ class ProgramAdminSite(admin.AdminSite):
                 ).render()
 
         return guarded
+
+    def index(self, request, extra_context=None):
+        """The index, with the tools a ModelAdmin offers beside its models (its index_tools:
+        [{"name", "url", "description"}] for this user), above the list of models."""
+        tools = []
+        for model_admin in self._registry.values():
+            index_tools = getattr(model_admin, "index_tools", None)
+            if index_tools is not None:
+                tools.extend(index_tools(request))
+        return super().index(request, {"program_tools": tools, **(extra_context or {})})
 
     def get_urls(self):
         urls = [url for url in super().get_urls() if getattr(url, "name", None) != "view_on_site"]

@@ -40,7 +40,8 @@ def edition_page(request, conference):
             {
                 "conference": conference,
                 "tracks": conference.tracks.all(),
-                "has_sample_sessions": conference.sessions.filter(is_sample=True).exists(),
+                # The sample schedule's notice, while attendees can see sample sessions.
+                "has_sample_sessions": conference.sessions.public().filter(is_sample=True).exists(),
                 "running": running,
                 "next_up": next_up,
                 "other_editions": Conference.objects.exclude(pk=conference.pk).exists(),

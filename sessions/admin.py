@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
@@ -35,6 +36,7 @@ from tracks.models import Conference, Track
 from tracks.services import track_restore
 
 from . import admin_import, admin_views, rules, services
+from .conflicts import Kind, find_conflicts
 from .forms import SessionForm
 from .models import Language, PanelMembership, Room, Session, StaleSessionError
 from .resources import SessionResource
@@ -102,25 +104,155 @@ def edition_for(request, session=None):
     return Conference.objects.current() or Conference.objects.first()
 
 
+class TopicCheckboxes(forms.CheckboxSelectMultiple):
+    """Topics grouped by track, each box saying its track (data-track), so that the form's
+    script shows only the chosen track's topics before anything is saved."""
+
+    track_of = None  # {topic id: track id}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        key = getattr(value, "value", value)
+        if self.track_of and key in self.track_of:
+            option["attrs"]["data-track"] = self.track_of[key]
+        return option
+
+
+class InlineCheckboxes(forms.CheckboxSelectMultiple):
+    """A few choices side by side (the languages), instead of a two-pane picker."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"class": "program-inline-choices", **(attrs or {})}, choices)
+
+
+def local_field(field_class, input_type, **widget_attrs):
+    widget_class = forms.DateInput if field_class is forms.DateField else forms.TimeInput
+    widget_format = "%Y-%m-%d" if field_class is forms.DateField else "%H:%M"
+    return widget_class(attrs={"type": input_type, **widget_attrs}, format=widget_format)
+
+
+WHAT_FIELDS = ["conference", "title", "slug", "track", "topics", "format", "description"]
+
+
 class SessionAdminForm(SessionForm):
+    """The session as organizers enter it: one day and two clock times on the edition's own
+    clock (made into starts_at and ends_at here), the panel in the order its rows are in."""
+
+    day = forms.DateField(
+        label=_("Day"),
+        input_formats=["%Y-%m-%d"],
+        widget=local_field(forms.DateField, "date"),
+    )
+    start_time = forms.TimeField(
+        label=_("Start"),
+        input_formats=["%H:%M", "%H:%M:%S"],
+        widget=local_field(forms.TimeField, "time", step=300),
+    )
+    end_time = forms.TimeField(
+        label=_("End"),
+        input_formats=["%H:%M", "%H:%M:%S"],
+        widget=local_field(forms.TimeField, "time", step=300),
+    )
     # The version this form was opened at (Session.version is not editable).
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     acting_user = None  # set by SessionAdmin.get_form, for links in messages
 
+    # The model's own fields that the form enters as day, start and end.
+    FORM_FIELD_OF = {"starts_at": "day", "ends_at": "end_time"}
+
     class Meta(SessionForm.Meta):
-        fields = [*SessionForm.Meta.fields, "cancellation_note"]
+        fields = [
+            *(name for name in SessionForm.Meta.fields if name not in ("starts_at", "ends_at")),
+            "cancellation_note",
+        ]
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "vTextField program-title"}),
+            # Written later, often pasted: a few lines, so that the time and place are in view.
+            "description": forms.Textarea(attrs={"class": "vLargeTextField", "rows": 4}),
+            "languages": InlineCheckboxes,
+            "interpretation_languages": InlineCheckboxes,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["loaded_version"].initial = self.instance.version
-        zone = timezone.get_current_timezone_name()
-        for name in ("starts_at", "ends_at"):
-            if name in self.fields:
-                self.fields[name].help_text = _("Local time in %(zone)s.") % {"zone": zone}
+        session = self.instance
+        if session.pk:
+            self.fields["loaded_version"].initial = session.version
+            zone = session.conference.tzinfo
+            starts = timezone.localtime(session.starts_at, zone)
+            ends = timezone.localtime(session.ends_at, zone)
+            self.initial.setdefault("day", starts.date().isoformat())
+            self.initial.setdefault("start_time", f"{starts:%H:%M}")
+            self.initial.setdefault("end_time", f"{ends:%H:%M}")
+        if "topics" in self.fields:
+            self.group_topics_by_track()
+        edition = self.edition()
+        if edition is not None and "day" in self.fields:
+            # The browser's date picker opens on the edition's days; other days are refused
+            # by the rules, in their words.
+            self.fields["day"].widget.attrs.update(
+                min=edition.start_date.isoformat(), max=edition.end_date.isoformat()
+            )
+            self.fields["day"].help_text = _(
+                "%(first)s to %(last)s. Times are on the edition’s clock, %(zone)s."
+            ) % {
+                "first": date_format(edition.start_date, str(rules.EDITION_FIRST_DAY_FORMAT)),
+                "last": date_format(edition.end_date, str(rules.EDITION_LAST_DAY_FORMAT)),
+                "zone": edition.time_zone,
+            }
+
+    def group_topics_by_track(self):
+        field = self.fields["topics"]
+        widget = getattr(field.widget, "widget", field.widget)  # inside the "add" wrapper
+        topics = list(field.queryset.select_related("track"))
+        groups = {}
+        for topic in topics:
+            groups.setdefault(topic.track, []).append((topic.pk, capfirst(topic.name)))
+        widget.choices = [(capfirst(track.name), options) for track, options in groups.items()]
+        widget.track_of = {topic.pk: topic.track_id for topic in topics}
+        field.help_text = _("Only the topics of the session’s track can be chosen.")
+
+    def edition(self):
+        """The edition the form is for: the session's, or the one it was opened with."""
+        if self.instance.conference_id:
+            return self.instance.conference
+        chosen = self.initial.get("conference")
+        if isinstance(chosen, Conference):
+            return chosen
+        if chosen and str(chosen).isdigit():
+            return Conference.objects.filter(pk=chosen).first()
+        return None
+
+    def add_error(self, field, error):
+        # The rules speak of starts_at and ends_at; this form shows them as day, start, end.
+        if field is None and hasattr(error, "error_dict"):
+            error = ValidationError(
+                {
+                    self.FORM_FIELD_OF.get(name, name): errors
+                    for name, errors in error.error_dict.items()
+                }
+            )
+        super().add_error(self.FORM_FIELD_OF.get(field, field), error)
+
+    def clean_times(self, cleaned_data):
+        """starts_at and ends_at, from the day and clock times, on the edition's clock."""
+        day, start, end = (cleaned_data.get(name) for name in ("day", "start_time", "end_time"))
+        conference = cleaned_data.get("conference")
+        if not (day and start and end and conference):
+            return
+        if end <= start:
+            self.add_error(
+                "end_time",
+                ValidationError(_("A session must end after it starts."), code="ends_first"),
+            )
+            return
+        zone = conference.tzinfo
+        self.instance.starts_at = datetime.datetime.combine(day, start, tzinfo=zone)
+        self.instance.ends_at = datetime.datetime.combine(day, end, tzinfo=zone)
 
     def clean(self):
         cleaned_data = super().clean()
+        self.clean_times(cleaned_data)
         if self.instance.pk:
             seen = cleaned_data.get("loaded_version")
             current = Session.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
@@ -149,6 +281,73 @@ class SessionAdminForm(SessionForm):
                     for error in errors.as_data()
                 ]
             )
+
+
+def error_summary(form, inline_admin_formsets):
+    """[(label, anchor, message)]: every error of the form and of its panel rows, for the list
+    at the top of the page that links each refusal to the field or the row it is about."""
+    items = []
+    for name, errors in form.errors.items():
+        label = anchor = None
+        if name in form.fields:
+            label, anchor = capfirst(form.fields[name].label or name), form[name].auto_id
+        items += [(label, anchor, message) for message in errors]
+    for inline_admin_formset in inline_admin_formsets:
+        formset = inline_admin_formset.formset
+        heading = capfirst(inline_admin_formset.opts.verbose_name_plural)
+        anchor = f"{formset.prefix}-group"
+        items += [(heading, anchor, error) for error in formset.non_form_errors()]
+        for index, row in enumerate(formset.forms):
+            if not row.errors:
+                continue
+            chosen = row["speaker"].value()
+            speaker = Speaker.objects.filter(pk=chosen).first() if str(chosen).isdigit() else None
+            label = _("Panel, row %(number)d") % {"number": index + 1}
+            if speaker is not None:
+                label = _("Panel, row %(number)d (%(speaker)s)") % {
+                    "number": index + 1,
+                    "speaker": speaker,
+                }
+            for errors in row.errors.values():
+                items += [(label, f"{formset.prefix}-{index}", message) for message in errors]
+    return items
+
+
+def conflicts_column(model_admin, request):
+    """The session list's conflicts column, for this request: the kinds of conflict each
+    session is in, among the sessions this user may see, found once per edition listed (three
+    queries each, however many sessions)."""
+    by_edition = {}
+
+    def conflicts_of(session):
+        if session.conference_id not in by_edition:
+            found = {}
+            edition_sessions = model_admin.get_queryset(request).filter(
+                conference_id=session.conference_id
+            )
+            for conflict in find_conflicts(edition_sessions):
+                for each in conflict.sessions:
+                    found.setdefault(each.pk, []).append(conflict)
+            by_edition[session.conference_id] = found
+        return by_edition[session.conference_id].get(session.pk, [])
+
+    @admin.display(description=_("conflicts"))
+    def conflicts(session):
+        found = conflicts_of(session)
+        if not found:
+            return "—"
+        kinds = sorted({conflict.kind for conflict in found}, key=list(Kind).index)
+        blocking = any(conflict.blocks_publishing for conflict in found)
+        url = reverse("admin:program_session_conflicts") + f"?edition={session.conference.slug}"
+        return format_html(
+            '<a class="{}" href="{}">{} ({})</a>',
+            "program-list-conflict program-blocking" if blocking else "program-list-conflict",
+            url,
+            ", ".join(str(kind.label) for kind in kinds),
+            len(found),
+        )
+
+    return conflicts
 
 
 class PanelFormSet(forms.BaseInlineFormSet):
@@ -189,11 +388,21 @@ class PanelFormSet(forms.BaseInlineFormSet):
 
 
 class PanelMembershipInline(admin.TabularInline):
+    """The panel, in its order: with JavaScript its rows are reordered by dragging them or with
+    their arrow buttons (session_form.js numbers them); without, the order is typed."""
+
     model = PanelMembership
     formset = PanelFormSet
     autocomplete_fields = ["speaker"]
     fields = ["speaker", "role", "order"]
-    extra = 1
+    verbose_name_plural = _("Who: the panel")
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new session usually has a panel of three or four: rows for them, ready.
+        return 4 if obj is None else 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).in_panel_order()
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -296,16 +505,9 @@ class SessionAdmin(ExportPageCSPMixin, ExportMixin, GuardedHistoryAdmin):
     resource_classes = [SessionResource]
     export_formats = SPREADSHEET_FORMATS
     inlines = [PanelMembershipInline]
-    list_display = [
-        "title",
-        "when",
-        "track",
-        "room",
-        "format",
-        "status",
-        "panel_size",
-        "is_sample",
-    ]
+    # At 1,440 px every column shows: the conflicts column is added per request, since it
+    # depends on what this user may see (get_list_display).
+    list_display = ["title", "status", "when", "room", "short_track", "format", "panel_size"]
     list_filter = [
         "conference",
         "track",
@@ -320,30 +522,51 @@ class SessionAdmin(ExportPageCSPMixin, ExportMixin, GuardedHistoryAdmin):
     date_hierarchy = "starts_at"
     ordering = ["starts_at", "room__order", "title"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["languages", "interpretation_languages"]
     actions = ["publish", "return_to_draft", "cancel", "duplicate", "move_to_track"]
     change_list_template = "admin/program/session/change_list.html"
     history_list_display = ["related_summary"]
-    fieldsets = [
-        (None, {"fields": ["conference", "title", "slug", "track", "topics", "format"]}),
-        (_("When and where"), {"fields": ["starts_at", "ends_at", "room"]}),
-        (
-            _("Language and access"),
-            {"fields": ["languages", "interpretation_languages", "has_cart", "has_asl"]},
-        ),
-        (
-            None,
-            {
-                "fields": [
-                    "description",
-                    "status",
-                    "cancellation_note",
-                    "is_sample",
-                    "loaded_version",
-                ]
-            },
-        ),
-    ]
+    change_form_template = "admin/program/session/change_form.html"
+
+    def get_fieldsets(self, request, obj=None):
+        """In the order of the work: what, when and where, who (the panel, placed after these
+        two by the template), access and language, publication. The sample data box only on
+        sessions that are sample data: organizers never make new ones."""
+        publication = ["status"]
+        if obj is not None and obj.status != Session.Status.DRAFT:
+            publication.append("cancellation_note")  # only a published session is cancelled
+        if obj is not None and (obj.is_sample or obj.conference.is_sample):
+            publication.append("is_sample")
+        publication.append("loaded_version")
+        return [
+            (_("What"), {"fields": WHAT_FIELDS}),
+            (_("When and where"), {"fields": [("day", "start_time", "end_time"), "room"]}),
+            (
+                _("Access and language"),
+                {"fields": ["languages", "interpretation_languages", "has_cart", "has_asl"]},
+            ),
+            (_("Publication"), {"fields": publication}),
+        ]
+
+    def get_changeform_initial_data(self, request):
+        """What the add form starts with: the current edition (or the one asked for), the
+        chair's track when they chair only one, and whatever the URL gives (the board's "add a
+        session here" gives the room, day and times)."""
+        initial = super().get_changeform_initial_data(request)
+        if "conference" not in initial:
+            edition = edition_for(request)
+            if edition is not None:
+                initial["conference"] = edition.pk
+        if "track" not in initial and not services.is_organizer(request.user):
+            tracks = list(services.tracks_for(request.user).values_list("pk", flat=True)[:2])
+            if len(tracks) == 1:
+                initial["track"] = tracks[0]
+        return initial
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["error_summary"] = error_summary(
+            context["adminform"].form, context.get("inline_admin_formsets", [])
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # Who sees what
 
@@ -391,7 +614,7 @@ class SessionAdmin(ExportPageCSPMixin, ExportMixin, GuardedHistoryAdmin):
             if session is not None:
                 topics = topics.filter(track__conference=session.conference_id)
             kwargs["queryset"] = topics.order_by("track__order", "order", "name")
-            kwargs["widget"] = forms.CheckboxSelectMultiple
+            kwargs["widget"] = TopicCheckboxes
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -554,11 +777,28 @@ class SessionAdmin(ExportPageCSPMixin, ExportMixin, GuardedHistoryAdmin):
 
     @admin.display(description=_("when"), ordering="starts_at")
     def when(self, session):
-        return session.slot_label
+        """“Mon, Dec 15 10:00–11:15”: the zone is said once, above the list."""
+        starts = timezone.localtime(session.starts_at, session.conference.tzinfo)
+        ends = timezone.localtime(session.ends_at, session.conference.tzinfo)
+        return f"{date_format(starts, str(rules.DAY_FORMAT))} {starts:%H:%M}–{ends:%H:%M}"
 
     @admin.display(description=_("panel"), ordering="panel_count")
     def panel_size(self, session):
         return session.panel_count
+
+    @admin.display(description=_("track"), ordering="track__order")
+    def short_track(self, session):
+        short, full = admin_views.short_track_name(session.track)
+        return format_html(
+            '<span title="{}"><span aria-hidden="true">{}</span>'
+            '<span class="visually-hidden">{}</span></span>',
+            full,
+            short,
+            full,
+        )
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), conflicts_column(self, request)]
 
     # Drafts are previewed inside the admin, never on the public site
 
@@ -568,6 +808,25 @@ class SessionAdmin(ExportPageCSPMixin, ExportMixin, GuardedHistoryAdmin):
         if obj.is_public:
             return obj.get_absolute_url()
         return reverse("admin:program_session_preview", args=[obj.pk])
+
+    def index_tools(self, request):
+        """The board and the conflicts, for the admin's index (niic.admin_site)."""
+        if not self.has_view_permission(request):
+            return []
+        return [
+            {
+                "name": _("Schedule board"),
+                "url": reverse("admin:program_session_board"),
+                "description": _(
+                    "Rooms by time, day by day: move sessions, add one in a free slot."
+                ),
+            },
+            {
+                "name": _("Conflicts"),
+                "url": reverse("admin:program_session_conflicts"),
+                "description": _("Every room and speaker clash of an edition, and what it blocks."),
+            },
+        ]
 
     def get_urls(self):
         return [
@@ -590,6 +849,11 @@ class SessionAdmin(ExportPageCSPMixin, ExportMixin, GuardedHistoryAdmin):
                 "import/",
                 self.admin_site.admin_view(partial(admin_import.session_import, model_admin=self)),
                 name="program_session_import",
+            ),
+            path(
+                "<int:session_id>/move/",
+                self.admin_site.admin_view(partial(admin_views.move, model_admin=self)),
+                name="program_session_move",
             ),
             *super().get_urls(),
         ]

@@ -1,26 +1,32 @@
-"""Two admin pages for organizers, wired in SessionAdmin.get_urls(): every conflict of an edition,
-and one day of an edition as a board of rooms by time, drafts included.
+"""The organizers' tools beside the admin's forms, wired in SessionAdmin.get_urls(): every conflict
+of an edition; one day of an edition as a board of rooms by time, drafts included, to move
+sessions on; and the move itself, which goes through sessions.services like every change.
 
-Both show only the sessions `model_admin.get_queryset(request)` lets this user see (a track
+The pages show only the sessions `model_admin.get_queryset(request)` lets this user see (a track
 chair's board also marks the rooms other tracks' published sessions hold, as "in use by another
 track", without their content), and run the same few queries however large the program."""
 
 import datetime
 from dataclasses import dataclass, field
 from itertools import groupby
+from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tracks.models import Conference
 
-from . import rules
+from . import rules, services
 from .conflicts import find_conflicts, prepare
-from .models import Room, Session
+from .models import PanelMembership, Room, Session, StaleSessionError
 
 NO_ROOM = None
 STATUS_ORDER = {
@@ -97,12 +103,53 @@ def conflicts(request, model_admin):
     return TemplateResponse(request, "admin/program/session/conflicts.html", context)
 
 
+# The schedule board: one day of an edition, rooms by time, to move sessions on.
+
+# The board's rows: a quarter of an hour each; a session spans the rows of its duration.
+SLOT = datetime.timedelta(minutes=15)
+# The hours every day shows, so that a quiet day still has room to add sessions.
+DAY_OPENS = datetime.time(8)
+DAY_CLOSES = datetime.time(18)
+# "Add a session here" proposes this length; the form can change it.
+NEW_SESSION_LENGTH = datetime.timedelta(hours=1)
+# A track's name on a card or in a list column, cut to this many characters (the full name is
+# given on hover and to screen readers).
+SHORT_TRACK_NAME = 22
+
+ROOM_IN_USE = gettext_lazy(
+    "Room “%(room)s” is held by another track’s session at an overlapping time (%(slot)s): "
+    "this session cannot be published there."
+)
+
+
+def short_track_name(track):
+    """(short, full): a track's name as a narrow column shows it, and in full."""
+    if track is None:
+        return _("All tracks"), _("All tracks")
+    full = capfirst(track.name)
+    return Truncator(full).chars(SHORT_TRACK_NAME), full
+
+
+def panel_order(seats):
+    """Seats as in_panel_order() sorts them, for a panel already loaded."""
+    return sorted(
+        seats,
+        key=lambda seat: (
+            seat.role != PanelMembership.Role.MODERATOR,
+            seat.order,
+            seat.speaker.name,
+        ),
+    )
+
+
 @dataclass
 class BoardEntry:
     session: Session
     notes: list = field(default_factory=list)
     # A session of another track that this user may not open: the room is in use, nothing more.
     is_occupied_only: bool = False
+    # May this user move it (drag it, or move it with the keyboard)?
+    can_move: bool = False
 
     @property
     def is_draft(self):
@@ -112,16 +159,37 @@ class BoardEntry:
     def is_cancelled(self):
         return self.session.status == Session.Status.CANCELLED
 
+    @property
+    def panel_names(self):
+        return [seat.speaker.name for seat in panel_order(self.session.panel.all())]
+
+    @property
+    def track_names(self):
+        return short_track_name(self.session.track)
+
 
 @dataclass
 class BoardCell:
+    """A room at a time: empty for one slot, or holding the sessions that start at this slot
+    and those overlapping them, across the slots they span."""
+
     room: object
+    starts_at: datetime.datetime
+    row: int
+    column: int
+    slots: int = 1
     entries: list = field(default_factory=list)
+    add_url: str | None = None
 
     @property
     def has_clash(self):
-        """Two sessions that occupy the room start here together."""
-        return sum(not entry.is_cancelled for entry in self.entries) > 1
+        """Two sessions occupy the room at once (cancelled ones occupy nothing)."""
+        held = [entry.session for entry in self.entries if not entry.is_cancelled]
+        return any(
+            rules.overlaps(first.starts_at, first.ends_at, second.starts_at, second.ends_at)
+            for index, first in enumerate(held)
+            for second in held[index + 1 :]
+        )
 
     @property
     def is_free(self):
@@ -132,6 +200,10 @@ class BoardCell:
 class BoardRow:
     starts_at: datetime.datetime
     cells: list
+
+    @property
+    def is_hour(self):
+        return self.starts_at.minute == 0 and self.starts_at.second == 0
 
 
 def _note(conflict, session):
@@ -158,9 +230,124 @@ def _parse_day(request, edition):
     return day
 
 
+def _hour_floor(moment):
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def _grid_bounds(day, zone, entries):
+    """The board's first and last moment on `day`: the usual hours, widened to whole hours
+    around every session shown, never past midnight."""
+    opens = datetime.datetime.combine(day, DAY_OPENS, tzinfo=zone)
+    closes = datetime.datetime.combine(day, DAY_CLOSES, tzinfo=zone)
+    midnight = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+    next_midnight = datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    for entry in entries:
+        starts = timezone.localtime(entry.session.starts_at, zone)
+        ends = timezone.localtime(entry.session.ends_at, zone)
+        opens = min(opens, max(midnight, _hour_floor(starts)))
+        if ends >= next_midnight:
+            closes = next_midnight
+        elif ends > closes:
+            later = _hour_floor(ends)
+            closes = later if later == ends else _hour_floor(ends + datetime.timedelta(hours=1))
+            closes = min(closes, next_midnight)
+    return opens.astimezone(datetime.UTC), closes.astimezone(datetime.UTC)
+
+
+def _add_url(request, model_admin, edition, room, starts_at, zone):
+    """The add form, filled in with this edition, room, day and time."""
+    if not model_admin.has_add_permission(request):
+        return None
+    starts = timezone.localtime(starts_at, zone)
+    ends = timezone.localtime(starts_at + NEW_SESSION_LENGTH, zone)
+    values = {"conference": edition.pk, "day": starts.date().isoformat()}
+    values["start_time"] = f"{starts:%H:%M}"
+    if ends.date() == starts.date():
+        values["end_time"] = f"{ends:%H:%M}"
+    if room is not None:
+        values["room"] = room.pk
+    return f"{reverse('admin:program_session_add')}?{urlencode(values)}"
+
+
+def _grid(request, model_admin, edition, day, rooms, entries):
+    """The board's rows: one per slot; in each, the cells that start there."""
+    zone = edition.tzinfo
+    opens, closes = _grid_bounds(day, zone, entries)
+    count = max(1, -((opens - closes) // SLOT))
+    times = [opens + index * SLOT for index in range(count)]
+
+    def first_slot(moment):
+        return min(count - 1, max(0, (moment - opens) // SLOT))
+
+    def end_slot(moment):
+        return min(count, max(0, -((opens - moment) // SLOT)))
+
+    column_of = {(room.pk if room else None): index for index, room in enumerate(rooms)}
+    by_column = {index: [] for index in range(len(rooms))}
+    for entry in entries:
+        by_column[column_of[entry.session.room_id]].append(entry)
+    starting, covered = {}, set()
+    for column, column_entries in by_column.items():
+        column_entries.sort(
+            key=lambda entry: (
+                entry.session.starts_at,
+                STATUS_ORDER[entry.session.status],
+                entry.session.pk,
+            )
+        )
+        clusters = []  # [first slot, end slot, entries]: sessions whose slots overlap
+        for entry in column_entries:
+            first = first_slot(entry.session.starts_at)
+            end = max(first + 1, end_slot(entry.session.ends_at))
+            if clusters and first < clusters[-1][1]:
+                clusters[-1][1] = max(clusters[-1][1], end)
+                clusters[-1][2].append(entry)
+            else:
+                clusters.append([first, end, [entry]])
+        for first, end, cluster_entries in clusters:
+            starting[first, column] = (end - first, cluster_entries)
+            covered.update((row, column) for row in range(first + 1, end))
+
+    rows = []
+    for row, starts_at in enumerate(times):
+        cells = []
+        for column, room in enumerate(rooms):
+            if (row, column) in starting:
+                slots, cluster_entries = starting[row, column]
+                cells.append(BoardCell(room, starts_at, row, column, slots, cluster_entries))
+            elif (row, column) not in covered:
+                add_url = _add_url(request, model_admin, edition, room, starts_at, zone)
+                cells.append(BoardCell(room, starts_at, row, column, add_url=add_url))
+        rows.append(BoardRow(starts_at=starts_at, cells=cells))
+    return rows
+
+
+def _in_use_notes(entries):
+    """{session id: [note]} for this user's sessions that share a room, at an overlapping time,
+    with a session of another track that this user may not open."""
+    notes = {}
+    held = [entry.session for entry in entries if entry.is_occupied_only]
+    for entry in entries:
+        session = entry.session
+        if entry.is_occupied_only or entry.is_cancelled:
+            continue
+        for other in held:
+            if other.room_id == session.room_id and rules.overlaps(
+                session.starts_at, session.ends_at, other.starts_at, other.ends_at
+            ):
+                notes.setdefault(session.pk, []).append(
+                    str(ROOM_IN_USE) % {"room": other.room, "slot": rules.Slot(other)}
+                )
+    return notes
+
+
 def board(request, model_admin):
-    """One day of an edition as a table: a column per room, a row per start time, every
-    session this user may see in it, drafts and cancelled sessions included and marked."""
+    """One day of an edition as a grid of rooms by time, every session this user may see on
+    it spanning its duration, drafts and cancelled sessions included and marked; beside it the
+    drafts that have no room yet. Each session this user may change can be moved (board.js,
+    through `move`); without JavaScript, each card and each empty cell links to its form."""
     _require_view_permission(request, model_admin)
     editions, edition = _editions_and_edition(request)
     context = _context(
@@ -176,10 +363,28 @@ def board(request, model_admin):
         return TemplateResponse(request, "admin/program/session/board.html", context)
     day = _parse_day(request, edition)
     visible = model_admin.get_queryset(request).filter(conference=edition)
-    sessions = list(
-        prepare(visible.on_day(edition, day)).order_by("starts_at", "room__order", "title", "pk")
+    # The day's sessions and the drafts with no room yet, of every day (the board's
+    # "unscheduled" column), in one go.
+    opens = datetime.datetime.combine(day, datetime.time.min, tzinfo=edition.tzinfo)
+    closes = datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time.min, tzinfo=edition.tzinfo
     )
-    found = find_conflicts(sessions)
+    loaded = list(
+        prepare(
+            visible.filter(
+                Q(starts_at__gte=opens, starts_at__lt=closes)
+                | Q(status=Session.Status.DRAFT, room=None)
+            )
+        ).order_by("starts_at", "room__order", "title", "pk")
+    )
+    day_sessions = [session for session in loaded if opens <= session.starts_at < closes]
+    unscheduled = [
+        session
+        for session in loaded
+        if session.status == Session.Status.DRAFT and session.room_id is None
+    ]
+    unscheduled_ids = {session.pk for session in unscheduled}
+    found = find_conflicts(day_sessions)
     notes = {}
     for conflict in found:
         for session in conflict.sessions:
@@ -195,36 +400,37 @@ def board(request, model_admin):
         .order_by("starts_at", "pk")
     )
 
+    placed = [session for session in day_sessions if session.pk not in unscheduled_ids]
     rooms = list(Room.objects.filter(conference=edition).order_by("order", "name", "pk"))
     known = {room.pk for room in rooms}
-    for session in sessions:
+    for session in placed:
         # A room of another edition (a conflict of its own) still gets its column.
         if session.room_id is not None and session.room_id not in known:
             known.add(session.room_id)
             rooms.append(session.room)
-    if any(session.room_id is None for session in sessions):
+    if any(session.room_id is None for session in placed):
         rooms.append(NO_ROOM)
-    column_of = {(room.pk if room else None): index for index, room in enumerate(rooms)}
 
-    entries = [BoardEntry(session=session, notes=notes.get(session.pk, [])) for session in sessions]
+    def entry_of(session):
+        return BoardEntry(
+            session=session,
+            notes=notes.get(session.pk, []),
+            can_move=services.may_edit(request.user, session),
+        )
+
+    entries = [entry_of(session) for session in placed]
     entries += [
         BoardEntry(session=session, is_occupied_only=True)
         for session in occupied
-        if session.room_id in column_of
+        if session.room_id in known
     ]
-    entries.sort(key=lambda entry: (entry.session.starts_at, entry.session.pk))
-    rows = []
-    for starts_at, group in groupby(entries, key=lambda entry: entry.session.starts_at):
-        row = BoardRow(starts_at=starts_at, cells=[BoardCell(room=room) for room in rooms])
-        for entry in group:
-            row.cells[column_of[entry.session.room_id]].entries.append(entry)
-        for cell in row.cells:
-            # The published session holding the room first, then drafts, then cancelled ones.
-            cell.entries.sort(key=lambda entry: STATUS_ORDER[entry.session.status])
-        rows.append(row)
+    in_use = _in_use_notes(entries)
+    for entry in entries:
+        entry.notes = [*entry.notes, *in_use.get(entry.session.pk, [])]
+    rows = _grid(request, model_admin, edition, day, rooms, entries) if rooms else []
 
     counts = dict.fromkeys(Session.Status, 0)
-    for session in sessions:
+    for session in day_sessions:
         counts[session.status] += 1
     context.update(
         subtitle=formats.date_format(day, "l, F j, Y"),
@@ -232,10 +438,82 @@ def board(request, model_admin):
         days=edition.days,
         rooms=rooms,
         rows=rows,
-        session_count=len(sessions),
+        unscheduled=[entry_of(session) for session in unscheduled],
+        session_count=len(day_sessions),
         published_count=counts[Session.Status.PUBLISHED],
         draft_count=counts[Session.Status.DRAFT],
         cancelled_count=counts[Session.Status.CANCELLED],
         conflict_count=len(found),
+        can_add=model_admin.has_add_permission(request),
+        add_url=reverse("admin:program_session_add") + f"?conference={edition.pk}",
     )
     return TemplateResponse(request, "admin/program/session/board.html", context)
+
+
+# Moving a session on the board
+
+
+class MoveForm(forms.Form):
+    """Where the board moves a session: a room of its edition (none: back to unscheduled), a
+    start on the edition's clock, and the version of the session the board showed."""
+
+    room = forms.ModelChoiceField(queryset=Room.objects.none(), required=False)
+    starts_at = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M"])
+    version = forms.IntegerField(min_value=1)
+
+
+def _answer(status, **content):
+    return JsonResponse(content, status=status)
+
+
+def _texts(errors):
+    return [message for error in errors for message in error.messages]
+
+
+def move(request, session_id, model_admin):
+    """Move one session to a room and start time, keeping its length, through
+    sessions.services.session_move; answer in JSON: what was done and the clashes it left
+    among drafts, or why nothing was (the rules' own messages, in the reader's language)."""
+    if request.method != "POST":
+        return _answer(405, ok=False, errors=[_("Moves are sent by the board, as POST.")])
+    session = model_admin.get_object(request, str(session_id))
+    if session is None:
+        return _answer(404, ok=False, errors=[_("There is no such session you may change.")])
+    if not model_admin.has_change_permission(request, session):
+        return _answer(403, ok=False, errors=[str(services.NOT_YOUR_TRACK)])
+    edition = session.conference
+    with timezone.override(edition.tzinfo):
+        form = MoveForm(request.POST)
+        form.fields["room"].queryset = Room.objects.filter(conference=edition)
+        if not form.is_valid():
+            errors = [error for errors in form.errors.as_data().values() for error in errors]
+            return _answer(400, ok=False, errors=_texts(errors))
+        length = session.ends_at - session.starts_at
+        starts_at = form.cleaned_data["starts_at"].astimezone(datetime.UTC)
+        session.version = form.cleaned_data["version"]
+        try:
+            services.session_move(
+                user=request.user,
+                session=session,
+                room=form.cleaned_data["room"],
+                starts_at=starts_at,
+                ends_at=starts_at + length,
+            )
+        except PermissionDenied as error:
+            return _answer(403, ok=False, errors=_texts(services.each_error(error)))
+        except (ValidationError, StaleSessionError) as error:
+            return _answer(409, ok=False, errors=_texts(services.each_error(error)))
+        warnings = []
+        if session.status == Session.Status.DRAFT:
+            visible = (
+                Session.objects.filter(pk__in=services.editable_sessions(request.user).values("pk"))
+                | Session.objects.public()
+            )
+            warnings = _texts(rules.draft_clash_warnings(session, visible=visible))
+        where = session.room.name if session.room else _("no room")
+        message = _("“%(session)s” moved: %(room)s, %(slot)s.") % {
+            "session": session,
+            "room": where,
+            "slot": session.slot_label,
+        }
+        return _answer(200, ok=True, session=session.pk, message=message, warnings=warnings)

@@ -47,6 +47,7 @@ REASON_RESTORED = _("Restored from an earlier version")
 REASON_IMPORTED = _("Imported from a spreadsheet")
 REASON_SPEAKERS_MERGED = _("Speakers merged")
 REASON_PANEL_CHANGED = _("Panel changed")
+REASON_MOVED_ON_BOARD = _("Moved on the schedule board")
 
 NOT_YOUR_TRACK = _("You may change only the sessions of the tracks you chair.")
 NO_TRACK_FOR_CHAIRS = _(
@@ -312,6 +313,17 @@ def _write_panel(user, session, panel, reason):
         seat._history_user = user
         seat._change_reason = str(reason)
         seat.save()
+
+
+def session_move(*, user, session, room, starts_at, ends_at):
+    """Give `session` another room (None: none yet) and time, as the schedule board's drag and
+    drop does, through the rights and rules of any change; its panel, topics and languages stay.
+    `session` carries the version it was read at, so a move based on an older copy is refused
+    (StaleSessionError). Returns the session."""
+    session.room = room
+    session.starts_at = starts_at
+    session.ends_at = ends_at
+    return session_save(user=user, session=session, reason=REASON_MOVED_ON_BOARD)
 
 
 def session_delete(*, user, session):

@@ -1,7 +1,8 @@
 """The admin in Spanish says everything in Spanish: every message path of the program's admin
 (the rules' refusals and warnings, the stale save, the actions' previews, history, conflicts,
-the board, the import's row errors, validators) is rendered with Spanish active, and none of
-the English text of our catalogue may appear on the page."""
+the board and its moves, the session form and list, the import's row errors, validators) is
+rendered with Spanish active, and none of the English text of our catalogue may appear on the
+page."""
 
 import html
 import io
@@ -99,9 +100,7 @@ def test_every_message_of_the_session_form_is_in_spanish(spanish_organizer, busy
     pages = [
         client.post(change_url(draft), form_data(draft, status="published")),
         client.post(change_url(draft), form_data(draft, status="cancelled")),
-        client.post(
-            change_url(draft), form_data(draft, starts_at_0="2014-12-20", ends_at_0="2014-12-20")
-        ),
+        client.post(change_url(draft), form_data(draft, day="2014-12-20")),
         client.post(
             change_url(draft),
             form_data(draft, topics=[draft.conference.tracks.last().topics.get().pk]),
@@ -138,6 +137,49 @@ def test_the_actions_history_conflicts_and_board_are_in_spanish(
     for page in pages:
         assert page.status_code == 200
         assert english_in(page_text(page)) == []
+
+
+def test_the_board_its_moves_the_form_and_the_list_are_in_spanish(
+    spanish_organizer, busy_program, conference
+):
+    client = spanish_organizer
+    draft = busy_program["draft"]
+    make_session(conference, title="Sin sala", slug="sin-sala", status="draft")
+    make_room(conference, name="Sala Dos", slug="sala-dos")
+    board = client.get(
+        reverse("admin:program_session_board"), {"edition": conference.slug, "day": "2014-12-15"}
+    )
+    pages = [
+        board,
+        client.get(reverse("admin:program_session_add")),
+        client.get(change_url(draft)),
+        client.post(change_url(draft), form_data(draft, status="published", end_time="09:00")),
+        client.get(reverse("admin:program_session_changelist")),
+        client.get(reverse("admin:index")),
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        assert english_in(page_text(page)) == []
+    text = page_text(board)
+    assert "Sin programar" in text
+    assert "Añadir una sesión en Sala Dos a las 08:00" in text
+    # The board's script speaks from the page's own words.
+    assert 'data-cancelled="No se trasladó."' in board.content.decode()
+    assert "Quién: el panel" in page_text(pages[1])
+    assert "Una sesión debe terminar después de empezar." in page_text(pages[3])
+
+    move = reverse("admin:program_session_move", args=[draft.pk])
+    busy = busy_program["busy"]
+    refused = client.post(move, {"room": "", "starts_at": "2014-12-20T10:00", "version": 1})
+    malformed = client.post(move, {"room": "", "starts_at": "mañana", "version": 1})
+    moved = client.post(
+        move, {"room": busy.room_id, "starts_at": "2014-12-15T10:15", "version": draft.version}
+    )
+    for answer in (refused, malformed, moved):
+        texts = [answer.json().get("message", ""), *answer.json().get("errors", [])]
+        texts += answer.json().get("warnings", [])
+        assert english_in(" ".join(texts)) == []
+    assert moved.json()["message"].startswith("“Borrador” trasladada: Sala Uno, lun 15 dic")
 
 
 def test_the_import_merge_and_validators_speak_spanish(spanish_organizer, busy_program, conference):

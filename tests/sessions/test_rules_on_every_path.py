@@ -1,10 +1,11 @@
 """Every write path refuses what every scheduling rule forbids, with the rule's own message.
 
 The paths: the admin's change form and add form, the actions, the spreadsheet import, restoring a
-version from history, merging speakers, and the single panel seat page. The rules (sessions.rules):
-a room or a speaker in two published sessions at once, a session outside its edition's days, a
-topic of another track, and a draft made public by cancelling it. A pair is left out only where
-the path cannot express the rule (a merge changes no room; an action changes no date)."""
+version from history, merging speakers, the single panel seat page, and a move on the schedule
+board. The rules (sessions.rules): a room or a speaker in two published sessions at once, a
+session outside its edition's days, a topic of another track, and a draft made public by
+cancelling it. A pair is left out only where the path cannot express the rule (a merge changes
+no room; an action changes no date; a move on the board changes neither topics nor status)."""
 
 import html
 from dataclasses import dataclass
@@ -123,7 +124,7 @@ def change_form(client, program, rule):
     changes = {
         "room": {"status": "published", "room": program.hall_a.pk},
         "speaker": {"status": "published"},
-        "dates": {"starts_at_0": "2014-12-20", "ends_at_0": "2014-12-20"},
+        "dates": {"day": "2014-12-20"},
         "topic": {"topics": [program.topic_b.pk]},
         "draft": {"status": "cancelled"},
     }[rule]
@@ -141,7 +142,7 @@ def add_form(client, program, rule):
         {
             "room": {"room": program.hall_a.pk},
             "speaker": {},
-            "dates": {"starts_at_0": "2014-12-20", "ends_at_0": "2014-12-20"},
+            "dates": {"day": "2014-12-20"},
             "topic": {"status": "draft", "topics": [program.topic_b.pk]},
             "draft": {"status": "cancelled"},
         }[rule]
@@ -205,7 +206,6 @@ def restore(client, program, rule, organizer):
         draft.status, draft.room = Session.Status.PUBLISHED, program.hall_a
         Session.objects.filter(pk=program.busy.pk).update(room=program.hall_b)
         services.session_save(user=organizer, session=draft)
-        Session.objects.filter(pk=program.busy.pk).update(room=program.hall_a)
     elif rule == "speaker":
         PanelMembership.objects.filter(session=program.busy).delete()
         draft.status = Session.Status.PUBLISHED
@@ -227,6 +227,10 @@ def restore(client, program, rule, organizer):
         services.sessions_cancel(user=organizer, sessions=[draft])
     version = draft.history.order_by("-history_date", "-history_id").first()
     Session.objects.filter(pk=draft.pk).update(status=Session.Status.DRAFT, room=program.hall_b)
+    if rule == "room":
+        # The busy panel takes its room back only now: two published sessions never share a
+        # room, not even for a moment (PostgreSQL's exclusion constraint).
+        Session.objects.filter(pk=program.busy.pk).update(room=program.hall_a)
     draft.topics.clear()
     draft.panel.all().delete()
     before = program_state()
@@ -278,6 +282,33 @@ def seat_page(client, program, rule):
     return texts(response)
 
 
+def board_move(client, program, rule):
+    """The board's drag and drop (or keys): the draft, published where it clashes with nothing,
+    moved into the busy room, onto its speaker's busy time, or off the edition's days."""
+    draft = program.draft
+    if rule == "speaker":
+        seat(draft, program.speaker)
+    Session.objects.filter(pk=draft.pk).update(
+        status=Session.Status.PUBLISHED,
+        starts_at=la_time(15, "12:00"),
+        ends_at=la_time(15, "12:30"),
+    )
+    draft.refresh_from_db()
+    room, starts_at = {
+        "room": (program.hall_a, "2014-12-15T10:30"),
+        "speaker": (program.hall_b, "2014-12-15T10:30"),
+        "dates": (program.hall_b, "2014-12-20T10:30"),
+    }[rule]
+    before = program_state()
+    response = client.post(
+        reverse("admin:program_session_move", args=[draft.pk]),
+        {"room": room.pk, "starts_at": starts_at, "version": draft.version},
+    )
+    assert response.status_code == 409
+    assert program_state() == before
+    return response.json()["errors"]
+
+
 PATHS = {
     "change form": change_form,
     "add form": add_form,
@@ -286,17 +317,16 @@ PATHS = {
     "restore": restore,
     "merge": merge,
     "panel seat page": seat_page,
+    "board move": board_move,
 }
 RULES = {"room": ROOM, "speaker": SPEAKER, "dates": DATES, "topic": TOPIC, "draft": DRAFT}
+EDITING_PATHS = ["change form", "add form", "action", "import", "restore"]
 CASES = [
-    ("room", ["change form", "add form", "action", "import", "restore"]),
-    (
-        "speaker",
-        ["change form", "add form", "action", "import", "restore", "merge", "panel seat page"],
-    ),
-    ("dates", ["change form", "add form", "import"]),
+    ("room", [*EDITING_PATHS, "board move"]),
+    ("speaker", [*EDITING_PATHS, "merge", "panel seat page", "board move"]),
+    ("dates", ["change form", "add form", "import", "board move"]),
     ("topic", ["change form", "add form", "import", "restore"]),
-    ("draft", ["change form", "add form", "action", "import", "restore"]),
+    ("draft", EDITING_PATHS),
 ]
 TABLE = [(rule, path) for rule, paths in CASES for path in paths]
 

@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 
 import django
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -36,8 +37,12 @@ from django.utils import translation
 
 from niic import loadtools, program_version
 from niic.generated_program import generate_program
+from sessions import services
+from sessions.importing import read_dataset, read_rows
 from sessions.models import Session
+from sessions.resources import SessionResource
 from speakers.models import Organization, Speaker
+from speakers.spreadsheets import SafeXLSX
 from tracks.models import Conference
 
 DEFAULT_SIZES = [200, 1000, 5000]
@@ -280,6 +285,7 @@ class Command(BaseCommand):
                 runs[size], results[size] = self.bench_size(program, repeat)
                 if http:
                     http_runs[size] = self.bench_http(program, static_root)
+                runs[size]["import"] = self.bench_import(program)
             finally:
                 delete_generated(program.conference.slug)
 
@@ -336,6 +342,30 @@ class Command(BaseCommand):
             "repeat": times,
         }
         return run, pages
+
+    def bench_import(self, program):
+        """Seconds to import the edition's sessions as an XLSX export of them: once into an empty
+        edition (every row new), then again (every row unchanged)."""
+        user = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+            "bench", "bench@localhost", secrets.token_urlsafe(24)
+        )
+        sessions = Session.objects.filter(conference=program.conference)
+        content = SafeXLSX().export_data(SessionResource().export(sessions))
+        sessions.delete()
+        timings = {}
+        for kind in ("new", "unchanged"):
+            started = time.perf_counter()
+            rows = services.sessions_import(
+                user=user, rows=read_rows(read_dataset(content, "program.xlsx"))
+            )
+            timings[kind] = time.perf_counter() - started
+            if any(row.errors for row in rows):
+                raise CommandError("The generated program's export did not import back.")
+        self.progress(
+            f"  spreadsheet import of {program.sessions} rows: {timings['new']:.1f} s new, "
+            f"{timings['unchanged']:.1f} s unchanged"
+        )
+        return timings
 
     def bench_http(self, program, static_root):
         started = time.perf_counter()
@@ -431,6 +461,14 @@ class Command(BaseCommand):
             )
         if http_runs:
             self.report_http(sizes, http_runs)
+        write("")
+        write("Spreadsheet import (XLSX, every row new, then every row unchanged):")
+        for size in sizes:
+            timings = runs[size]["import"]
+            write(
+                f"  {size:>6} rows: {timings['new']:.1f} s new, "
+                f"{timings['unchanged']:.1f} s unchanged"
+            )
         write("")
         write("Targets (issue 9):")
         for line in self.target_lines(results, http_runs):

@@ -481,6 +481,7 @@ class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, GuardedHistoryAdm
                 **(extra_context or {}),
                 "edition": edition,
                 "edition_time_zone": edition.time_zone if edition else "",
+                "may_release": services.may_release(request.user),
             }
             return rendered(super().changelist_view(request, extra_context))
 
@@ -592,6 +593,11 @@ class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, GuardedHistoryAdm
                 "board/",
                 self.admin_site.admin_view(partial(admin_views.board, model_admin=self)),
                 name="program_session_board",
+            ),
+            path(
+                "release/",
+                self.admin_site.admin_view(partial(admin_views.release, model_admin=self)),
+                name="program_session_release",
             ),
             *super().get_urls(),
         ]

@@ -1,7 +1,7 @@
-"""Two admin pages for organizers, wired in SessionAdmin.get_urls(): every conflict of an edition,
-and one day of an edition as a board of rooms by time, drafts included.
+"""Admin pages for organizers, wired in SessionAdmin.get_urls(): every conflict of an edition,
+one day of an edition as a board of rooms by time, drafts included, and releasing the program.
 
-Both show only the sessions `model_admin.get_queryset(request)` lets this user see (a track
+The first two show only the sessions `model_admin.get_queryset(request)` lets this user see (a track
 chair's board also marks the rooms other tracks' published sessions hold, as "in use by another
 track", without their content), and run the same few queries however large the program."""
 
@@ -9,18 +9,21 @@ import datetime
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tracks.models import Conference
 
-from . import rules
+from . import releases, rules, services
 from .conflicts import find_conflicts, prepare
-from .models import Room, Session
+from .models import Release, Room, Session
 
 NO_ROOM = None
 STATUS_ORDER = {
@@ -239,3 +242,83 @@ def board(request, model_admin):
         conflict_count=len(found),
     )
     return TemplateResponse(request, "admin/program/session/board.html", context)
+
+
+class ReleaseForm(forms.Form):
+    name = forms.CharField(
+        label=_lazy("Name"),
+        max_length=40,
+        help_text=_lazy("What apps and the change log call this version, e.g. v3."),
+    )
+    note = forms.CharField(
+        label=_lazy("Note for attendees (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_lazy("Shown in the public change log, e.g. why sessions moved."),
+    )
+
+
+def release(request, model_admin):
+    """“Release the program”: what changed since the edition's last release, then, once
+    confirmed, a new release (sessions.services.program_release). Organizers only."""
+    if not services.may_release(request.user):
+        raise PermissionDenied
+    editions, edition = _editions_and_edition(request)
+    context = _context(
+        request,
+        model_admin,
+        title=_("Release the program — %(edition)s") % {"edition": edition}
+        if edition
+        else _("Release the program"),
+        edition=edition,
+        editions=editions,
+    )
+    if edition is None:
+        return TemplateResponse(request, "admin/program/session/release.html", context)
+    form = ReleaseForm(
+        request.POST if request.method == "POST" else None,
+        initial={"name": services.next_release_name(edition)},
+    )
+    if form.is_valid():
+        try:
+            made = services.program_release(
+                user=request.user,
+                conference=edition,
+                name=form.cleaned_data["name"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            for name, errors in getattr(error, "error_dict", {None: error.error_list}).items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            model_admin.message_user(
+                request,
+                _("%(edition)s: “%(name)s” is released; the change log and the exports show it.")
+                % {"edition": edition, "name": made.name},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(f"{request.path}?edition={edition.slug}")
+    previous, changes = services.release_preview(user=request.user, conference=edition)
+    with timezone.override(edition.tzinfo):
+        return rendered(
+            TemplateResponse(
+                request,
+                "admin/program/session/release.html",
+                {
+                    **context,
+                    "form": form,
+                    "previous": previous,
+                    "pending": Release(changes=changes),
+                    "changes": releases.shown_changes(changes, edition),
+                    "has_changes": releases.has_changes(changes),
+                    "past": list(edition.releases.for_log().select_related("released_by")),
+                },
+            )
+        )
+
+
+def rendered(response):
+    """Render now, while the edition's time zone is active."""
+    response.render()
+    return response

@@ -289,7 +289,8 @@ def release(request, model_admin):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            for name, errors in getattr(error, "error_dict", {None: error.error_list}).items():
+            by_field = getattr(error, "error_dict", None) or {None: error.error_list}
+            for name, errors in by_field.items():
                 form.add_error(name if name in form.fields else None, errors)
         else:
             model_admin.message_user(

@@ -94,10 +94,15 @@ def vtimezones(sessions):
     return lines
 
 
-def stamped_response(body, stamp, *, content_type, filename):
-    """The file with FILE_STAMP replaced by `stamp(now)`, and an ETag of the rest."""
+def stamped_response(body, stamp, *, around, content_type, filename):
+    """The file with FILE_STAMP replaced by `stamp(now)`, and an ETag of the rest. `around` is
+    the text on each side of FILE_STAMP where it stands for the stamp, which no escaped value
+    can contain (a line break, a tag), so that a title cannot be stamped."""
     etag = quote_etag(hashlib.md5(body.encode(), usedforsecurity=False).hexdigest())
-    content = body.replace(FILE_STAMP, stamp(timezone.now()))
+    before, after = around
+    content = body.replace(
+        f"{before}{FILE_STAMP}{after}", f"{before}{stamp(timezone.now())}{after}"
+    )
     response = HttpResponse(content.encode(), content_type=content_type)
     response["ETag"] = etag
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -106,12 +111,22 @@ def stamped_response(body, stamp, *, content_type, filename):
 
 @lru_cache(maxsize=32)
 def vtimezone_lines(time_zone, first_year, last_year):
+    """The zone's VTIMEZONE from icalendar, unfolded, with each RDATE on a line of its own:
+    over several years icalendar lists an observance's dates on one RDATE line, of which
+    vobject reads only the first date, and then every later year's times an hour off."""
     component = icalendar.Timezone.from_tzid(
         time_zone,
         first_date=datetime.date(first_year, 1, 1),
         last_date=datetime.date(last_year + 1, 1, 1),
     )
-    return component.to_ical().decode().rstrip("\r\n").split("\r\n")
+    lines = []
+    for line in component.to_ical().decode().replace("\r\n ", "").rstrip("\r\n").split("\r\n"):
+        name, _, value = line.partition(":")
+        if name == "RDATE":
+            lines += [f"RDATE:{each}" for each in value.split(",")]
+        else:
+            lines.append(line)
+    return lines
 
 
 def event_lines(session, url, panel):
@@ -173,5 +188,9 @@ def calendar_response(sessions, request, *, name, filename):
     lines.append("END:VCALENDAR")
     body = "\r\n".join(fold(line) for line in lines) + "\r\n"
     return stamped_response(
-        body, utc_stamp, content_type="text/calendar; charset=utf-8", filename=filename
+        body,
+        utc_stamp,
+        around=("\r\nDTSTAMP:", "\r\n"),
+        content_type="text/calendar; charset=utf-8",
+        filename=filename,
     )

@@ -75,6 +75,7 @@ def schedule_xcal(request, edition):
     return stamped_response(
         exports.xcal(program),
         exports.xcal_stamp,
+        around=("<dtstamp><date-time>", "</date-time></dtstamp>"),
         content_type="application/calendar+xml; charset=utf-8",
         filename=f"{conference.slug}.xcs",
     )

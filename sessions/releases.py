@@ -25,7 +25,7 @@ KIND_HEADINGS = {
     "moved": _("Moved to another time or room"),
     "retitled": _("New titles"),
     "repanelled": _("Panel changes"),
-    "cancelled": _("Cancelled"),
+    "cancelled": pgettext_lazy("heading of a change log's cancelled sessions", "Cancelled"),
     "removed": _("Removed from the program"),
 }
 NO_ROOM = pgettext_lazy("where a session takes place", "room to be announced")

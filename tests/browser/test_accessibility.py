@@ -39,6 +39,8 @@ PAGES = {
     "search results": "/en/search/?q=immigrant",
     "agenda with sessions": "/en/agenda/?sessions={agenda}",
     "editions": "/en/editions/",
+    "use in your app": f"{EDITION}/apps/",
+    "change log": f"{EDITION}/changes/",
     "schedule in Spanish": "/es/schedule/",
     "session in Spanish": "/es/editions/niic-2014/sessions/opening-plenary/",
 }

@@ -64,7 +64,9 @@ def schedule_xml(request, edition):
 @open_to_apps
 def schedule_json(request, edition):
     program = exports.load_program(get_edition(edition), request)
-    body = json.dumps(exports.c3voc_json(program, request), ensure_ascii=False, indent=1)
+    body = json.dumps(
+        exports.c3voc_json(program, request), ensure_ascii=False, separators=(",", ":")
+    )
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 

@@ -21,7 +21,7 @@ import datetime
 import io
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
@@ -32,7 +32,7 @@ from django.utils.translation import gettext, pgettext
 from . import calendar
 from .cards import SLUG_PLACEHOLDER
 from .markup import markdown_as_plain_text
-from .models import PanelMembership, Release, Session
+from .models import PanelMembership, Release, Room, Session
 
 GENERATOR = "NIIC program"
 UNRELEASED = "unreleased"
@@ -84,23 +84,57 @@ def hours_minutes(delta):
 # The program, read once
 
 
-@dataclass
+@dataclass(frozen=True)
+class Labels:
+    """Every word the exports add, translated once per file into the active language: a label
+    looked up for each of a thousand sessions would cost more than writing the file."""
+
+    formats: dict
+    statuses: dict
+    roles: dict
+    cancelled_title: str
+    panel: str
+    sample_note: str
+    no_room: str
+
+    @classmethod
+    def in_active_language(cls):
+        def labels(choices):
+            return {value: str(label) for value, label in choices.choices}
+
+        return cls(
+            formats=labels(Session.Format),
+            statuses=labels(Session.Status),
+            roles=labels(PanelMembership.Role),
+            cancelled_title=pgettext(
+                "a cancelled session's title in exports", "Cancelled: %(title)s"
+            ),
+            panel=gettext("Panel: %(people)s"),
+            sample_note=gettext(
+                "Sample schedule: time, room and line-up are invented for demonstration."
+            ),
+            no_room=gettext("Room to be announced"),
+        )
+
+    def room(self, room):
+        return room.name if room is not None else self.no_room
+
+
+@dataclass(slots=True)
 class Seat:
     speaker_id: int
     name: str
     slug: str
     role: str
-
-    @property
-    def role_label(self):
-        return PanelMembership.Role(self.role).label
+    guid: str
 
 
 @dataclass
 class Program:
     conference: object
     version: str
-    sessions: list  # Session, ordered by start, with .panel_seats, .language_codes, .local_*
+    labels: Labels
+    sessions: list  # Event, ordered by start
     tracks: list
     rooms: list  # the rooms that hold a public session, in the edition's order; None last
 
@@ -124,24 +158,69 @@ class Program:
         return days
 
 
+@dataclass(slots=True)
+class Event:
+    """A public session as the exports read it: plain values, no model instance (a thousand of
+    those take longer to build than the whole file to write)."""
+
+    pk: int
+    slug: str
+    title: str
+    status: str
+    format: str
+    description: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    room: object  # Room or None
+    track_id: int | None
+    is_sample: bool
+    cancellation_note: str
+    updated_at: datetime.datetime
+    conference: object = None
+    # What the formats write of it (load_program and describe()):
+    local_start: datetime.datetime = None
+    local_end: datetime.datetime = None
+    url: str = ""
+    guid: str = ""
+    panel_seats: list = field(default_factory=list)
+    language_codes: list = field(default_factory=list)
+    track_label: str = ""
+    shown_title: str = ""
+    format_label: str = ""
+    status_label: str = ""
+    room_label: str = ""
+    panel_text: str = ""
+    abstract: str = ""
+
+
+EVENT_FIELDS = [
+    "pk", "slug", "title", "status", "format", "description", "starts_at", "ends_at", "room_id",
+    "track_id", "is_sample", "cancellation_note", "updated_at",
+]  # fmt: skip
+
+
 def load_program(conference, request):
     """The edition's public program with what every export needs, in six queries."""
     zone = conference.tzinfo
+    labels = Labels.in_active_language()
     release = Release.objects.latest_for(conference)
-    sessions = list(
+    tracks = list(conference.tracks.all())
+    rooms_by_id = {room.pk: room for room in Room.objects.filter(conference=conference)}
+    rows = (
         Session.objects.public()
         .for_edition(conference)
-        .select_related("track", "room")
         .order_by("starts_at", "room__order", "room__name", "pk")
+        .values_list(*EVENT_FIELDS)
     )
     public = Session.PUBLIC_STATUSES
-    seats = {}
+    seats, guids = {}, {}
     for session_id, speaker_id, name, slug, role in (
         PanelMembership.objects.filter(session__conference=conference, session__status__in=public)
         .in_panel_order()
         .values_list("session_id", "speaker_id", "speaker__name", "speaker__slug", "role")
     ):
-        seats.setdefault(session_id, []).append(Seat(speaker_id, name, slug, role))
+        guid = guids.get(slug) or guids.setdefault(slug, speaker_guid(slug))
+        seats.setdefault(session_id, []).append(Seat(speaker_id, name, slug, role, guid))
     languages = {}
     for session_id, code in (
         Session.languages.through.objects.filter(
@@ -157,16 +236,24 @@ def load_program(conference, request):
             kwargs={"edition": conference.slug, "session": SLUG_PLACEHOLDER},
         )
     )
-    rooms = set()
-    for session in sessions:
+    track_names = {track.pk: track_name(track) for track in tracks}
+    sessions, rooms = [], set()
+    for pk, slug, title, status, format_, description, starts_at, ends_at, room_id, *rest in rows:
+        room = rooms_by_id.get(room_id)
+        session = Event(
+            pk, slug, title, status, format_, description, starts_at, ends_at, room, *rest
+        )
         session.conference = conference
-        session.local_start = session.starts_at.astimezone(zone)
-        session.local_end = session.ends_at.astimezone(zone)
-        session.panel_seats = seats.get(session.pk, [])
-        session.language_codes = languages.get(session.pk, [])
-        session.url = url_pattern.replace(SLUG_PLACEHOLDER, session.slug)
+        session.local_start = starts_at.astimezone(zone)
+        session.local_end = ends_at.astimezone(zone)
+        session.panel_seats = seats.get(pk, [])
+        session.language_codes = languages.get(pk, [])
+        session.url = url_pattern.replace(SLUG_PLACEHOLDER, slug)
         session.guid = session_guid(conference, session)
-        rooms.add(session.room)
+        session.track_label = track_names.get(session.track_id, "")
+        describe(session, labels)
+        sessions.append(session)
+        rooms.add(room)
     ordered_rooms = sorted(
         (room for room in rooms if room is not None), key=lambda room: (room.order, room.name)
     )
@@ -175,13 +262,11 @@ def load_program(conference, request):
     return Program(
         conference=conference,
         version=release.name if release else UNRELEASED,
+        labels=labels,
         sessions=sessions,
-        tracks=list(conference.tracks.all()),
+        tracks=tracks,
         rooms=ordered_rooms,
     )
-
-
-# What each format says of a session, in the active language
 
 
 def track_name(track):
@@ -189,32 +274,26 @@ def track_name(track):
     return capfirst(track.name) if track is not None else ""
 
 
-def room_name(room):
-    return room.name if room is not None else gettext("Room to be announced")
-
-
-def shown_title(session):
-    if session.status == Session.Status.CANCELLED:
-        return pgettext("a cancelled session's title in exports", "Cancelled: %(title)s") % {
-            "title": session.title
-        }
-    return session.title
-
-
-def panel_text(session):
-    return ", ".join(f"{seat.name} ({seat.role_label})" for seat in session.panel_seats)
-
-
-def abstract(session):
-    """The description as plain text, then the panel with its roles, then the sample note."""
+def describe(session, labels):
+    """What every format says of the session, in the active language: its shown title (marked
+    when cancelled), format, status, room, panel with roles, and an abstract (the description
+    as plain text, then the panel, then the sample note)."""
+    cancelled = session.status == Session.Status.CANCELLED
+    session.shown_title = (
+        labels.cancelled_title % {"title": session.title} if cancelled else session.title
+    )
+    session.format_label = labels.formats[session.format]
+    session.status_label = labels.statuses[session.status]
+    session.room_label = labels.room(session.room)
+    session.panel_text = ", ".join(
+        f"{seat.name} ({labels.roles[seat.role]})" for seat in session.panel_seats
+    )
     paragraphs = [markdown_as_plain_text(session.description)]
-    if session.panel_seats:
-        paragraphs.append(gettext("Panel: %(people)s") % {"people": panel_text(session)})
+    if session.panel_text:
+        paragraphs.append(labels.panel % {"people": session.panel_text})
     if session.is_sample:
-        paragraphs.append(
-            gettext("Sample schedule: time, room and line-up are invented for demonstration.")
-        )
-    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+        paragraphs.append(labels.sample_note)
+    session.abstract = "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
 
 
 def xml_text(value):
@@ -265,7 +344,7 @@ def frab_xml(program, request):
         )
         for room, sessions in rooms:
             out.append(
-                f"    <room name={xml_attribute(room_name(room))} "
+                f"    <room name={xml_attribute(program.labels.room(room))} "
                 f'guid="{room_guid(conference, room)}">'
             )
             out.extend(frab_event(session) for session in sessions)
@@ -279,19 +358,19 @@ def frab_event(session):
     conference = session.conference
     lines = [
         f'      <event guid="{session.guid}" id="{session.pk}">',
-        f"        <room>{xml_text(room_name(session.room))}</room>",
-        f"        <title>{xml_text(shown_title(session))}</title>",
+        f"        <room>{xml_text(session.room_label)}</room>",
+        f"        <title>{xml_text(session.shown_title)}</title>",
     ]
     if session.status == Session.Status.CANCELLED and session.cancellation_note:
         lines.append(f"        <subtitle>{xml_text(session.cancellation_note)}</subtitle>")
     slug = event_slug(conference, session)
     lines += [
-        f"        <type>{xml_text(session.get_format_display())}</type>",
+        f"        <type>{xml_text(session.format_label)}</type>",
         f"        <date>{session.local_start.isoformat()}</date>",
         f"        <start>{session.local_start:%H:%M}</start>",
         f"        <duration>{hours_minutes(session.ends_at - session.starts_at)}</duration>",
-        f"        <abstract>{xml_text(abstract(session))}</abstract>",
-        f"        <track>{xml_text(track_name(session.track))}</track>",
+        f"        <abstract>{xml_text(session.abstract)}</abstract>",
+        f"        <track>{xml_text(session.track_label)}</track>",
     ]
     if FRAB_EVENT_SLUG.fullmatch(slug):
         lines.append(f"        <slug>{slug}</slug>")
@@ -300,7 +379,7 @@ def frab_event(session):
     lines.append("        <persons>")
     for seat in session.panel_seats:
         lines.append(
-            f'          <person id="{seat.speaker_id}" guid="{speaker_guid(seat.slug)}">'
+            f'          <person id="{seat.speaker_id}" guid="{seat.guid}">'
             f"{xml_text(seat.name)}</person>"
         )
     lines += [
@@ -330,7 +409,7 @@ def c3voc_json(program, request):
         tracks.append(entry)
     rooms = []
     for room in program.rooms:
-        entry = {"name": room_name(room), "guid": room_guid(conference, room)}
+        entry = {"name": program.labels.room(room), "guid": room_guid(conference, room)}
         if room is not None:
             if C3VOC_SLUG.fullmatch(room.slug):
                 entry["slug"] = room.slug
@@ -343,7 +422,9 @@ def c3voc_json(program, request):
             "day_start": start.isoformat(),
             "day_end": end.isoformat(),
             "rooms": {
-                room_name(room): [c3voc_event(session, speaker_url) for session in sessions]
+                program.labels.room(room): [
+                    c3voc_event(session, speaker_url) for session in sessions
+                ]
                 for room, sessions in day_rooms
             },
         }
@@ -383,20 +464,20 @@ def c3voc_event(session, speaker_url):
         "start": f"{session.local_start:%H:%M}",
         "end": session.local_end.isoformat(),
         "duration": hours_minutes(session.ends_at - session.starts_at),
-        "room": room_name(session.room),
+        "room": session.room_label,
         "slug": event_slug(session.conference, session),
         "url": session.url,
-        "title": shown_title(session),
+        "title": session.shown_title,
         "subtitle": session.cancellation_note if cancelled and session.cancellation_note else None,
-        "track": track_name(session.track) or None,
-        "type": session.get_format_display(),
+        "track": session.track_label or None,
+        "type": session.format_label,
         "language": ", ".join(session.language_codes) or None,
-        "abstract": abstract(session),
+        "abstract": session.abstract,
         "description": None,
         "persons": [
             {
                 "id": seat.speaker_id,
-                "guid": speaker_guid(seat.slug),
+                "guid": seat.guid,
                 "public_name": seat.name,
                 "role": seat.role,
                 "url": speaker_url.replace(SLUG_PLACEHOLDER, seat.slug),
@@ -505,11 +586,10 @@ def xcal(program):
         ]
         if session.room is not None:
             properties.append(xcal_text("location", f"{session.room.name}, {conference.city}"))
-        if session.track is not None:
-            properties.append(xcal_text("categories", track_name(session.track)))
-        description = abstract(session)
-        if description:
-            properties.append(xcal_text("description", description))
+        if session.track_label:
+            properties.append(xcal_text("categories", session.track_label))
+        if session.abstract:
+            properties.append(xcal_text("description", session.abstract))
         out.append(f"<vevent><properties>{''.join(properties)}</properties></vevent>")
     out.append("</components></vcalendar></icalendar>")
     return "\n".join(out) + "\n"
@@ -559,12 +639,12 @@ def program_csv(program):
                 f"{session.local_end:%H:%M}",
                 conference.time_zone,
                 csv_cell(session.title),
-                session.get_status_display(),
-                csv_cell(track_name(session.track)),
-                csv_cell(room_name(session.room)),
-                session.get_format_display(),
+                session.status_label,
+                csv_cell(session.track_label),
+                csv_cell(session.room_label),
+                session.format_label,
                 " ".join(session.language_codes),
-                csv_cell(panel_text(session)),
+                csv_cell(session.panel_text),
                 session.url,
             ]
         )

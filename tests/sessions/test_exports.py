@@ -16,6 +16,7 @@ import icalendar
 import jsonschema
 import pytest
 
+from niic.generated_program import generate_program
 from sessions import services
 from sessions.models import Session
 from sessions.resources import SessionResource
@@ -514,3 +515,13 @@ def test_the_schedule_page_links_to_the_exports_page_which_lists_every_export(cl
     assert "<code>http://testserver/en/changes.json</code>" in page
     spanish = client.get("/es/editions/niic-2014/schedule/").text
     assert "Usar en tu aplicación" in spanish
+
+
+def test_a_generated_edition_exports_valid_files_in_both_languages(client, tmp_path):
+    """Many rooms and tracks, every format of session, panels of every size."""
+    conference = generate_program(sessions=120, speakers=80, seed=5).conference
+    for language in ("en", "es"):
+        edition = f"/{language}/editions/{conference.slug}"
+        assert frab_errors(client.get(f"{edition}/schedule.xml").content, tmp_path) == ""
+        assert c3voc_errors(json.loads(client.get(f"{edition}/schedule.json").content)) == []
+        assert xcal_errors(client.get(f"{edition}/schedule.xcs").content, tmp_path) == ""

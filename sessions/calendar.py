@@ -95,10 +95,11 @@ def vtimezones(sessions):
 
 
 def stamped_response(body, stamp, *, around, content_type, filename):
-    """The file with FILE_STAMP replaced by `stamp(now)`, and an ETag of the rest. `around` is
-    the text on each side of FILE_STAMP where it stands for the stamp, which no escaped value
-    can contain (a line break, a tag), so that a title cannot be stamped."""
-    etag = quote_etag(hashlib.md5(body.encode(), usedforsecurity=False).hexdigest())
+    """The file with FILE_STAMP replaced by `stamp(now)`, and an ETag of the rest: a weak one,
+    since two copies that differ only in when they were made are equivalent, not identical.
+    `around` is the text on each side of FILE_STAMP where it stands for the stamp, which no
+    escaped value can contain (a line break, a tag), so that a title cannot be stamped."""
+    etag = "W/" + quote_etag(hashlib.md5(body.encode(), usedforsecurity=False).hexdigest())
     before, after = around
     content = body.replace(
         f"{before}{FILE_STAMP}{after}", f"{before}{stamp(timezone.now())}{after}"

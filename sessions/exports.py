@@ -84,10 +84,11 @@ def hours_minutes(delta):
 # The program, read once
 
 
-@dataclass(frozen=True)
+@dataclass
 class Labels:
     """Every word the exports add, translated once per file into the active language: a label
-    looked up for each of a thousand sessions would cost more than writing the file."""
+    looked up for each of a thousand sessions would cost more than writing the file. And the
+    name of each room, unique in the file (apps and schedule.json key rooms by name)."""
 
     formats: dict
     statuses: dict
@@ -96,6 +97,7 @@ class Labels:
     panel: str
     sample_note: str
     no_room: str
+    room_names: dict = field(default_factory=dict)  # {room id or None: name}
 
     @classmethod
     def in_active_language(cls):
@@ -116,8 +118,18 @@ class Labels:
             no_room=gettext("Room to be announced"),
         )
 
+    def name_rooms(self, rooms):
+        """Rooms by their names; two rooms of one name (or one named like the room to be
+        announced) are told apart by their slugs."""
+        taken = [room.name for room in rooms] + [self.no_room]
+        self.room_names = {
+            room.pk: room.name if taken.count(room.name) == 1 else f"{room.name} ({room.slug})"
+            for room in rooms
+        }
+        self.room_names[None] = self.no_room
+
     def room(self, room):
-        return room.name if room is not None else self.no_room
+        return self.room_names[room.pk if room is not None else None]
 
 
 @dataclass(slots=True)
@@ -206,6 +218,7 @@ def load_program(conference, request):
     release = Release.objects.latest_for(conference)
     tracks = list(conference.tracks.all())
     rooms_by_id = {room.pk: room for room in Room.objects.filter(conference=conference)}
+    labels.name_rooms(rooms_by_id.values())
     rows = (
         Session.objects.public()
         .for_edition(conference)

@@ -525,3 +525,26 @@ def test_a_generated_edition_exports_valid_files_in_both_languages(client, tmp_p
         assert frab_errors(client.get(f"{edition}/schedule.xml").content, tmp_path) == ""
         assert c3voc_errors(json.loads(client.get(f"{edition}/schedule.json").content)) == []
         assert xcal_errors(client.get(f"{edition}/schedule.xcs").content, tmp_path) == ""
+
+
+def test_two_rooms_of_one_name_stay_apart_in_every_export(client, conference, tmp_path):
+    first, second = (
+        make_room(conference, name="Hall", slug=slug) for slug in ("hall-north", "hall-south")
+    )
+    make_session(conference, title="In the north hall", room=first)
+    make_session(conference, title="In the south hall", room=second)
+    edition = f"/en/editions/{conference.slug}"
+    document = json.loads(client.get(f"{edition}/schedule.json").content)
+    (day,) = [day for day in document["schedule"]["conference"]["days"] if day["rooms"]]
+    assert {
+        room: [event["title"] for event in events] for room, events in day["rooms"].items()
+    } == {
+        "Hall (hall-north)": ["In the north hall"],
+        "Hall (hall-south)": ["In the south hall"],
+    }
+    xml = client.get(f"{edition}/schedule.xml").content
+    assert frab_errors(xml, tmp_path) == ""
+    assert [room.get("name") for room in ET.fromstring(xml).findall("day/room")] == [
+        "Hall (hall-north)",
+        "Hall (hall-south)",
+    ]

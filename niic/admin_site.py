@@ -1,4 +1,5 @@
-"""The admin site of the program: Django's, with its "view on site" redirect confined.
+"""The admin site of the program: Django's, with its "view on site" redirect confined, and a
+request it cannot read answered 400.
 
 Django's redirect (/admin/r/<content type>/<id>/) looks any object up and sends the browser to
 its public address, whatever the user may see: with a session's slug in the address, a track
@@ -6,13 +7,59 @@ chair could learn the titles of other tracks' drafts. Here the object is looked 
 ModelAdmin (get_object, which applies get_queryset) and followed only where that admin's
 view_on_site would lead."""
 
+import functools
+import logging
+
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+# What a view raises when a parameter of the request cannot be read: an unknown field in
+# ?_to_field=, a value the database cannot hold (a NUL byte on PostgreSQL), a malformed number.
+MALFORMED_REQUEST = (
+    FieldDoesNotExist,
+    FieldError,
+    IncorrectLookupParameters,
+    OverflowError,
+    ValidationError,
+    ValueError,
+)
 
 
 class ProgramAdminSite(admin.AdminSite):
+    def admin_view(self, view, cacheable=False):
+        return super().admin_view(self.refusing_malformed_requests(view), cacheable)
+
+    def refusing_malformed_requests(self, view):
+        """The view, answering 400 with a message when the request's parameters are what it
+        cannot read, instead of a server error. The page is rendered here, so that what it
+        reads while rendering is covered too."""
+
+        @functools.wraps(view)
+        def guarded(request, *args, **kwargs):
+            try:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and not response.is_rendered:
+                    response.render()
+                return response
+            except MALFORMED_REQUEST:
+                logger.warning("Malformed admin request: %s", request.get_full_path()[:500])
+                return TemplateResponse(
+                    request,
+                    "admin/bad_request.html",
+                    {**self.each_context(request), "title": _("This request cannot be read")},
+                    status=400,
+                ).render()
+
+        return guarded
+
     def get_urls(self):
         urls = [url for url in super().get_urls() if getattr(url, "name", None) != "view_on_site"]
         return [

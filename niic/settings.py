@@ -2,9 +2,10 @@
 
 Every variable has a safe local default so that a fresh clone runs with nothing installed but
 Python; README.md has the table. Production sets DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
-DATABASE_URL and DJANGO_HTTPS=1.
+DATABASE_URL, DJANGO_HTTPS=1 and DJANGO_EMAIL_HOST.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "import_export",
+    "axes",
     "tracks",
     "speakers",
     "sessions.apps.ProgramConfig",
@@ -63,6 +65,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, so that it is the first to see the response: it replaces a locked-out login's answer
+    # with the lockout page, which the middlewares above then give their security headers.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "niic.urls"
@@ -109,12 +114,76 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Staff accounts: login lockout, password reset by e-mail, password strength. README "Accounts".
+#
+# django-axes counts failed logins per username *and* client address together: an attacker who
+# guesses at an organizer's account locks only themselves out (their address, that username),
+# never the organizer logging in from elsewhere, and never every account from one address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15"))
+)
+AXES_RESET_ON_SUCCESS = True  # an occasional typo never adds up to a lockout
+AXES_CLIENT_IP_CALLABLE = "niic.accounts.client_ip"
+AXES_LOCKOUT_CALLABLE = "niic.accounts.lockout_response"
+# Failed attempts are kept (and shown to nobody but the unlock commands); successful logins are
+# not logged: the program's history already says who changed what.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+# Behind a reverse proxy every request comes from the proxy's address; name the header the proxy
+# sets (e.g. X-Forwarded-For) to count by the visitor's. Off by default: without a proxy that
+# overwrites it, anyone could send the header and change their address at will.
+NIIC_CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "").strip()
+# How many proxies append to that header (a CDN in front of a load balancer is 2).
+NIIC_CLIENT_IP_PROXY_COUNT = int(os.environ.get("DJANGO_CLIENT_IP_PROXY_COUNT", "1"))
+# The reset form e-mails whoever an address belongs to: limit it so it cannot flood an inbox.
+NIIC_PASSWORD_RESET_WINDOW = datetime.timedelta(hours=1)
+NIIC_PASSWORD_RESET_REQUESTS_PER_CLIENT = 5  # then the lockout page, for the window
+NIIC_PASSWORD_RESET_EMAILS_PER_ADDRESS = 3  # then the same answer, but no e-mail
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works once, within an hour
+LOGIN_URL = "admin:login"  # the only login there is (the reset's last page links to it)
+
+NIIC_PASSWORD_MIN_LENGTH = int(os.environ.get("DJANGO_PASSWORD_MIN_LENGTH", "12"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": NIIC_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# E-mail (password resets): printed to the console unless an SMTP server is configured.
+if os.environ.get("DJANGO_EMAIL_HOST"):
+    smtp_over_ssl = env_flag("DJANGO_EMAIL_USE_SSL")  # implicit TLS, usually port 465
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["DJANGO_EMAIL_HOST"],
+                # Unset: Django's choice, 465 with SSL, 587 with STARTTLS, 25 with neither.
+                "port": int(os.environ["DJANGO_EMAIL_PORT"])
+                if os.environ.get("DJANGO_EMAIL_PORT")
+                else None,
+                "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+                "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                # STARTTLS unless SSL is asked for: the two exclude each other.
+                "use_tls": env_flag("DJANGO_EMAIL_USE_TLS", default=not smtp_over_ssl),
+                "use_ssl": smtp_over_ssl,
+                # A silent mail server must not hold a request until gunicorn kills the worker.
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "NIIC program <noreply@localhost>")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]

@@ -4,13 +4,35 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import accounts, views
 
 admin.site.site_header = _("NIIC program administration")
 admin.site.site_title = _("NIIC program")
 admin.site.index_title = _("Curate the conference program")
 
+# Staff password reset by e-mail. The admin's login page links to it because a URL named
+# admin_password_reset exists; Django's reset views look up the other names.
 urlpatterns = [
+    path(
+        "admin/password_reset/",
+        accounts.PasswordResetView.as_view(),
+        name="admin_password_reset",
+    ),
+    path(
+        "admin/password_reset/done/",
+        accounts.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "admin/password_reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/password_reset/complete/",
+        accounts.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -23,17 +23,18 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
+from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from speakers.admin import ExportPageCSPMixin, SpeakerAdmin
 from speakers.models import Speaker
 from speakers.services import speaker_restore
+from speakers.spreadsheets import SPREADSHEET_FORMATS
 from tracks.admin import TrackAdmin
 from tracks.models import Conference, Track
 from tracks.services import track_restore
 
-from . import admin_views, rules, services
+from . import admin_import, admin_views, rules, services
 from .forms import SessionForm
 from .models import Language, PanelMembership, Room, Session, StaleSessionError
 from .resources import SessionResource
@@ -290,9 +291,10 @@ class GuardedHistoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, GuardedHistoryAdmin):
+class SessionAdmin(ExportPageCSPMixin, ExportMixin, GuardedHistoryAdmin):
     form = SessionAdminForm
     resource_classes = [SessionResource]
+    export_formats = SPREADSHEET_FORMATS
     inlines = [PanelMembershipInline]
     list_display = [
         "title",
@@ -347,20 +349,10 @@ class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, GuardedHistoryAdm
 
     def has_import_permission(self, request):
         # An import may touch any track's sessions: organizers only.
-        return services.is_organizer(request.user) and super().has_import_permission(request)
-
-    def process_result(self, result, request):
-        if result.has_errors() or result.has_validation_errors():
-            self.message_user(
-                request,
-                _(
-                    "Nothing was imported: the program changed since the preview. Upload the "
-                    "file again to see why."
-                ),
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(reverse("admin:program_session_import"))
-        return super().process_result(result, request)
+        user = request.user
+        return services.is_organizer(user) and user.has_perms(
+            ["program.add_session", "program.change_session"]
+        )
 
     def get_queryset(self, request):
         sessions = super().get_queryset(request).with_panel_count()
@@ -482,6 +474,7 @@ class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, GuardedHistoryAdm
                 "edition": edition,
                 "edition_time_zone": edition.time_zone if edition else "",
                 "may_release": services.may_release(request.user),
+                "has_import_permission": self.has_import_permission(request),
             }
             return rendered(super().changelist_view(request, extra_context))
 
@@ -598,6 +591,11 @@ class SessionAdmin(ExportPageCSPMixin, ImportExportModelAdmin, GuardedHistoryAdm
                 "release/",
                 self.admin_site.admin_view(partial(admin_views.release, model_admin=self)),
                 name="program_session_release",
+            ),
+            path(
+                "import/",
+                self.admin_site.admin_view(partial(admin_import.session_import, model_admin=self)),
+                name="program_session_import",
             ),
             *super().get_urls(),
         ]

@@ -129,21 +129,6 @@ def _is_published(session):
     return session.status == Session.Status.PUBLISHED
 
 
-def _overlapping_pairs(sessions):
-    """Pairs (earlier, later) of overlapping sessions, each once."""
-    ordered = sorted(sessions, key=lambda session: (session.starts_at, session.ends_at, session.pk))
-    running = []
-    for session in ordered:
-        running = [
-            other
-            for other in running
-            if rules.overlaps(other.starts_at, other.ends_at, session.starts_at, session.ends_at)
-        ]
-        for other in running:
-            yield other, session
-        running.append(session)
-
-
 def _pair_consequence(first, second):
     if _is_published(first) and _is_published(second):
         return True, str(rules.BOTH_PUBLISHED)
@@ -169,7 +154,7 @@ def _room_clashes(sessions):
         if session.room_id is not None:
             by_room.setdefault(session.room_id, []).append(session)
     for room_sessions in by_room.values():
-        for first, second in _overlapping_pairs(room_sessions):
+        for first, second in rules.overlapping_pairs(room_sessions):
             blocks, consequence = _pair_consequence(first, second)
             yield Conflict(
                 kind=Kind.ROOM,
@@ -192,7 +177,7 @@ def _speaker_clashes(sessions):
             by_speaker.setdefault(seat.speaker_id, []).append(session)
     for speaker_id, speaker_sessions in by_speaker.items():
         speaker = speakers[speaker_id]
-        for first, second in _overlapping_pairs(speaker_sessions):
+        for first, second in rules.overlapping_pairs(speaker_sessions):
             blocks, consequence = _pair_consequence(first, second)
             yield Conflict(
                 kind=Kind.SPEAKER,

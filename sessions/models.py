@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from speakers.models import Speaker
 from tracks.models import Conference, Topic, Track
+from tracks.validators import validate_one_line, validate_text
 
 from .times import time_range
 
@@ -18,16 +19,19 @@ class Room(models.Model):
     conference = models.ForeignKey(
         Conference, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="rooms"
     )
-    name = models.CharField(verbose_name=_("name"), max_length=120)
+    name = models.CharField(validators=[validate_one_line], verbose_name=_("name"), max_length=120)
     slug = models.SlugField(verbose_name=_("slug"), max_length=80)
     capacity = models.PositiveIntegerField(verbose_name=_("capacity"), null=True, blank=True)
     location = models.CharField(
+        validators=[validate_one_line],
         verbose_name=_("location"),
         max_length=200,
         blank=True,
         help_text=_("Floor, wing, directions."),
     )
-    accessibility_notes = models.TextField(verbose_name=_("accessibility notes"), blank=True)
+    accessibility_notes = models.TextField(
+        validators=[validate_text], verbose_name=_("accessibility notes"), blank=True
+    )
     order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
     is_sample = models.BooleanField(
         verbose_name=_("sample data"),
@@ -63,6 +67,7 @@ class Language(models.Model):
         verbose_name=_("code"), max_length=12, unique=True, help_text=_("BCP 47 tag, e.g. en, es.")
     )
     name = models.CharField(
+        validators=[validate_one_line],
         verbose_name=_("name"),
         max_length=60,
         help_text=_("The language's own name, e.g. Español."),
@@ -194,13 +199,18 @@ class Session(models.Model):
     topics = models.ManyToManyField(
         Topic, verbose_name=_("topics"), blank=True, related_name="sessions"
     )
-    title = models.CharField(verbose_name=_("title"), max_length=300)
+    title = models.CharField(
+        validators=[validate_one_line], verbose_name=_("title"), max_length=300
+    )
     slug = models.SlugField(verbose_name=_("slug"), max_length=100)
     format = models.CharField(
         verbose_name=_("format"), max_length=20, choices=Format, default=Format.PANEL
     )
     description = models.TextField(
-        verbose_name=_("description"), blank=True, help_text=_("Markdown.")
+        validators=[validate_text],
+        verbose_name=_("description"),
+        blank=True,
+        help_text=_("Markdown."),
     )
     starts_at = models.DateTimeField(verbose_name=_("start"))
     ends_at = models.DateTimeField(verbose_name=_("end"))
@@ -230,6 +240,7 @@ class Session(models.Model):
         help_text=_("Languages offered through interpretation."),
     )
     cancellation_note = models.TextField(
+        validators=[validate_text],
         verbose_name=_("note on the cancellation"),
         blank=True,
         help_text=_("Shown to attendees with a cancelled session, e.g. where to go instead."),

@@ -226,6 +226,44 @@ def clash_errors(session, *, speaker_ids):
     return errors
 
 
+def overlapping_pairs(sessions):
+    """Pairs (earlier, later) of overlapping sessions, each pair once: a sweep over the sessions
+    sorted by start, each compared only with those still running when it starts, so that a
+    program of any size costs O(n log n)."""
+    ordered = sorted(
+        sessions, key=lambda session: (session.starts_at, session.ends_at, session.pk or 0)
+    )
+    running = []
+    for session in ordered:
+        running = [
+            other
+            for other in running
+            if overlaps(other.starts_at, other.ends_at, session.starts_at, session.ends_at)
+        ]
+        for other in running:
+            yield other, session
+        running.append(session)
+
+
+def clashes_among(sessions, speaker_ids_of):
+    """Room and speaker clashes among `sessions`, all in memory: [(first, second, speaker_id)],
+    speaker_id None for a room. `speaker_ids_of(session)`: the ids of its panel."""
+    found = []
+    by_room, by_speaker = {}, {}
+    for session in sessions:
+        if session.room_id is not None:
+            by_room.setdefault(session.room_id, []).append(session)
+        for speaker_id in speaker_ids_of(session):
+            by_speaker.setdefault(speaker_id, []).append(session)
+    for room_sessions in by_room.values():
+        found += [(first, second, None) for first, second in overlapping_pairs(room_sessions)]
+    for speaker_id, speaker_sessions in by_speaker.items():
+        found += [
+            (first, second, speaker_id) for first, second in overlapping_pairs(speaker_sessions)
+        ]
+    return found
+
+
 def merge_errors(errors, more):
     for field, field_errors in more.items():
         errors.setdefault(field, []).extend(field_errors)

@@ -1,10 +1,19 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
+from django.core.cache import cache
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csp import csp_override
 from import_export.admin import ImportExportModelAdmin
+from import_export.tmp_storages import CacheStorage
 
 from .models import Organization, Speaker
 from .resources import SpeakerResource
+from .spreadsheets import SPREADSHEET_FORMATS
+
+UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}$")
 
 
 class ExportPageCSPMixin:
@@ -33,6 +42,10 @@ class SpeakerAdmin(ExportPageCSPMixin, ImportExportModelAdmin):
     with restore) is added by sessions.admin, which registers its extension of this class."""
 
     resource_classes = [SpeakerResource]
+    formats = SPREADSHEET_FORMATS
+    # The uploaded file waits for the confirmation in the cache, under a random name, not in a
+    # folder a forged confirmation could point elsewhere in.
+    tmp_storage_class = CacheStorage
     list_display = ["name", "job_title", "organization", "is_sample"]
     list_filter = ["organization"]
     list_select_related = ["organization"]
@@ -45,3 +58,22 @@ class SpeakerAdmin(ExportPageCSPMixin, ImportExportModelAdmin):
         return request.user.has_perm("speakers.change_speaker") and super().has_import_permission(
             request
         )
+
+    def process_import(self, request, **kwargs):
+        """The confirmation of an import: refused with a 400 and a message when it names an
+        upload that is not waiting (malformed, expired or forged) or a format there is not."""
+        name = request.POST.get("import_file_name", "")
+        format_index = request.POST.get("format", "")
+        waiting = UPLOAD_NAME.match(name) and cache.get(CacheStorage.CACHE_PREFIX + name)
+        if not waiting or not format_index.isdigit() or int(format_index) >= len(self.formats):
+            return TemplateResponse(
+                request,
+                "admin/bad_request.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("This upload cannot be found"),
+                    "opts": self.model._meta,
+                },
+                status=400,
+            )
+        return super().process_import(request, **kwargs)

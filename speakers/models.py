@@ -2,13 +2,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .validators import validate_photo_extension, validate_photo_size
+from .validators import (
+    validate_one_line,
+    validate_photo_extension,
+    validate_photo_size,
+    validate_text,
+)
 
 
 class Organization(models.Model):
-    name = models.CharField(verbose_name=_("name"), max_length=200)
+    name = models.CharField(validators=[validate_one_line], verbose_name=_("name"), max_length=200)
     acronym = models.CharField(
-        verbose_name=_("acronym"), max_length=20, blank=True, help_text=_("E.g. CHIRLA.")
+        validators=[validate_one_line],
+        verbose_name=_("acronym"),
+        max_length=20,
+        blank=True,
+        help_text=_("E.g. CHIRLA."),
     )
     slug = models.SlugField(verbose_name=_("slug"), max_length=80, unique=True)
     website = models.URLField(verbose_name=_("website"), blank=True)
@@ -30,10 +39,14 @@ class Organization(models.Model):
 class Speaker(models.Model):
     """A person, who may speak at several editions."""
 
-    name = models.CharField(verbose_name=_("name"), max_length=200)
+    name = models.CharField(validators=[validate_one_line], verbose_name=_("name"), max_length=200)
     slug = models.SlugField(verbose_name=_("slug"), max_length=80, unique=True)
-    pronouns = models.CharField(verbose_name=_("pronouns"), max_length=40, blank=True)
-    job_title = models.CharField(verbose_name=_("job title"), max_length=200, blank=True)
+    pronouns = models.CharField(
+        validators=[validate_one_line], verbose_name=_("pronouns"), max_length=40, blank=True
+    )
+    job_title = models.CharField(
+        validators=[validate_one_line], verbose_name=_("job title"), max_length=200, blank=True
+    )
     organization = models.ForeignKey(
         Organization,
         verbose_name=_("organization"),
@@ -43,7 +56,10 @@ class Speaker(models.Model):
         related_name="speakers",
     )
     bio = models.TextField(
-        verbose_name=_("bio"), blank=True, help_text=_("Markdown. Any HTML is removed when shown.")
+        validators=[validate_text],
+        verbose_name=_("bio"),
+        blank=True,
+        help_text=_("Markdown. Any HTML is removed when shown."),
     )
     photo = models.ImageField(
         verbose_name=_("photo"),

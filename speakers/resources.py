@@ -21,6 +21,7 @@ from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
 from .models import Organization, Speaker
+from .spreadsheets import unquoted
 
 # Shown in the history (django-simple-history), as sessions.services records its imports.
 CHANGE_REASON = gettext_lazy("Imported from a spreadsheet")
@@ -33,13 +34,30 @@ def cell_text(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip().strip("\ufeff\u200b").strip()
+    return unquoted(str(value).strip().strip("\ufeff\u200b").strip())
 
 
 def quoted(text, limit=60):
     """A value from the file, quoted in a message; a long one is cut short."""
     text = str(text)
     return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+
+
+def header_problems(headers, known):
+    """What is wrong with a file's columns: a column we do not know is refused rather than
+    ignored, since a misspelt header would otherwise leave that column unimported without a
+    word; a column given twice is refused too."""
+    problems = []
+    unknown = [header for header in headers if header and header not in known]
+    if unknown:
+        problems.append(
+            _("Unknown columns: %(unknown)s. The columns are: %(known)s.")
+            % {"unknown": ", ".join(map(quoted, unknown)), "known": ", ".join(known)}
+        )
+    repeated = sorted({header for header in headers if header and headers.count(header) > 1})
+    if repeated:
+        problems.append(_("Repeated columns: %(columns)s.") % {"columns": ", ".join(repeated)})
+    return problems
 
 
 def names_used_twice(queryset, field="name"):
@@ -87,6 +105,10 @@ class AllOrNothingModelResource(resources.ModelResource):
             rollback_on_validation_errors=True,
             **kwargs,
         )
+        # The admin shows a whole-file error with its traceback: server paths, nothing a
+        # person can act on. The message is what the page shows.
+        for error in [*result.base_errors, *(e for _n, es in result.row_errors() for e in es)]:
+            error.traceback = ""
         if not dry_run and (result.has_errors() or result.has_validation_errors()):
             for row_result in result.rows:
                 if row_result.import_type in SAVED:
@@ -107,23 +129,12 @@ class AllOrNothingModelResource(resources.ModelResource):
         self.check_headers(dataset)
 
     def check_headers(self, dataset):
-        """Headers are matched without regard to case or surrounding spaces. A column this
-        resource does not know is refused rather than ignored: a misspelt header would otherwise
-        leave that column unimported without a word."""
-        headers = [cell_text(header).lower() for header in dataset.headers or []]
-        dataset.headers = headers
+        """Headers are matched without regard to case or surrounding spaces; a column this
+        resource does not know is refused (header_problems)."""
+        dataset.headers = [cell_text(header).lower() for header in dataset.headers or []]
         known = [field.column_name for field in self.get_import_fields()]
-        problems = []
-        unknown = [header for header in headers if header and header not in known]
-        if unknown:
-            problems.append(
-                _("Unknown columns: %(unknown)s. The columns are: %(known)s.")
-                % {"unknown": ", ".join(map(quoted, unknown)), "known": ", ".join(known)}
-            )
-        repeated = sorted({header for header in headers if header and headers.count(header) > 1})
-        if repeated:
-            problems.append(_("Repeated columns: %(columns)s.") % {"columns": ", ".join(repeated)})
-        for index, header in enumerate(headers):
+        problems = header_problems(dataset.headers, known)
+        for index, header in enumerate(dataset.headers):
             if not header and any(cell_text(value) for value in dataset.get_col(index)):
                 problems.append(
                     _("Column %(number)s has values but no header.") % {"number": index + 1}
@@ -147,7 +158,7 @@ class LongTextWidget(widgets.CharWidget):
     """Text kept as written (Markdown, several lines); an empty cell is an empty string."""
 
     def clean(self, value, row=None, **kwargs):
-        return "" if value is None else str(value)
+        return "" if value is None else unquoted(str(value))
 
 
 def unique_organization_slug(name):

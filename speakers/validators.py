@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -22,3 +22,19 @@ def validate_photo_size(photo):
                 "limit": filesizeformat(MAX_PHOTO_BYTES),
             },
         )
+
+
+# Text that reaches calendars, spreadsheets and feeds holds no control characters (kept the same
+# as tracks/validators.py: apps do not import each other).
+validate_one_line = RegexValidator(
+    r"[\x00-\x1f\x7f]",
+    inverse_match=True,
+    message=_("Use one line of plain text: no line breaks, tabs or other control characters."),
+    code="control_character",
+)
+validate_text = RegexValidator(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]",
+    inverse_match=True,
+    message=_("Remove the control characters (invisible characters other than line breaks)."),
+    code="control_character",
+)

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from .colours import validate_colour_on_white
+from .validators import validate_one_line, validate_text
 
 
 def validate_time_zone(value):
@@ -30,17 +31,22 @@ class ConferenceQuerySet(models.QuerySet):
 class Conference(models.Model):
     """One edition of the National Immigrant Integration Conference."""
 
-    name = models.CharField(verbose_name=_("name"), max_length=200)
+    name = models.CharField(validators=[validate_one_line], verbose_name=_("name"), max_length=200)
     short_name = models.CharField(
-        verbose_name=_("short name"), max_length=20, help_text=_("E.g. NIIC.")
+        validators=[validate_one_line],
+        verbose_name=_("short name"),
+        max_length=20,
+        help_text=_("E.g. NIIC."),
     )
     ordinal = models.PositiveSmallIntegerField(
         verbose_name=_("ordinal"), help_text=_("7 for the seventh annual conference.")
     )
     year = models.PositiveSmallIntegerField(verbose_name=_("year"))
     slug = models.SlugField(verbose_name=_("slug"), max_length=80, unique=True)
-    city = models.CharField(verbose_name=_("city"), max_length=120)
-    venue = models.CharField(verbose_name=_("venue"), max_length=200, blank=True)
+    city = models.CharField(validators=[validate_one_line], verbose_name=_("city"), max_length=120)
+    venue = models.CharField(
+        validators=[validate_one_line], verbose_name=_("venue"), max_length=200, blank=True
+    )
     start_date = models.DateField(verbose_name=_("first day"))
     end_date = models.DateField(verbose_name=_("last day"))
     time_zone = models.CharField(
@@ -51,9 +57,14 @@ class Conference(models.Model):
             "IANA name, e.g. America/Los_Angeles. Every time in the program is in this zone."
         ),
     )
-    organizer = models.CharField(verbose_name=_("organizer"), max_length=200)
+    organizer = models.CharField(
+        validators=[validate_one_line], verbose_name=_("organizer"), max_length=200
+    )
     description = models.TextField(
-        verbose_name=_("description"), blank=True, help_text=_("Markdown.")
+        validators=[validate_text],
+        verbose_name=_("description"),
+        blank=True,
+        help_text=_("Markdown."),
     )
     is_current = models.BooleanField(
         verbose_name=_("current edition"),
@@ -141,10 +152,13 @@ class Track(models.Model):
     conference = models.ForeignKey(
         Conference, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="tracks"
     )
-    name = models.CharField(verbose_name=_("name"), max_length=200)
+    name = models.CharField(validators=[validate_one_line], verbose_name=_("name"), max_length=200)
     slug = models.SlugField(verbose_name=_("slug"), max_length=80)
     description = models.TextField(
-        verbose_name=_("description"), blank=True, help_text=_("Markdown.")
+        validators=[validate_text],
+        verbose_name=_("description"),
+        blank=True,
+        help_text=_("Markdown."),
     )
     order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
     colour = models.CharField(
@@ -186,10 +200,13 @@ class Topic(models.Model):
     track = models.ForeignKey(
         Track, verbose_name=_("track"), on_delete=models.CASCADE, related_name="topics"
     )
-    name = models.CharField(verbose_name=_("name"), max_length=300)
+    name = models.CharField(validators=[validate_one_line], verbose_name=_("name"), max_length=300)
     slug = models.SlugField(verbose_name=_("slug"), max_length=80)
     description = models.TextField(
-        verbose_name=_("description"), blank=True, help_text=_("Markdown.")
+        validators=[validate_text],
+        verbose_name=_("description"),
+        blank=True,
+        help_text=_("Markdown."),
     )
     order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
 

@@ -18,26 +18,11 @@ from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from sessions import services
-from sessions.models import Language, PanelMembership, Room, Session
-from speakers.models import Organization, Speaker
-from tests.factories import (
-    la_time,
-    make_chair,
-    make_organization,
-    make_organizer,
-    make_room,
-    make_session,
-    make_speaker,
-    make_topic,
-    make_track,
-    seat,
-)
-from tracks.models import Conference, Topic
+from tests.niic.conftest import SECRET
 
 pytestmark = pytest.mark.django_db
 
-SECRET = "SECRET-B"
+
 SNAPSHOT_APPS = ["tracks", "speakers", "program", "auth"]
 
 
@@ -124,70 +109,6 @@ def database_state():
         for model in apps.get_app_config(app_label).get_models(include_auto_created=True):
             state[model._meta.label] = sorted(map(repr, model.objects.order_by("pk").values_list()))
     return state
-
-
-@pytest.fixture
-def two_tracks(conference):
-    """Track A, chaired by the attacker; track B, with a draft nobody outside it may read."""
-    organizer = make_organizer(username="organizer")
-    track_a = make_track(conference, name="Track A", slug="track-a")
-    track_b = make_track(conference, name="Track B", slug="track-b")
-    chair = make_chair(track_a, username="chair-a")
-    make_chair(track_b, username="chair-b")
-    topic_b = make_topic(track_b, name="Topic B", slug="topic-b")
-    room = make_room(conference, name="Hall", slug="hall")
-    organization = make_organization(name="Org of B", slug="org-of-b")
-    speaker_b = make_speaker(name="Only On B", slug="only-on-b", organization=organization)
-    draft_b = make_session(
-        conference,
-        title=f"{SECRET} plan",
-        slug="secret-b-plan",
-        track=track_b,
-        room=room,
-        description=f"{SECRET} details",
-        status=Session.Status.DRAFT,
-    )
-    services.session_save(
-        user=organizer,
-        session=draft_b,
-        related=services.Related(
-            topics=[topic_b], panel=[services.Seat(speaker=speaker_b, role="moderator")]
-        ),
-    )
-    draft_b.title = f"{SECRET} plan, second version"
-    services.session_save(user=organizer, session=draft_b)
-    speaker_b.bio = "Bio"
-    speaker_b.save()
-    mine = make_session(
-        conference,
-        title="My own draft",
-        slug="my-own-draft",
-        track=track_a,
-        status=Session.Status.DRAFT,
-        starts_at=la_time(16, "09:00"),
-        ends_at=la_time(16, "10:00"),
-    )
-    seat(mine, make_speaker(name="Mine", slug="mine"))
-    objects_of_b = {
-        Language: Language.objects.create(code="es", name="Español"),
-        Topic: topic_b,
-        Room: room,
-        Session: draft_b,
-        PanelMembership: draft_b.panel.get(),
-        Speaker: speaker_b,
-        Organization: organization,
-        Conference: conference,
-        User: organizer,
-        Group: Group.objects.get(name="Organizers"),
-    }
-    return {
-        "chair": chair,
-        "organizer": organizer,
-        "track_a": track_a,
-        "track_b": track_b,
-        "draft_b": draft_b,
-        "objects": objects_of_b,
-    }
 
 
 def object_of(model, two_tracks):

@@ -14,6 +14,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_ALLOWED_HOSTS": "niic.example.org",
     "DJANGO_HTTPS": "1",
+    "DJANGO_EMAIL_HOST": "smtp.niic.example.org",
 }
 
 

@@ -151,10 +151,7 @@ def test_the_import_merge_and_validators_speak_spanish(spanish_organizer, busy_p
         "quizá,no,Nadie (jefe),\n"
     )
     upload = SimpleUploadedFile("programa.csv", rows.encode(), content_type="text/csv")
-    imported = client.post(
-        reverse("admin:program_session_import"),
-        {"resource": 0, "format": 0, "import_file": upload},
-    )
+    imported = client.post(reverse("admin:program_session_import"), {"spreadsheet": upload})
     duplicate = make_speaker(name="Eva M.", slug="eva-m")
     seat(
         make_session(

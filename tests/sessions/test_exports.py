@@ -18,6 +18,7 @@ import pytest
 
 from niic.generated_program import generate_program
 from sessions import services
+from sessions.importing import COLUMNS, read_dataset, read_rows
 from sessions.models import Session
 from sessions.resources import SessionResource
 from tests.factories import (
@@ -246,6 +247,18 @@ def ids_and_guids(client):
     }
 
 
+def reimport(rows, user):
+    """Import `rows` (dicts of the spreadsheet's columns) as the admin's Import does."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    imported = services.sessions_import(
+        user=user, rows=read_rows(read_dataset(out.getvalue().encode(), "program.csv"))
+    )
+    assert [(row.number, row.errors) for row in imported if row.errors] == []
+
+
 def test_ids_and_guids_stay_the_same_through_a_title_change_and_a_reimport(
     client, program, organizer
 ):
@@ -253,16 +266,10 @@ def test_ids_and_guids_stay_the_same_through_a_title_change_and_a_reimport(
     opening = Session.objects.get(slug="opening-plenary")
     opening.title = "Opening plenary: welcome to Los Angeles"
     services.session_save(user=organizer, session=opening)
-    rows = SessionResource().export(Session.objects.filter(conference=program))
-    titles = rows.headers.index("title")
-    rows = [list(row) for row in rows]
+    rows = SessionResource().export(Session.objects.filter(conference=program)).dict
     for row in rows:
-        row[titles] = f"{row[titles]} (revised)"
-    data = SessionResource().export(Session.objects.none())
-    for row in rows:
-        data.append(row)
-    result = SessionResource().import_data(data, dry_run=False, user=organizer)
-    assert (result.has_errors(), result.has_validation_errors()) == (False, False)
+        row["title"] = f"{row['title']} (revised)"
+    reimport(rows, organizer)
 
     after = ids_and_guids(client)
     assert {pk: guid for pk, (guid, _title) in after.items()} == {
@@ -275,9 +282,9 @@ def test_ids_and_guids_stay_the_same_through_a_title_change_and_a_reimport(
 def test_guids_survive_deleting_a_session_and_importing_it_again(client, program, organizer):
     session = Session.objects.get(slug="closing-plenary")
     guid_before = ids_and_guids(client)[session.pk][0]
-    data = SessionResource().export(Session.objects.filter(pk=session.pk))
+    rows = SessionResource().export(Session.objects.filter(pk=session.pk)).dict
     session.delete()
-    SessionResource().import_data(data, dry_run=False, user=organizer)
+    reimport(rows, organizer)
     again = Session.objects.get(slug="closing-plenary")
     assert again.pk != session.pk
     assert ids_and_guids(client)[again.pk][0] == guid_before
@@ -514,7 +521,7 @@ def test_the_schedule_page_links_to_the_exports_page_which_lists_every_export(cl
         assert f"<code>http://testserver{EDITION}/{export}</code>" in page
     assert "<code>http://testserver/en/changes.json</code>" in page
     spanish = client.get("/es/editions/niic-2014/schedule/").text
-    assert "Usar en tu aplicación" in spanish
+    assert "Usar en su aplicación" in spanish
 
 
 def test_a_generated_edition_exports_valid_files_in_both_languages(client, tmp_path):

@@ -194,13 +194,8 @@ def spreadsheet(client, program, rule):
             "draft": {"status": "cancelled"},
         }[rule]
     )
-    result = import_rows([row])
-    return [
-        message
-        for row_result in result.invalid_rows
-        for messages in row_result.error_dict.values()
-        for message in messages
-    ]
+    rows = import_rows([row])
+    return [message for each in rows for messages in each.errors.values() for message in messages]
 
 
 def restore(client, program, rule, organizer):

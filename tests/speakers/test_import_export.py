@@ -4,6 +4,8 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from import_export.formats.base_formats import CSV, XLSX
 
 from speakers.models import Organization, Speaker
@@ -250,3 +252,50 @@ def test_import_without_a_slug_or_name_is_refused_with_the_models_messages(niic)
     assert errors_of(result) == [
         (1, {"slug": ["This field cannot be blank."], "name": ["This field cannot be blank."]})
     ]
+
+
+# Through the admin: forged confirmations and unreadable files are 400s without tracebacks
+
+
+def speakers_file(rows, headers=COLUMNS):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=headers, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return SimpleUploadedFile("speakers.csv", out.getvalue().encode(), "text/csv")
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"import_file_name": "../../etc/passwd", "format": "0"},
+        {"import_file_name": "0" * 32, "format": "0"},
+        {"format": "7"},
+        {"format": "csv"},
+    ],
+    ids=["path", "nothing waiting", "format index", "format name"],
+)
+def test_a_forged_import_confirmation_answers_400_and_imports_nothing(admin_client, forged):
+    preview = admin_client.post(
+        reverse("admin:speakers_speaker_import"),
+        {"resource": "0", "format": "0", "import_file": speakers_file([speaker_row()])},
+    )
+    confirm = {**preview.context["confirm_form"].initial, **forged}
+    response = admin_client.post(reverse("admin:speakers_speaker_process_import"), confirm)
+    assert response.status_code == 400
+    assert not Speaker.objects.filter(slug="maria-lopez").exists()
+
+
+def test_an_unreadable_speakers_file_shows_a_message_and_no_traceback(admin_client):
+    response = admin_client.post(
+        reverse("admin:speakers_speaker_import"),
+        {
+            "resource": "0",
+            "format": "0",
+            "import_file": speakers_file([{"slug": "x"}], headers=["slug", "naem"]),
+        },
+    )
+    assert response.status_code == 200
+    assert "Unknown columns: “naem”." in response.text
+    assert "Traceback" not in response.text
+    assert "site-packages" not in response.text

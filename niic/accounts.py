@@ -1,0 +1,145 @@
+"""Staff accounts: which address a request comes from, the lockout page, and a password reset
+that can be neither used to flood an inbox nor left standing in the way of a locked-out organizer.
+
+django-axes does the counting and the lockout (settings AXES_*); this module gives it the client
+address and the page to show, and wraps Django's password reset views.
+"""
+
+import hashlib
+import ipaddress
+import logging
+import math
+
+from axes.utils import reset as reset_login_failures
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.core.cache import cache
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+
+logger = logging.getLogger(__name__)
+
+LOCKOUT_TEMPLATE = "registration/lockout.html"
+
+
+def client_ip(request):
+    """The address failed logins and reset requests are counted against.
+
+    REMOTE_ADDR, unless settings name a header that the reverse proxy sets: then the address the
+    proxy nearest the visitor saw, counted from the right, since a visitor can put anything at the
+    left of X-Forwarded-For but cannot remove what the proxies append. An IPv6 address stands for
+    its /64, which one subscriber usually holds whole and can hop around in at will."""
+    address = None
+    if settings.NIIC_CLIENT_IP_HEADER:
+        meta_name = "HTTP_" + settings.NIIC_CLIENT_IP_HEADER.upper().replace("-", "_")
+        hops = [hop.strip() for hop in request.META.get(meta_name, "").split(",")]
+        if len(hops) >= settings.NIIC_CLIENT_IP_PROXY_COUNT > 0:
+            address = _parse_address(hops[-settings.NIIC_CLIENT_IP_PROXY_COUNT])
+    # A request that did not come through the proxy (or a proxy that sent nothing usable) is
+    # counted against the one address nobody can forge.
+    if address is None:
+        address = _parse_address(request.META.get("REMOTE_ADDR", ""))
+    if address is None:
+        return None
+    if address.version == 6:
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False).network_address)
+    return str(address)
+
+
+def _parse_address(text):
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def admin_chrome(request):
+    """The admin's header and title for pages seen before logging in (no app sidebar: there is
+    nothing in it for a visitor who is not logged in)."""
+    return {**admin.site.each_context(request), "is_nav_sidebar_enabled": False}
+
+
+def lockout_page(request, reason, wait, username=""):
+    """The page a locked-out visitor sees, in the admin's look and the visitor's language."""
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    context = {
+        **admin_chrome(request),
+        "title": gettext("Too many attempts"),
+        "reason": reason,
+        "username": username,
+        "minutes": minutes,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+    }
+    response = TemplateResponse(request, LOCKOUT_TEMPLATE, context, status=429)
+    response["Retry-After"] = str(math.ceil(wait.total_seconds()))
+    return response
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: what a login attempt gets while its username and address are
+    locked out, the right password included."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    # Returned from a middleware, past the point where Django renders a view's TemplateResponse.
+    return lockout_page(request, "login", settings.AXES_COOLOFF_TIME, username=username).render()
+
+
+def _count(key):
+    """Adds one to a counter that starts at the first request and lasts the reset window."""
+    window = int(settings.NIIC_PASSWORD_RESET_WINDOW.total_seconds())
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        return 1
+
+
+class AdminPageMixin:
+    """The reset pages are admin pages: same header, title and look as the login page."""
+
+    def get_context_data(self, **kwargs):
+        return {**admin_chrome(self.request), **super().get_context_data(**kwargs)}
+
+
+class PasswordResetView(AdminPageMixin, auth_views.PasswordResetView):
+    """Django's reset form, limited per client address (then the lockout page) and per e-mail
+    address (then the usual answer but no e-mail, so an inbox cannot be flooded and the answer
+    never says whether the address belongs to anyone)."""
+
+    def post(self, request, *args, **kwargs):
+        requests = _count(f"niic:password-reset:client:{client_ip(request)}")
+        if requests > settings.NIIC_PASSWORD_RESET_REQUESTS_PER_CLIENT:
+            return lockout_page(request, "password-reset", settings.NIIC_PASSWORD_RESET_WINDOW)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        address = form.cleaned_data["email"].strip().casefold()
+        digest = hashlib.sha256(address.encode()).hexdigest()
+        if _count(f"niic:password-reset:address:{digest}") > (
+            settings.NIIC_PASSWORD_RESET_EMAILS_PER_ADDRESS
+        ):
+            logger.warning("Password reset e-mail withheld: too many for one address this hour.")
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(AdminPageMixin, auth_views.PasswordResetDoneView):
+    pass
+
+
+class PasswordResetConfirmView(AdminPageMixin, auth_views.PasswordResetConfirmView):
+    """Setting a new password from the e-mailed link proves the inbox is the account holder's:
+    it also lifts a login lockout on that account, so the organizer can log in straight away."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        reset_login_failures(username=form.user.get_username())
+        return response
+
+
+class PasswordResetCompleteView(AdminPageMixin, auth_views.PasswordResetCompleteView):
+    pass

@@ -1,0 +1,605 @@
+"""Reading a spreadsheet of sessions (CSV or XLSX) into the changes it asks for.
+
+One row per session, in the columns the export writes (sessions.resources), in any order;
+headers are matched without regard to case, and a column left out leaves that part of every
+session as it is (day, start and end go together):
+
+    edition         the edition's slug or name
+    slug            the session's slug within the edition; left blank, a new session gets one
+                    made from its title (or, if the edition has exactly one session with that
+                    title, the row is that session)
+    title
+    track           the track's name or slug; empty for a session for every track
+    topics          names or slugs of topics of that track, separated by ";"
+    format          plenary, keynote, panel, workshop, breakout, caucus, reception or break
+    status          draft, published or cancelled
+    day             YYYY-MM-DD, or a date cell          ┐ on the edition's own clock
+    start, end      13:30, 1:30 pm, or a time cell      ┘ (Conference.time_zone)
+    room            the room's name or slug; empty for none
+    languages       language codes or names, separated by ";"
+    interpretation  likewise
+    cart, asl       yes or no (also true/false, 1/0, sí; empty is no)
+    panel           "Julien Ross (moderator); Eva Millona": speakers by name or slug, each with
+                    a role (panelist when none is given), in panel order; a name nobody has yet
+                    becomes a new speaker, listed as new in the preview
+    description     Markdown
+
+Names are compared without regard to case or accents. Every lookup is made once for the whole
+file (editions, tracks, rooms, topics, languages, speakers, the sessions the rows name), so a
+file costs the same few queries whatever its length; the rules and the writing are
+sessions.services.sessions_import's job."""
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import tablib
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from speakers.models import Speaker
+from speakers.resources import cell_text, header_problems, quoted
+from speakers.spreadsheets import unquoted
+from tracks.models import Conference, Topic, Track
+
+from . import services
+from .models import Language, PanelMembership, Room, Session
+
+COLUMNS = [
+    "edition", "slug", "title", "track", "topics", "format", "status", "day", "start", "end",
+    "room", "languages", "interpretation", "cart", "asl", "panel", "description",
+]  # fmt: skip
+TIME_COLUMNS = ("day", "start", "end")
+MAX_ROWS = 5000
+YES = {"yes", "y", "true", "1", "sí", "si", "x"}
+NO = {"no", "n", "false", "0", ""}
+DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+CLOCK = re.compile(
+    r"^(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2}))?(?::(?P<second>\d{2}))?\s*"
+    r"(?P<half>a\.?\s?m\.?|p\.?\s?m\.?)?$",
+    re.IGNORECASE,
+)
+PANEL_SEAT = re.compile(r"^(?P<who>.*?)\s*\((?P<role>[^()]*)\)$")
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message says why and what is expected."""
+
+
+def normalized(text):
+    """For comparing names: no case, no accents, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    bare = "".join(character for character in decomposed if not unicodedata.combining(character))
+    return " ".join(bare.casefold().split())
+
+
+def split_list(value):
+    return [part.strip() for part in cell_text(value).split(";") if part.strip()]
+
+
+def parse_choice(value, choices, what):
+    text = cell_text(value)
+    one_of = ", ".join(choices.values)
+    if not text:
+        raise CellError(_("Required: one of %(choices)s.") % {"choices": one_of})
+    wanted = normalized(text)
+    for choice in choices:
+        if wanted in (choice.value, normalized(choice.label)):
+            return choice.value
+    raise CellError(
+        _("%(value)s is not a %(what)s; use one of %(choices)s.")
+        % {"value": quoted(text), "what": what, "choices": one_of}
+    )
+
+
+def parse_yes_no(value):
+    if isinstance(value, bool):
+        return value
+    text = normalized(cell_text(value))
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise CellError(_("%(value)s is neither yes nor no.") % {"value": quoted(cell_text(value))})
+
+
+def parse_day(value):
+    if isinstance(value, datetime.datetime):  # an XLSX date cell
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = cell_text(value)
+    if not text:
+        raise CellError(_("Required: the day, as YYYY-MM-DD."))
+    if DATE.match(text):
+        year, month, day = (int(part) for part in text.split("-"))
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            pass
+    raise CellError(
+        _("%(value)s is not a date; write it as YYYY-MM-DD, e.g. 2014-12-15.")
+        % {"value": quoted(text)}
+    )
+
+
+def parse_clock(value):
+    """13:30, 13:30:00, 1:30 pm, 1:30PM, 1 p.m., 9.30 or a time cell."""
+    if isinstance(value, datetime.datetime):  # an XLSX cell holding a date and time
+        return value.time().replace(microsecond=0)
+    if isinstance(value, datetime.time):
+        return value.replace(microsecond=0, tzinfo=None)
+    text = cell_text(value)
+    if not text:
+        raise CellError(_("Required: a time, as 13:30 or 1:30 pm."))
+    match = CLOCK.match(text)
+    if match:
+        hour, minute = int(match["hour"]), int(match["minute"] or 0)
+        half = (match["half"] or "").lower().replace(".", "").replace(" ", "")
+        if half and not 1 <= hour <= 12:
+            hour = 99  # "13 pm" is no time
+        elif half == "am":
+            hour = 0 if hour == 12 else hour
+        elif half == "pm":
+            hour = 12 if hour == 12 else hour + 12
+        try:
+            return datetime.time(hour, minute, int(match["second"] or 0))
+        except ValueError:
+            pass
+    raise CellError(
+        _("%(value)s is not a time of day; write it as 13:30 or 1:30 pm.") % {"value": quoted(text)}
+    )
+
+
+def local_datetime(day, clock, conference):
+    """The moment `day` at `clock` on the edition's own clock; a time the clocks skip (when
+    daylight saving time begins) does not exist and is refused."""
+    zone = conference.tzinfo
+    moment = datetime.datetime.combine(day, clock, tzinfo=zone)
+    round_trip = moment.astimezone(datetime.UTC).astimezone(zone)
+    if round_trip.replace(tzinfo=None) != moment.replace(tzinfo=None):
+        raise CellError(
+            _("%(clock)s does not exist on %(day)s in %(zone)s: the clocks skip it.")
+            % {"clock": f"{clock:%H:%M}", "day": day, "zone": conference.time_zone}
+        )
+    return moment
+
+
+# The file
+
+
+class FileError(ValueError):
+    """The file as a whole cannot be read: its format, its size, its headers."""
+
+
+def read_dataset(content, file_name):
+    """The rows of a CSV or XLSX file, chosen by its extension, as a tablib Dataset."""
+    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    try:
+        if extension == "xlsx":
+            dataset = tablib.Dataset().load(content, format="xlsx")
+        elif extension in ("csv", "txt"):
+            text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+            dataset = tablib.Dataset().load(text, format="csv")
+        else:
+            raise FileError(_("Upload a CSV or an XLSX file (its name ends in .csv or .xlsx)."))
+    except FileError:
+        raise
+    except Exception as error:  # tablib and openpyxl raise many kinds
+        raise FileError(
+            _("This file could not be read as %(format)s. Save it again as CSV (UTF-8) or XLSX.")
+            % {"format": extension.upper()}
+        ) from error
+    if dataset.height > MAX_ROWS:
+        raise FileError(
+            _("This file has %(count)d rows; import at most %(limit)d at a time.")
+            % {"count": dataset.height, "limit": MAX_ROWS}
+        )
+    return dataset
+
+
+def check_headers(headers):
+    """The file's columns, lower-cased (speakers.resources.header_problems), with the edition,
+    and day, start and end together or not at all."""
+    headers = [normalized(cell_text(header)) for header in headers or []]
+    problems = header_problems(headers, COLUMNS)
+    if "edition" not in headers:
+        problems.append(_("The column edition is required: it says which edition each row is of."))
+    present = [column for column in TIME_COLUMNS if column in headers]
+    if present and len(present) < len(TIME_COLUMNS):
+        problems.append(_("The columns day, start and end go together: give all three or none."))
+    if problems:
+        raise FileError(" ".join(problems))
+    return headers
+
+
+# The rows
+
+
+@dataclass
+class Row:
+    """One row of the file and what it asks for: the session as it will be (`session`, its
+    fields set), and as stored (`original`, None for a new one), with its related values; or the
+    errors of its cells, by column."""
+
+    number: int
+    cells: dict
+    session: Session | None = None
+    original: Session | None = None
+    related: services.Related = field(default_factory=services.Related)
+    new_speakers: list = field(default_factory=list)
+    errors: dict = field(default_factory=dict)
+    blank: bool = False
+    # Set by sessions.services.sessions_import: what the row changes, and so what it does:
+    # "new", "update", "unchanged" or "error".
+    changes: dict = field(default_factory=dict)
+    action: str = ""
+
+    def add_error(self, column, message):
+        self.errors.setdefault(column, []).append(str(message))
+
+    @property
+    def is_new(self):
+        return self.original is None
+
+
+class Names:
+    """Objects found by slug, or by name compared without case or accents."""
+
+    def __init__(self, objects):
+        self.by_slug = {}
+        self.by_name = {}
+        for each in objects:
+            self.by_slug.setdefault(each.slug, each)
+            self.by_name.setdefault(normalized(each.name), []).append(each)
+
+    def find(self, text):
+        """The one object with this slug or name; a list when several share the name."""
+        if text in self.by_slug:
+            return self.by_slug[text]
+        found = self.by_name.get(normalized(text), [])
+        if len(found) > 1:
+            return found
+        return found[0] if found else None
+
+
+def grouped(objects, key):
+    groups = {}
+    for each in objects:
+        groups.setdefault(key(each), []).append(each)
+    return groups
+
+
+class Lookups:
+    """Everything the rows name, fetched once for the whole file and indexed."""
+
+    def __init__(self, rows):
+        self.editions = list(Conference.objects.all())
+        self.tracks = list(Track.objects.all())
+        self.rooms = list(Room.objects.all())
+        self.topics = list(Topic.objects.all())
+        self.languages = list(Language.objects.all())
+        self.speakers = list(Speaker.objects.only("pk", "name", "slug"))
+        slugs = {cell_text(row.get("slug")) for row in rows} - {""}
+        titles = {normalized(cell_text(row.get("title"))) for row in rows} - {""}
+        index = list(Session.objects.values_list("pk", "conference_id", "slug", "title"))
+        self.slugs_taken = {(conference_id, slug) for _pk, conference_id, slug, _title in index}
+        self.titled = {}
+        wanted = set()
+        for pk, conference_id, slug, title in index:
+            if normalized(title) in titles:
+                self.titled.setdefault((conference_id, normalized(title)), []).append(pk)
+                wanted.add(pk)
+            if slug in slugs:
+                wanted.add(pk)
+        self.sessions = (
+            Session.objects.filter(pk__in=wanted)
+            .select_related("conference", "track", "room")
+            .prefetch_related("topics", "languages", "interpretation_languages", "panel__speaker")
+            .in_bulk()
+        )
+        self.by_key = {
+            (session.conference_id, session.slug): session for session in self.sessions.values()
+        }
+        self.tracks_of = {
+            edition: Names(tracks)
+            for edition, tracks in grouped(self.tracks, lambda track: track.conference_id).items()
+        }
+        self.rooms_of = {
+            edition: Names(rooms)
+            for edition, rooms in grouped(self.rooms, lambda room: room.conference_id).items()
+        }
+        edition_of_track = {track.pk: track.conference_id for track in self.tracks}
+        self.topics_of_track = {
+            track: Names(topics)
+            for track, topics in grouped(self.topics, lambda topic: topic.track_id).items()
+        }
+        self.topics_of_edition = {
+            edition: Names(topics)
+            for edition, topics in grouped(
+                self.topics, lambda topic: edition_of_track[topic.track_id]
+            ).items()
+        }
+        self.speaker_names = Names(self.speakers)
+        self.language_of = {}
+        for language in self.languages:
+            self.language_of.setdefault(language.code.lower(), language)
+            self.language_of.setdefault(normalized(language.name), language)
+
+    def edition(self, text):
+        wanted = normalized(text)
+        for edition in self.editions:
+            if wanted in (edition.slug, normalized(edition.name), normalized(str(edition))):
+                return edition
+        return None
+
+
+def read_rows(dataset):
+    """Every row of the file as a Row, its cells read against one set of lookups."""
+    headers = check_headers(dataset.headers)
+    rows = [dict(zip(headers, values, strict=False)) for values in dataset]
+    lookups = Lookups(rows)
+    reader = RowReader(lookups)
+    return [reader.read(number, cells) for number, cells in enumerate(rows, start=2)]
+
+
+class RowReader:
+    def __init__(self, lookups):
+        self.lookups = lookups
+        self.keys_seen = {}
+        self.slugs_made = set()
+        self.new_speakers = {}  # normalized name → the Speaker a row creates
+
+    def read(self, number, cells):
+        row = Row(number=number, cells=cells)
+        if not any(cell_text(value) for value in cells.values()):
+            row.blank = True  # spreadsheets often end with empty rows
+            return row
+        edition = self.cell(row, "edition", self.read_edition)
+        if edition is None:
+            return row
+        session, original = self.find_session(row, edition)
+        row.session, row.original = session, original
+        self.apply_fields(row, edition, session)
+        return row
+
+    def cell(self, row, column, read, *args):
+        try:
+            return read(row.cells.get(column), *args)
+        except CellError as error:
+            row.add_error(column, error)
+            return None
+
+    def read_edition(self, value):
+        text = cell_text(value)
+        if not text:
+            raise CellError(_("Required: the edition's slug or name, e.g. niic-2014."))
+        edition = self.lookups.edition(text)
+        if edition is None:
+            raise CellError(_("There is no edition %(value)s.") % {"value": quoted(text)})
+        return edition
+
+    def find_session(self, row, edition):
+        """The stored session the row is about (by slug; without one, by a title only one
+        session of the edition has), and a copy of it to change; or a new session."""
+        slug = cell_text(row.cells.get("slug"))
+        title = cell_text(row.cells.get("title"))
+        original = None
+        if slug:
+            original = self.lookups.by_key.get((edition.pk, slug))
+        elif title:
+            same_title = self.lookups.titled.get((edition.pk, normalized(title)), [])
+            if len(same_title) == 1:
+                original = self.lookups.sessions[same_title[0]]
+        if original is None and not slug:
+            slug = self.made_slug(edition, title)
+        key = (edition.pk, original.slug if original else slug)
+        first = self.keys_seen.setdefault(key, row.number)
+        if first != row.number:
+            row.add_error(
+                "slug",
+                _(
+                    "Row %(row)s of this file already has the session %(slug)s of %(edition)s; "
+                    "each session may appear only once."
+                )
+                % {"row": first, "slug": quoted(key[1]), "edition": edition.slug},
+            )
+        if original is None:
+            return Session(conference=edition, slug=slug, title=title), None
+        session = Session(
+            **{
+                field.attname: getattr(original, field.attname)
+                for field in Session._meta.concrete_fields
+            }
+        )
+        session.conference, session.track, session.room = (
+            original.conference,
+            original.track,
+            original.room,
+        )
+        session._state.adding, session._state.db = False, original._state.db
+        return session, original
+
+    def made_slug(self, edition, title):
+        base = slugify(title)[:95].strip("-") or "session"
+        slug, number = base, 1
+        while (edition.pk, slug) in self.lookups.slugs_taken or (
+            edition.pk,
+            slug,
+        ) in self.slugs_made:
+            number += 1
+            slug = f"{base}-{number}"
+        self.slugs_made.add((edition.pk, slug))
+        return slug
+
+    def apply_fields(self, row, edition, session):
+        cells = row.cells
+        if "title" in cells:
+            session.title = cell_text(cells["title"])
+        if "track" in cells:
+            session.track = self.cell(
+                row, "track", self.read_place, self.lookups.tracks_of, edition, _("track")
+            )
+        if "topics" in cells and "track" not in row.errors:
+            row.related.topics = self.cell(row, "topics", self.read_topics, edition, session.track)
+        if "room" in cells:
+            session.room = self.cell(
+                row, "room", self.read_place, self.lookups.rooms_of, edition, _("room")
+            )
+        if any(column in cells for column in TIME_COLUMNS):
+            self.read_times(row, edition, session)
+        elif row.is_new:
+            row.add_error("day", _("A new session needs its day, start and end."))
+        if "format" in cells:
+            session.format = self.cell(row, "format", parse_choice, Session.Format, _("format"))
+        if "status" in cells:
+            session.status = self.cell(row, "status", parse_choice, Session.Status, _("status"))
+        if "languages" in cells:
+            row.related.languages = self.cell(row, "languages", self.read_languages)
+        if "interpretation" in cells:
+            row.related.interpretation = self.cell(row, "interpretation", self.read_languages)
+        if "cart" in cells:
+            session.has_cart = self.cell(row, "cart", parse_yes_no)
+        if "asl" in cells:
+            session.has_asl = self.cell(row, "asl", parse_yes_no)
+        if "panel" in cells:
+            row.related.panel = self.cell(row, "panel", self.read_panel, row)
+        if "description" in cells:
+            value = cells["description"]
+            session.description = "" if value is None else unquoted(str(value))
+
+    def read_place(self, value, names_of_edition, edition, what):
+        text = cell_text(value)
+        if not text:
+            return None
+        names = names_of_edition.get(edition.pk)
+        found = names.find(text) if names else None
+        if isinstance(found, list):
+            raise CellError(
+                _(
+                    "Several of %(edition)s are called %(value)s; write the slug of the one "
+                    "you mean (%(slugs)s)."
+                )
+                % {
+                    "edition": edition,
+                    "value": quoted(text),
+                    "slugs": ", ".join(each.slug for each in found),
+                }
+            )
+        if found is None:
+            raise CellError(
+                _("%(edition)s has no %(what)s called %(value)s.")
+                % {"edition": edition, "what": what, "value": quoted(text)}
+            )
+        return found
+
+    def read_topics(self, value, edition, track):
+        """Topics of the row's track first, then any of the edition (which the topics-of-the-
+        track rule then refuses, in its own words)."""
+        nowhere = Names([])
+        of_track = self.lookups.topics_of_track.get(track.pk if track else None, nowhere)
+        of_edition = self.lookups.topics_of_edition.get(edition.pk, nowhere)
+        topics, unknown = [], []
+        for text in split_list(value):
+            found = of_track.find(text) or of_edition.find(text)
+            if isinstance(found, list):
+                found = found[0]
+            if found is None:
+                unknown.append(text)
+            elif found not in topics:
+                topics.append(found)
+        if unknown:
+            raise CellError(
+                _("%(edition)s has no topic called %(values)s.")
+                % {"edition": edition, "values": ", ".join(map(quoted, unknown))}
+            )
+        return topics
+
+    def read_times(self, row, edition, session):
+        day = self.cell(row, "day", parse_day)
+        start = self.cell(row, "start", parse_clock)
+        end = self.cell(row, "end", parse_clock)
+        if day is None or start is None or end is None:
+            return
+        starts_at = self.cell(row, "start", lambda _value: local_datetime(day, start, edition))
+        ends_at = self.cell(row, "end", lambda _value: local_datetime(day, end, edition))
+        if starts_at is None or ends_at is None:
+            return
+        if ends_at <= starts_at:
+            row.add_error(
+                "end",
+                _(
+                    "The session must end after it starts: it starts at %(start)s and "
+                    "ends at %(end)s."
+                )
+                % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"},
+            )
+            return
+        session.starts_at, session.ends_at = starts_at, ends_at
+
+    def read_languages(self, value):
+        languages, unknown = [], []
+        for text in split_list(value):
+            wanted = normalized(text)
+            language = self.lookups.language_of.get(text.lower()) or self.lookups.language_of.get(
+                wanted
+            )
+            if language is None:
+                unknown.append(text)
+            elif language not in languages:
+                languages.append(language)
+        if unknown:
+            known = ", ".join(sorted(language.code for language in self.lookups.languages))
+            raise CellError(
+                _("No language is called %(values)s; the codes are: %(known)s.")
+                % {"values": ", ".join(map(quoted, unknown)), "known": known}
+            )
+        return languages
+
+    def read_panel(self, value, row):
+        seats, problems = [], []
+        for order, entry in enumerate(split_list(value)):
+            match = PANEL_SEAT.match(entry)
+            who, role_text = (
+                (match["who"], match["role"]) if match and match["who"] else (entry, "")
+            )
+            try:
+                role = (
+                    parse_choice(role_text, PanelMembership.Role, _("panel role"))
+                    if role_text.strip()
+                    else PanelMembership.Role.PANELIST.value
+                )
+                speaker = self.find_speaker(who, row)
+            except CellError as error:
+                problems.append(
+                    _("In %(entry)s: %(error)s") % {"entry": quoted(entry), "error": error}
+                )
+                continue
+            if any(seat.speaker is speaker for seat in seats):
+                problems.append(_("%(speaker)s is on the panel twice.") % {"speaker": speaker})
+                continue
+            seats.append(services.Seat(speaker=speaker, role=role, order=order))
+        if problems:
+            raise CellError(" ".join(problems))
+        return seats
+
+    def find_speaker(self, who, row):
+        found = self.lookups.speaker_names.find(who)
+        if isinstance(found, list):
+            raise CellError(
+                _(
+                    "Several speakers are called %(name)s (%(slugs)s); write the slug of the "
+                    "one you mean."
+                )
+                % {"name": quoted(who), "slugs": ", ".join(each.slug for each in found)}
+            )
+        if found is not None:
+            return found
+        key = normalized(who)
+        if key not in self.new_speakers:
+            self.new_speakers[key] = Speaker(name=" ".join(who.split()))
+        speaker = self.new_speakers[key]
+        if speaker not in row.new_speakers:
+            row.new_speakers.append(speaker)
+        return speaker

@@ -3,18 +3,19 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
-# make run serves with DEBUG off and a local secret key made once (git-ignored).
+# make run serves with DEBUG off and a local secret key made once (git-ignored), on PORT.
+PORT ?= 8000
 RUN_ENV = DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_DEBUG=0
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench loadtest clean
 
 run: $(VENV)/.run-deps .secret_key
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py setup_roles
 	$(RUN_ENV) $(BIN)/python manage.py load_niic --sample-schedule
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	@echo "Serving the NIIC program on http://127.0.0.1:8000 — press Ctrl-C to stop."
-	$(RUN_ENV) $(BIN)/gunicorn niic.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+	@echo "Serving the NIIC program on http://127.0.0.1:$(PORT) — press Ctrl-C to stop."
+	$(RUN_ENV) PORT=$(PORT) $(BIN)/gunicorn --config niic/gunicorn.py niic.wsgi
 
 test: $(VENV)/.dev-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -30,6 +31,16 @@ lint: $(VENV)/.dev-deps
 bench: $(VENV)/.dev-deps
 	@[ -n "$$DATABASE_URL" ] || rm -f .bench.sqlite3*
 	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/.bench.sqlite3}" $(BIN)/python manage.py bench $(BENCH_ARGS)
+
+# make loadtest serves a generated edition of 1,000 sessions on gunicorn with PostgreSQL and
+# Redis, loads it with wrk on loopback while edits are published, and reports. It installs
+# nothing: it needs wrk (Debian: apt-get install wrk), a PostgreSQL server (the database is
+# created if missing) and Redis. LOADTEST_ARGS="--seconds 60" for a longer run.
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/niic_loadtest
+LOADTEST_REDIS_URL ?= redis://127.0.0.1:6379/12
+loadtest: $(VENV)/.dev-deps
+	@command -v wrk >/dev/null || { echo "make loadtest needs wrk (Debian: apt-get install wrk), PostgreSQL ($(LOADTEST_DATABASE_URL)) and Redis ($(LOADTEST_REDIS_URL))." >&2; exit 1; }
+	DATABASE_URL=$(LOADTEST_DATABASE_URL) REDIS_URL=$(LOADTEST_REDIS_URL) $(BIN)/python manage.py loadtest $(LOADTEST_ARGS)
 
 format: $(VENV)/.dev-deps
 	$(BIN)/ruff format .

@@ -2,8 +2,10 @@
 
 Every session is published and the timetable obeys the program's rules by construction: all
 rooms share one grid of time slots, each slot holds at most one session per room, and the
-panels of one slot draw on disjoint speakers. More rooms are added when the sessions would
-not fit in the grid. Everything is marked is_sample."""
+panels of one slot draw on disjoint speakers. The rooms asked for are kept: when the sessions
+do not fit six 75-minute slots a day, the day holds more, shorter slots, as a conference with
+many sessions does. Descriptions and bios run to several paragraphs of Markdown, so that pages
+weigh what a real program's do. Everything is marked is_sample."""
 
 import datetime
 import math
@@ -15,10 +17,15 @@ from django.db import transaction
 from sessions.models import Language, PanelMembership, Room, Session
 from speakers.models import Organization, Speaker
 from tracks.models import Conference, Topic, Track
+from tracks.signals import program_changed
 
+# A program that fits keeps a conference's usual day: six slots, 45 to 75 minutes long.
 SLOT_STARTS = ["09:00", "10:30", "12:00", "13:30", "15:00", "16:30"]
-SLOT_MINUTES = 75
 DURATIONS = [45, 60, 60, 75, 75]
+# A larger one packs more, shorter slots into a longer day, down to this length.
+PACKED_DAY_STARTS = datetime.time(7, 0)
+PACKED_DAY_MINUTES = 15 * 60
+SHORTEST_SLOT_MINUTES = 5
 TRACK_COLOURS = [
     "#1d4ed8", "#047857", "#b91c1c", "#6d28d9", "#a16207",
     "#0e7490", "#be185d", "#4d7c0f", "#c2410c",
@@ -51,8 +58,99 @@ TRACK_FORMATS = [
 ]  # fmt: skip
 
 
+# Sentences for abstracts and bios; {theme} and {place} make each one about its session.
+ABSTRACT_OPENINGS = [
+    "This session looks at how local coalitions work on {theme} {place}.",
+    "Practitioners and researchers compare what they have learned about {theme} {place}.",
+    "Panelists share the results of three years of work on {theme} {place}.",
+    "A conversation about what has changed in {theme} since the last conference, {place}.",
+]
+ABSTRACT_SENTENCES = [
+    "Speakers bring examples from community organizations, city agencies and funders.",
+    "Each panelist presents one program in detail: its budget, its staff and its results.",
+    "The discussion covers language access, outreach to new arrivals and data collection.",
+    "We will look at what failed as closely as at what worked, and why.",
+    "Participants leave with a checklist they can adapt to their own organization.",
+    "The session draws on interviews with more than two hundred families.",
+    "Questions from the floor are welcome throughout, in English or Spanish.",
+    "Materials from the session will be shared with every participant afterwards.",
+    "The moderator opens with a short overview of the research on this question.",
+    "Two case studies show how small organizations can work with state agencies.",
+    "The panel ends with concrete proposals for the coming legislative session.",
+    "Time is set aside for participants to compare notes in small groups.",
+]
+ABSTRACT_TAKEAWAYS = [
+    "How to build a referral network that immigrants trust",
+    "Which data to collect, and which to leave alone",
+    "How to fund language access without a dedicated grant",
+    "Ways to involve youth leaders from the start",
+    "What to ask of local government, and when",
+]
+BIO_SENTENCES = [
+    "Before this role they spent ten years organizing in immigrant neighborhoods.",
+    "Their research focuses on integration policy at the state and local level.",
+    "They have advised city governments on language access and civic participation.",
+    "They serve on the boards of two community foundations.",
+    "Their writing has appeared in regional newspapers and policy journals.",
+    "They came to the United States as a teenager and speak three languages.",
+    "They lead a team that trains volunteers in citizenship application assistance.",
+    "They hold a degree in public policy and teach a course on migration.",
+]
+
+
 class ProgramDoesNotFit(ValueError):
     pass
+
+
+def abstract(rng, number):
+    """Three or four paragraphs, one of them a list, as a real session description is."""
+    theme = rng.choice(TRACK_THEMES).lower()
+    place = rng.choice(TITLE_PLACES)
+    paragraphs = [
+        rng.choice(ABSTRACT_OPENINGS).format(theme=theme, place=place)
+        + " "
+        + " ".join(rng.sample(ABSTRACT_SENTENCES, 3)),
+        " ".join(rng.sample(ABSTRACT_SENTENCES, 3)),
+        "What participants take away:\n\n"
+        + "\n".join(f"- {item}" for item in rng.sample(ABSTRACT_TAKEAWAYS, 3)),
+    ]
+    if rng.random() < 0.5:
+        paragraphs.append(" ".join(rng.sample(ABSTRACT_SENTENCES, 2)))
+    paragraphs.append(f"*Generated session {number}: sample data, not a real session.*")
+    return "\n\n".join(paragraphs)
+
+
+def bio(rng, name, job_title, organization):
+    return "\n\n".join(
+        [
+            f"**{name}** is {job_title.lower()} at {organization.name}. "
+            + " ".join(rng.sample(BIO_SENTENCES, 2)),
+            " ".join(rng.sample(BIO_SENTENCES, 2)),
+            "*A generated speaker: not a real person.*",
+        ]
+    )
+
+
+def slot_grid(sessions, rooms, days):
+    """(clock times of each day's slots, the longest a session in them may last), in minutes."""
+    per_day = math.ceil(sessions / (rooms * days))
+    if per_day <= len(SLOT_STARTS):
+        return [datetime.time.fromisoformat(clock) for clock in SLOT_STARTS], max(DURATIONS)
+    length = PACKED_DAY_MINUTES // per_day
+    if length < SHORTEST_SLOT_MINUTES:
+        raise ProgramDoesNotFit(
+            f"{sessions} sessions in {rooms} rooms over {days} days need {per_day} slots a day, "
+            f"shorter than {SHORTEST_SLOT_MINUTES} minutes: add rooms or days."
+        )
+    opening = datetime.datetime.combine(datetime.date.min, PACKED_DAY_STARTS)
+    starts = [(opening + datetime.timedelta(minutes=length * i)).time() for i in range(per_day)]
+    return starts, length
+
+
+def durations_for(longest):
+    if longest >= max(DURATIONS):
+        return DURATIONS
+    return sorted({max(SHORTEST_SLOT_MINUTES, longest - cut) for cut in (10, 5, 0)})
 
 
 @dataclass(frozen=True)
@@ -69,8 +167,8 @@ def generate_program(
 ):
     if sessions < 1 or speakers < 1 or rooms < 1 or days < 1:
         raise ProgramDoesNotFit("Sessions, speakers, rooms and days must all be at least 1.")
-    slots = days * len(SLOT_STARTS)
-    rooms = max(rooms, math.ceil(sessions / slots))
+    slot_starts, longest = slot_grid(sessions, rooms, days)
+    slots = days * len(slot_starts)
     busiest_slot = math.ceil(sessions / slots)
     if speakers < busiest_slot:
         raise ProgramDoesNotFit(
@@ -79,10 +177,17 @@ def generate_program(
         )
     rng = random.Random(seed)
     with transaction.atomic():
-        return _generate(rng, sessions, speakers, seed, rooms, days, start_date)
+        program = _generate(
+            rng, sessions, speakers, seed, rooms, days, start_date, slot_starts, longest
+        )
+        # Bulk writes send no model signals: say that the public program changed.
+        program_changed.send(sender=Session)
+        return program
 
 
-def _generate(rng, session_count, speaker_count, seed, room_count, days, start_date):
+def _generate(
+    rng, session_count, speaker_count, seed, room_count, days, start_date, slot_starts, longest
+):
     slug = f"generated-s{seed}-n{session_count}"
     Conference.objects.filter(slug=slug).delete()
     Organization.objects.filter(slug__startswith=f"{slug}-").delete()
@@ -144,29 +249,32 @@ def _generate(rng, session_count, speaker_count, seed, room_count, days, start_d
         )
         for index in range(max(1, speaker_count // 8))
     )
-    speakers = Speaker.objects.bulk_create(
-        (
+    people = []
+    for index in range(speaker_count):
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {index + 1}"
+        job_title = rng.choice(["Director", "Organizer", "Researcher", "Program manager"])
+        organization = rng.choice(organizations)
+        people.append(
             Speaker(
-                name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {index + 1}",
+                name=name,
                 slug=f"{slug}-speaker-{index + 1}",
-                job_title=rng.choice(["Director", "Organizer", "Researcher", "Program manager"]),
-                organization=rng.choice(organizations),
-                bio="A generated speaker. **Not a real person.**",
+                job_title=job_title,
+                organization=organization,
+                bio=bio(rng, name, job_title, organization),
                 is_sample=True,
             )
-            for index in range(speaker_count)
-        ),
-        batch_size=1000,
-    )
+        )
+    speakers = Speaker.objects.bulk_create(people, batch_size=1000)
+    durations = durations_for(longest)
 
     slot_times = [
         datetime.datetime.combine(
             start_date + datetime.timedelta(days=day),
-            datetime.time.fromisoformat(clock),
+            clock,
             tzinfo=conference.tzinfo,
         )
         for day in range(days)
-        for clock in SLOT_STARTS
+        for clock in slot_starts
     ]
     sessions = []
     slot_of_session = []
@@ -184,9 +292,9 @@ def _generate(rng, session_count, speaker_count, seed, room_count, days, start_d
                 title=f"{title} #{index + 1}",
                 slug=f"session-{index + 1}",
                 format=rng.choice(TRACKLESS_FORMATS if trackless else TRACK_FORMATS),
-                description=f"Generated session {index + 1}. *Sample data.*",
+                description=abstract(rng, index + 1),
                 starts_at=starts_at,
-                ends_at=starts_at + datetime.timedelta(minutes=rng.choice(DURATIONS)),
+                ends_at=starts_at + datetime.timedelta(minutes=rng.choice(durations)),
                 room=room,
                 status=Session.Status.PUBLISHED,
                 has_cart=rng.random() < 0.3,

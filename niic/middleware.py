@@ -1,27 +1,291 @@
-from django.utils.cache import patch_cache_control
+"""Public pages at the speed of static files, and never stale.
 
-PUBLIC_MAX_AGE = 300
+PublicPageCache answers an anonymous GET or HEAD of a public page in one of three ways, cheapest
+first:
+
+1. a conditional request whose ETag or Last-Modified still holds gets a 304 before any view
+   runs: the validators come from the program version (niic.program_version) and the request
+   alone, so that costs one cache read (or one small query without a shared cache) and
+   renders nothing;
+2. a page rendered before under the same version is sent from Django's cache (Redis when
+   REDIS_URL is set, so shared by every app server);
+3. otherwise the view renders it, and it is stored for the next visitor.
+
+The version changes with every committed change to the program, so a change is served by the
+site at once; browsers and CDNs may keep a page FRESHNESS_SECONDS at most (Cache-Control
+below), which is the promise the README makes. Pages that show the clock ("happening now",
+the schedule's default day) are keyed by a time bucket too.
+
+Only anonymous requests are handled (no session cookie, no Authorization header) and only for
+the routes in PUBLIC_ROUTES; a response that sets a cookie or depends on one is never stored."""
+
+import functools
+import gzip
+import hashlib
+import logging
+import re
+import time
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.translation import get_language_from_path
+
+from . import program_version
+
+logger = logging.getLogger(__name__)
+
+# The views behind i18n_patterns that every anonymous visitor sees alike.
+PUBLIC_ROUTES = {
+    "home",
+    "edition-list",
+    "edition-home",
+    "speaker-list",
+    "speaker-detail",
+    "organization-detail",
+    "search",
+    "program:current-schedule",
+    "program:current-track-list",
+    "program:agenda",
+    "program:agenda-calendar",
+    "program:schedule",
+    "program:edition-calendar",
+    "program:track-list",
+    "program:track-detail",
+    "program:track-calendar",
+    "program:topic-detail",
+    "program:room-detail",
+    "program:session-detail",
+    "program:session-calendar",
+}
+# Pages that read the clock: "happening now / up next", and the schedule, which opens on
+# today when no day is asked for.
+CLOCK_ROUTES = {"home", "edition-home"}
+CLOCK_ROUTES_WITHOUT_DAY = {"program:current-schedule", "program:schedule"}
+
+FRESHNESS_SECONDS = settings.NIIC_FRESHNESS_SECONDS
+# Browsers and CDNs use a page for MAX_AGE seconds, then once more while they fetch it again in
+# the background: it is at most their sum old. A clock page is rendered at most CLOCK_BUCKET
+# seconds after its bucket starts, and kept by them half as long.
+MAX_AGE = FRESHNESS_SECONDS // 3
+STALE_WHILE_REVALIDATE = FRESHNESS_SECONDS - MAX_AGE
+CLOCK_BUCKET_SECONDS = max(1, FRESHNESS_SECONDS // 2)
+CLOCK_MAX_AGE = CLOCK_BUCKET_SECONDS // 3
+CLOCK_STALE_WHILE_REVALIDATE = FRESHNESS_SECONDS - CLOCK_BUCKET_SECONDS - CLOCK_MAX_AGE
+
+# Pages of a superseded version are never read again; this only bounds how long they linger.
+PAGE_CACHE_SECONDS = 60 * 60
+# While one request renders a page, others for the same page wait for it this long at most,
+# looking every RENDER_POLL_SECONDS; a claim left by a killed worker expires by itself.
+RENDER_WAIT_SECONDS = 10
+RENDER_POLL_SECONDS = 0.02
+RENDER_CLAIM_SECONDS = 30
+COMPRESSIBLE_TYPES = ("text/", "application/json", "application/ld+json")
+ACCEPTS_GZIP = re.compile(r"\bgzip\b", re.IGNORECASE)
+MINIMUM_COMPRESSED_SIZE = 1024
+# Headers that belong to one response, not to the stored page.
+NOT_STORED = {"content-length", "content-encoding", "date", "etag", "last-modified"}
 
 
-class PublicCacheMiddleware:
-    """Lets browsers and proxies cache the public program pages for a few minutes.
+@functools.lru_cache(maxsize=4096)
+def public_route(path, language):
+    """The name of the public route this path resolves to, or None. Remembered: resolving is a
+    good part of what a revalidation costs, and the URLconf does not change while serving."""
+    try:
+        with translation.override(language):
+            route = resolve(path).view_name
+    except Resolver404:
+        return None
+    return route if route in PUBLIC_ROUTES else None
 
-    Only anonymous GETs outside the admin that did not touch the session (so carry no
-    `Vary: Cookie`) are marked public; ConditionalGetMiddleware then adds an ETag, and a
-    conditional GET for an unchanged page gets a 304."""
 
+class PublicPage:
+    """What identifies one public page: the same for every anonymous visitor who asks for it."""
+
+    def __init__(self, *, route, language, origin, path, query="", clock=False):
+        self.route = route
+        self.language = language
+        # Feeds and structured data carry absolute URLs: the host is part of the page.
+        self.origin = origin
+        self.path = path
+        self.query = query
+        self.clock = clock
+
+    @classmethod
+    def for_request(cls, request):
+        """The page this request asks for, or None when it is not one to cache."""
+        if request.method not in ("GET", "HEAD"):
+            return None
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or "authorization" in request.headers:
+            return None
+        language = get_language_from_path(request.path_info)
+        if language is None:
+            return None
+        route = public_route(request.path_info, language)
+        if route is None:
+            return None
+        try:
+            origin = f"{request.scheme}://{request.get_host()}"
+        except DisallowedHost:
+            return None  # Django answers 400 further on
+        pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+        return cls(
+            route=route,
+            language=language,
+            origin=origin,
+            path=request.path,
+            # Parameter order does not change the page (values of one name keep theirs).
+            query=urlencode(sorted(pairs, key=lambda pair: pair[0])),
+            clock=route in CLOCK_ROUTES
+            or (route in CLOCK_ROUTES_WITHOUT_DAY and not any(name == "day" for name, _ in pairs)),
+        )
+
+    def validators(self, version, now=None):
+        """(cache key, ETag, Last-Modified as a timestamp) of this page under this version."""
+        changed_at = int(version.changed_at.timestamp())
+        bucket = ""
+        if self.clock:
+            now = time.time() if now is None else now
+            bucket_start = int(now) // CLOCK_BUCKET_SECONDS * CLOCK_BUCKET_SECONDS
+            changed_at = max(changed_at, bucket_start)
+            bucket = str(bucket_start)
+        identity = "\n".join(
+            [version.token, bucket, self.language, self.origin, self.path, self.query]
+        )
+        digest = hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
+        return f"niic:page:{digest}", f'W/"{digest}"', changed_at
+
+    def cache_control(self):
+        if self.clock:
+            return (
+                f"public, max-age={CLOCK_MAX_AGE}, "
+                f"stale-while-revalidate={CLOCK_STALE_WHILE_REVALIDATE}"
+            )
+        return f"public, max-age={MAX_AGE}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
+
+
+class PublicPageCache:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        cacheable = (
-            request.method in ("GET", "HEAD")
-            and response.status_code == 200
-            and not request.path.startswith("/admin/")
+        page = PublicPage.for_request(request)
+        if page is None:
+            return self.get_response(request)
+        version = program_version.current()
+        key, etag, last_modified = page.validators(version)
+
+        def finish(response):
+            response["ETag"] = etag
+            response["Last-Modified"] = http_date(last_modified)
+            response["Cache-Control"] = page.cache_control()
+            patch_vary_headers(response, ["Accept-Encoding"])
+            return response
+
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if not_modified is not None:
+            return finish(not_modified)
+
+        # Each encoding is stored apart, so that a hit fetches only the bytes it sends.
+        encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")) else ""
+        variant = f"{key}:{encoding or 'identity'}"
+        stored = self.read(variant) or self.wait_for_another_render(key, variant)
+        if stored is None:
+            claimed = self.claim(key)
+            try:
+                response = self.get_response(request)
+                if not self.storable(response):
+                    return response
+                stored = self.store(key, response)[encoding]
+            finally:
+                if claimed:
+                    self.release(key)
+        return finish(self.respond(request, stored))
+
+    # Right after a change, every visitor asks for pages that are no longer cached. One request
+    # per page renders it (whichever claims it first, on any app server); the others wait for
+    # its result instead of rendering the same page again on every worker at once.
+
+    def claim(self, key):
+        try:
+            return cache.add(f"{key}:rendering", True, RENDER_CLAIM_SECONDS)
+        except Exception:  # the cache is down: render without telling anyone
+            return False
+
+    def release(self, key):
+        try:
+            cache.delete(f"{key}:rendering")
+        except Exception:  # it expires by itself
+            logger.warning("cache unreachable: a render claim was not released")
+
+    def wait_for_another_render(self, key, variant):
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        while True:
+            try:
+                found = cache.get_many([variant, f"{key}:rendering"])
+            except Exception:
+                return None
+            if variant in found:
+                return found[variant]
+            if f"{key}:rendering" not in found or time.monotonic() > deadline:
+                return None  # nobody is rendering it (or it takes too long): render it here
+            time.sleep(RENDER_POLL_SECONDS)
+
+    def storable(self, response):
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
             and not response.has_header("Cache-Control")
             and "cookie" not in response.get("Vary", "").lower()
         )
-        if cacheable:
-            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+
+    def store(self, key, response):
+        """{encoding: what is stored for it}: the page as rendered, and gzipped when that
+        helps (a small or binary page is stored once and sent as is)."""
+        headers = [
+            (name, value) for name, value in response.items() if name.lower() not in NOT_STORED
+        ]
+        identity = {"headers": headers, "body": response.content, "encoding": ""}
+        compressed = identity
+        content_type = response.get("Content-Type", "")
+        if len(identity["body"]) >= MINIMUM_COMPRESSED_SIZE and content_type.startswith(
+            COMPRESSIBLE_TYPES
+        ):
+            compressed = {
+                "headers": headers,
+                "body": gzip.compress(identity["body"], compresslevel=6, mtime=0),
+                "encoding": "gzip",
+            }
+        try:
+            cache.set_many(
+                {f"{key}:identity": identity, f"{key}:gzip": compressed}, PAGE_CACHE_SECONDS
+            )
+        except Exception:  # a page that is not stored is rendered again
+            logger.warning("cache unreachable: a public page was not stored")
+        return {"": identity, "gzip": compressed}
+
+    def read(self, key):
+        try:
+            return cache.get(key)
+        except Exception:
+            logger.warning("cache unreachable: rendering a public page")
+            return None
+
+    def respond(self, request, stored):
+        body = stored["body"]
+        response = HttpResponse()
+        for name, value in stored["headers"]:
+            response[name] = value
+        if stored["encoding"]:
+            response["Content-Encoding"] = stored["encoding"]
+        response["Content-Length"] = str(len(body))
+        if request.method != "HEAD":
+            response.content = body
         return response

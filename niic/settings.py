@@ -54,8 +54,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
-    "niic.middleware.PublicCacheMiddleware",
+    # Before the session is read: answers public pages from the cache, or with a 304.
+    "niic.middleware.PublicPageCache",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,6 +102,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # changes to the program run one after the other and the second checks the scheduling
     # rules against the first (sessions.services); others wait up to `timeout` seconds.
     DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
+# A database that is down, or that accepts connections but never answers, must cost a request
+# seconds, not the worker: a failed connection or a statement cut short answers 503 (see
+# niic.faults) well before gunicorn's own timeout (niic/gunicorn.py) kills the worker.
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+DATABASE_STATEMENT_TIMEOUT = float(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT", "20"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=DATABASE_CONNECT_TIMEOUT,
+        options=f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT * 1000)}",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("REDIS_URL"):
@@ -109,6 +119,10 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("NIIC_CACHE_PREFIX", "niic"),
+            # An unreachable Redis costs a request a second at most: the site then renders
+            # pages itself and reads the program version from the database.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -196,11 +210,35 @@ TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Speaker photos: in MEDIA_ROOT by default (served by niic.media), or in an S3-compatible
+# bucket when one is named, which every app server then shares.
+MEDIA_BUCKET = os.environ.get("DJANGO_MEDIA_BUCKET", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": MEDIA_BUCKET,
+                # Credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the
+                # machine's role), read by boto3 itself.
+                "endpoint_url": os.environ.get("DJANGO_MEDIA_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("DJANGO_MEDIA_REGION") or None,
+                "custom_domain": os.environ.get("DJANGO_MEDIA_DOMAIN") or None,
+                "location": "media",
+                # Photos are public; their URLs need no signature, and a replaced photo gets
+                # a new name, so browsers may keep one for a day.
+                "querystring_auth": False,
+                "file_overwrite": False,
+                "default_acl": None,
+                "object_parameters": {"CacheControl": "public, max-age=86400"},
+            },
+        }
+        if MEDIA_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -222,7 +260,10 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS
+# Preloading commits the domain to browsers' HTTPS-only lists for months: its own choice.
+SECURE_HSTS_PRELOAD = HTTPS and env_flag("DJANGO_HSTS_PRELOAD")
+# `check --deploy` would warn about that choice; it is deliberate.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SECURE_REFERRER_POLICY = "same-origin"
@@ -240,13 +281,31 @@ SECURE_CSP = {
     "form-action": ["'self'"],
 }
 
+# One JSON object per line by default, for a log collector; DJANGO_LOG_FORMAT=text for people.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "json")
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "json": {"()": "niic.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "text" if LOG_FORMAT == "text" else "json",
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own loggers go through the root's handler too, instead of their default ones.
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }
 
 # Calendar event UIDs end in this domain; keep it fixed so that subscribed calendars update the
 # same events instead of duplicating them.
 NIIC_CALENDAR_UID_DOMAIN = os.environ.get("NIIC_CALENDAR_UID_DOMAIN", "program.niic.example")
+
+# The promise the site makes: a published change is visible to every visitor, browser and CDN
+# included, within this many seconds (niic.middleware sets Cache-Control from it).
+NIIC_FRESHNESS_SECONDS = int(os.environ.get("NIIC_FRESHNESS_SECONDS", "60"))

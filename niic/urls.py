@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import accounts, views
+from . import accounts, faults, media, views
 
 admin.site.site_header = _("NIIC program administration")
 admin.site.site_title = _("NIIC program")
@@ -34,6 +34,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
+    path("health/", faults.health, name="health"),
 ]
 
 # Public pages carry their language in the URL (/en/…, /es/…), so no cookie is ever needed to
@@ -51,7 +52,14 @@ urlpatterns += i18n_patterns(
     path("", include("sessions.urls")),
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if not settings.MEDIA_BUCKET:
+    # Photos on this server's disk (with a bucket, their URLs point at the bucket).
+    urlpatterns.append(
+        path(
+            f"{settings.MEDIA_URL.strip('/')}/{media.PHOTO_FOLDER}/<str:name>",
+            media.speaker_photo,
+            name="speaker-photo",
+        )
+    )
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+handler500 = faults.unavailable_or_server_error

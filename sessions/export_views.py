@@ -2,8 +2,8 @@
 speaker, the sitemap, and the releases' public change log with its Atom feed and the JSON the
 agenda reads to flag starred sessions that changed.
 
-Every response here is open to scripts on any site (CORS, for GET) and, like every public page,
-cacheable with an ETag (niic.middleware; a conditional GET of an unchanged file gets a 304)."""
+Every response here is open to scripts on any site (CORS, for GET) and carries an ETag: a
+conditional GET of an unchanged file gets a 304 (open_to_apps)."""
 
 import json
 from dataclasses import dataclass
@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -29,7 +30,12 @@ FEED_LENGTH = 50
 
 
 def open_to_apps(view):
-    """CORS for a public, read-only file: any site's script may GET it (and ask first)."""
+    """A public, read-only file for apps: any site's script may GET it (CORS, and the preflight
+    some clients send first), and a conditional GET of an unchanged file gets a 304.
+
+    The ETag is the file's own (calendars give one that leaves their DTSTAMP out). No
+    Cache-Control is set, so that clients revalidate and niic.middleware.PublicPageCache
+    could store these routes too."""
 
     @require_http_methods(["GET", "HEAD", "OPTIONS"])
     @wraps(view)
@@ -41,6 +47,13 @@ def open_to_apps(view):
             response["Access-Control-Max-Age"] = "86400"
         else:
             response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming:
+                if not response.has_header("ETag"):
+                    set_response_etag(response)
+                response = (
+                    get_conditional_response(request, etag=response["ETag"], response=response)
+                    or response
+                )
             response["Access-Control-Expose-Headers"] = "ETag"
         response["Access-Control-Allow-Origin"] = "*"
         return response

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from speakers.models import Speaker
 from tracks.models import Conference, Track
+from tracks.signals import program_changed
 
 from . import releases, rules
 from .models import Language, PanelMembership, Release, Session, StaleSessionError
@@ -875,6 +876,8 @@ def _changes(row):
 
 
 def _write_rows(user, changed):
+    """Bulk writes, which send no model signals: program_changed says that the public program
+    changed (the site's caches listen)."""
     now = timezone.now()
     _create_speakers([speaker for row in changed for speaker in row.new_speakers])
     new = [row.session for row in changed if row.original is None]
@@ -917,6 +920,7 @@ def _write_rows(user, changed):
         kinds={id(row.session): "+" if row.original is None else "~" for row in changed},
         extra={id(row.session): {"related_snapshot": _row_snapshot(row)} for row in changed},
     )
+    program_changed.send(sender=Session)
 
 
 def _create_speakers(speakers):

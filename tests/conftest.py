@@ -60,3 +60,28 @@ def pytest_report_header(config):
     if chromium:
         return f"browser tests: Chromium at {chromium}"
     return "browser tests: SKIPPED — Chromium not found"
+
+
+@pytest.fixture(autouse=True)
+def forget_the_program_version():
+    # The database each test sees is rolled back after it, the cache is not: start from the
+    # version in the database. (Pages cached under another version are never read again; a
+    # shared cache is not emptied, since it may hold more than this run's keys.)
+    from django.core.cache import cache
+
+    from niic import program_version
+
+    if program_version.cache_is_shared():
+        cache.delete(program_version.CACHE_KEY)
+    else:
+        cache.clear()
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """Static files collected once, for the tests that run real app servers."""
+    from tests.servers import collect_static
+
+    root = tmp_path_factory.mktemp("staticfiles")
+    collect_static(root)
+    return root

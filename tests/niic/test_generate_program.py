@@ -41,10 +41,48 @@ def test_generated_program_obeys_every_scheduling_rule():
     assert find_conflicts(sessions) == []
 
 
-def test_rooms_are_added_when_the_sessions_would_not_fit():
-    # 3 days of 6 slots in 12 rooms hold 216 sessions; 500 need 28 rooms.
-    program = generate_program(sessions=500, speakers=400, seed=1)
-    assert (program.rooms, program.conference.rooms.count()) == (28, 28)
+def test_a_program_too_big_for_six_slots_a_day_gets_more_shorter_slots_in_the_rooms_asked():
+    # 3 days of 6 slots in 12 rooms hold 216 sessions; 500 need 14 slots a day of 64 minutes.
+    program = generate_program(sessions=500, speakers=400, seed=1, rooms=12)
+    sessions = Session.objects.for_edition(program.conference)
+    zone = program.conference.tzinfo
+    starts = {session.starts_at.astimezone(zone).time() for session in sessions}
+    longest = max(session.ends_at - session.starts_at for session in sessions)
+    assert (program.rooms, program.conference.rooms.count()) == (12, 12)
+    assert (len(starts), min(starts).isoformat(), longest.total_seconds() / 60) == (
+        14,
+        "07:00:00",
+        64,
+    )
+
+
+def test_a_program_that_fits_keeps_six_slots_a_day_of_45_to_75_minutes():
+    program = generate_program(sessions=200, speakers=150, seed=1, rooms=12)
+    sessions = Session.objects.for_edition(program.conference)
+    zone = program.conference.tzinfo
+    starts = sorted({session.starts_at.astimezone(zone).strftime("%H:%M") for session in sessions})
+    minutes = {(session.ends_at - session.starts_at).total_seconds() / 60 for session in sessions}
+    assert starts == ["09:00", "10:30", "12:00", "13:30", "15:00", "16:30"]
+    assert minutes == {45, 60, 75}
+
+
+def test_descriptions_and_bios_are_several_markdown_paragraphs():
+    program = generate_program(sessions=20, speakers=30, seed=1)
+    session = Session.objects.for_edition(program.conference).order_by("pk").first()
+    speaker = session.panel.order_by("pk").first().speaker
+    assert len(session.description.split("\n\n")) >= 4
+    assert "\n- " in session.description
+    assert len(speaker.bio.split("\n\n")) == 3
+    assert speaker.bio.startswith(f"**{speaker.name}** is ")
+
+
+def test_command_refuses_more_sessions_than_five_minute_slots_can_hold():
+    with pytest.raises(CommandError) as excinfo:
+        call_command("generate_program", sessions=2000, speakers=2000, rooms=2, days=1)
+    assert str(excinfo.value) == (
+        "2000 sessions in 2 rooms over 1 days need 1000 slots a day, shorter than 5 minutes: "
+        "add rooms or days."
+    )
 
 
 def test_every_panel_seat_goes_to_a_generated_speaker():

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -39,10 +40,74 @@ def run_python(code_or_args, **env):
 
 def test_check_deploy_is_clean_under_production_settings():
     result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
+    # The one silenced check asks for HSTS preload, which is a choice of its own.
     assert (result.returncode, result.stdout.strip()) == (
         0,
-        "System check identified no issues (0 silenced).",
+        "System check identified no issues (1 silenced).",
     )
+
+
+def settings_values(*names, **env):
+    values = ", ".join(f"s.{name}" for name in names)
+    result = run_python(f"from niic import settings as s; print(repr([{values}]))", **env)
+    assert result.returncode == 0, result.stderr
+    return eval(result.stdout)  # noqa: S307  (our own repr of plain values)
+
+
+def test_https_sends_hsts_without_preload_unless_asked_for_separately():
+    names = ["SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD"]
+    assert settings_values(*names, **PRODUCTION) == [31536000, True, False]
+    assert settings_values(*names, **PRODUCTION, DJANGO_HSTS_PRELOAD="1") == [31536000, True, True]
+    assert settings_values(*names, DJANGO_HSTS_PRELOAD="1") == [0, False, False]
+
+
+def test_postgresql_connections_get_the_connect_and_statement_timeouts_from_the_environment():
+    url = {"DATABASE_URL": "postgres://niic@db.example.org:5432/niic"}
+    assert settings_values('DATABASES["default"]["OPTIONS"]', **url) == [
+        {"connect_timeout": 5, "options": "-c statement_timeout=20000"}
+    ]
+    timeouts = {"DJANGO_DB_CONNECT_TIMEOUT": "3", "DJANGO_DB_STATEMENT_TIMEOUT": "2.5"}
+    assert settings_values('DATABASES["default"]["OPTIONS"]', **url, **timeouts) == [
+        {"connect_timeout": 3, "options": "-c statement_timeout=2500"}
+    ]
+
+
+def test_a_media_bucket_stores_photos_with_django_storages_s3():
+    bucket = {
+        "DJANGO_MEDIA_BUCKET": "niic-photos",
+        "DJANGO_MEDIA_ENDPOINT_URL": "https://objects.example.org",
+        "DJANGO_MEDIA_DOMAIN": "photos.example.org",
+    }
+    code = (
+        "import django; django.setup();"
+        "from django.core.files.storage import storages; s = storages['default'];"
+        "print(type(s).__name__, s.bucket_name, s.url('speakers/a.jpg'))"
+    )
+    result = run_python(code, DJANGO_SETTINGS_MODULE="niic.settings", **bucket)
+    assert (result.returncode, result.stdout.strip()) == (
+        0,
+        "S3Storage niic-photos https://photos.example.org/media/speakers/a.jpg",
+    ), result.stderr
+    assert settings_values('STORAGES["default"]["BACKEND"]') == [
+        "django.core.files.storage.FileSystemStorage"
+    ]
+
+
+def test_logs_are_one_json_object_per_line_unless_text_is_asked_for():
+    code = (
+        "import django, logging; django.setup();"
+        "logging.getLogger('niic.test').warning('database %s', 'unreachable', extra={'port': 1})"
+    )
+    result = run_python(code, DJANGO_SETTINGS_MODULE="niic.settings")
+    entry = json.loads(result.stderr)
+    assert {key: entry[key] for key in ("level", "logger", "message", "port")} == {
+        "level": "WARNING",
+        "logger": "niic.test",
+        "message": "database unreachable",
+        "port": 1,
+    }
+    text = run_python(code, DJANGO_SETTINGS_MODULE="niic.settings", DJANGO_LOG_FORMAT="text")
+    assert text.stderr.strip().endswith(" WARNING niic.test: database unreachable")
 
 
 def test_check_deploy_fails_with_the_placeholder_secret_key():

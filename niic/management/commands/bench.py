@@ -1,5 +1,8 @@
 """`make bench`: how long each public page takes to render, and how many SQL queries it makes,
-on generated editions of growing size.
+on generated editions of growing size; then the same site over HTTP, on gunicorn with 2 workers
+as `make run` serves it: uncached pages, and with wrk the cached schedule day, a 304 and a
+static file of the same size served by the same stack (WhiteNoise), so that their ratio comes
+from one run.
 
 Each size is generated (niic.generated_program), measured and deleted again before the next
 one, so that the site-wide pages (speaker directory, search) see that edition alone. Nothing
@@ -11,11 +14,14 @@ import gc
 import math
 import os
 import platform
+import secrets
 import statistics
 import sys
+import tempfile
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlencode
 
 import django
@@ -28,6 +34,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from niic import loadtools, program_version
 from niic.generated_program import generate_program
 from sessions.models import Session
 from speakers.models import Organization, Speaker
@@ -44,16 +51,27 @@ LARGE_EDITION = 2000
 SLOW_REQUEST_MS = 1000
 SLOW_REPEAT = 3
 
-# (page, budget in ms) at TARGET_SIZE: the pages that must stay fast as an edition grows. Each
-# must also make as many queries there as at BASELINE_SIZE, so its cost does not grow
-# with the edition's sessions through extra queries.
+# The targets of issue 9, uncached over HTTP: (page, sessions, budget in ms). Each page must also
+# make as many queries at TARGET_SIZE as at BASELINE_SIZE, so that its cost does not grow with
+# the edition's sessions through extra queries.
 TARGET_SIZE = 1000
 BASELINE_SIZE = 200
 TARGETS = [
-    ("schedule day", 100),
-    ("speaker directory", 100),
-    ("edition .ics", 150),
+    ("schedule day", 1000, 100),
+    ("schedule day", 5000, 250),
+    ("session", 1000, 10),
+    ("session", 5000, 10),
+    ("speaker directory", 1000, 40),
+    ("edition .ics", 1000, 100),
 ]
+DAY_HTML_BUDGET_KB = 150
+# A cached page and a 304 at this share, at least, of a static file's requests per second.
+STATIC_SHARE = 0.5
+# Over HTTP: uncached requests per page (each after a new program version), and wrk's run.
+HTTP_PAGES = ["schedule day", "session", "speaker directory", "edition .ics"]
+HTTP_REPEAT = 7
+WRK_SECONDS = 5
+WRK_CONNECTIONS = 4
 
 
 @dataclass
@@ -61,6 +79,16 @@ class Measurement:
     median_ms: float
     queries: int
     samples: int
+
+
+@dataclass
+class HttpRun:
+    uncached_ms: dict = field(default_factory=dict)
+    day_bytes: int = 0
+    head_etag_matches: bool = False
+    cached_day: loadtools.WrkResult = None
+    not_modified: loadtools.WrkResult = None
+    static_file: loadtools.WrkResult = None
 
 
 def generated_slug(sessions, seed=1):
@@ -202,6 +230,11 @@ class Command(BaseCommand):
             help="Edition sizes in sessions (default: %(default)s).",
         )
         parser.add_argument(
+            "--no-http",
+            action="store_true",
+            help="Only the test client: no gunicorn, no wrk.",
+        )
+        parser.add_argument(
             "--repeat",
             type=int,
             default=15,
@@ -230,57 +263,72 @@ class Command(BaseCommand):
             delete_generated(slug)
         others = Conference.objects.count()
 
-        results, runs = {}, {}
-        with (
-            warnings.catch_warnings(),
-            override_settings(
-                DEBUG=False,
-                ALLOWED_HOSTS=["testserver"],
-                # Plain static URLs: the manifest storage needs collectstatic first.
-                STORAGES={
-                    **settings.STORAGES,
-                    "staticfiles": {
-                        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-                    },
-                },
-                # Uncached timings, without emptying whatever cache the settings name (Redis).
-                CACHES={
-                    "default": {
-                        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                        "LOCATION": "niic-bench",
-                    }
-                },
-            ),
-        ):
-            # WhiteNoise looks for collectstatic's output, which the bench does not need.
-            warnings.filterwarnings("ignore", "No directory at", UserWarning)
-            client = Client()
-            for size in sizes:
-                runs[size], results[size] = self.bench_size(client, size, repeat)
+        http = not options["no_http"]
+        if http and loadtools.wrk_path() is None:
+            self.progress("wrk is not installed (apt-get install wrk): measuring without HTTP.")
+            http = False
+        static_root = None
+        if http:
+            static_root = Path(tempfile.mkdtemp(prefix="niic-bench-static-"))
+            self.progress("Collecting static files for gunicorn…")
+            loadtools.collect_static(static_root)
 
-        self.report(sizes, runs, results, others)
+        results, runs, http_runs = {}, {}, {}
+        for size in sizes:
+            program = self.generate(size)
+            try:
+                runs[size], results[size] = self.bench_size(program, repeat)
+                if http:
+                    http_runs[size] = self.bench_http(program, static_root)
+            finally:
+                delete_generated(program.conference.slug)
 
-    def progress(self, message):
-        print(message, file=sys.stderr, flush=True)
+        self.report(sizes, runs, results, http_runs, others)
 
-    def bench_size(self, client, size, repeat):
+    def generate(self, size):
         speakers = speakers_for(size)
         started = time.perf_counter()
-        program = generate_program(sessions=size, speakers=speakers, seed=1)
-        conference = program.conference
+        program = generate_program(sessions=size, speakers=speakers, seed=1, rooms=12)
         self.progress(
             f"Generated {size} sessions, {speakers} speakers, {program.rooms} rooms in "
             f"{time.perf_counter() - started:.1f} s; measuring…"
         )
+        return program
+
+    def test_client_settings(self):
+        return override_settings(
+            DEBUG=False,
+            ALLOWED_HOSTS=["testserver"],
+            # Plain static URLs: the manifest storage needs collectstatic first.
+            STORAGES={
+                **settings.STORAGES,
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            },
+            # Uncached timings, without emptying whatever cache the settings name (Redis).
+            CACHES={
+                "default": {
+                    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                    "LOCATION": "niic-bench",
+                }
+            },
+        )
+
+    def progress(self, message):
+        print(message, file=sys.stderr, flush=True)
+
+    def bench_size(self, program, repeat):
+        conference = program.conference
+        size = program.sessions
         times = repeat if size <= LARGE_EDITION else min(repeat, max(5, math.ceil(repeat / 3)))
-        try:
-            pages = {}
-            started = time.perf_counter()
+        pages = {}
+        started = time.perf_counter()
+        with warnings.catch_warnings(), self.test_client_settings():
+            # WhiteNoise looks for collectstatic's output, which the test client does not need.
+            warnings.filterwarnings("ignore", "No directory at", UserWarning)
+            client = Client()
             for page, url in page_urls(conference):
                 pages[page] = measure(client, url, times)
-            self.progress(f"  measured in {time.perf_counter() - started:.1f} s")
-        finally:
-            delete_generated(conference.slug)
+        self.progress(f"  through the test client in {time.perf_counter() - started:.1f} s")
         run = {
             "sessions": program.sessions,
             "speakers": program.speakers,
@@ -289,7 +337,58 @@ class Command(BaseCommand):
         }
         return run, pages
 
-    def report(self, sizes, runs, results, others):
+    def bench_http(self, program, static_root):
+        started = time.perf_counter()
+        urls = dict(page_urls(program.conference))
+        day = urls["schedule day"]
+        # The same cache settings as this process, which bumps the program version.
+        environment = {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
+        run = HttpRun()
+        # The static reference is written before gunicorn starts: WhiteNoise indexes its files
+        # then. It is the schedule day's own HTML, so the bytes are the same.
+        static_name = f"bench/schedule-day-{program.sessions}.html"
+        with loadtools.Gunicorn(static_root, workers=2, **environment) as server:
+            body = server.request("GET", day).body
+        static_file = static_root / static_name
+        static_file.parent.mkdir(exist_ok=True)
+        static_file.write_bytes(body)
+        run.day_bytes = len(body)
+        try:
+            with loadtools.Gunicorn(static_root, workers=2, **environment) as server:
+                for page in HTTP_PAGES:
+                    run.uncached_ms[page] = self.uncached_over_http(server, urls[page])
+                got = server.request("GET", day)
+                head = server.request("HEAD", day)
+                etag = got.getheader("ETag")
+                run.head_etag_matches = etag is not None and head.getheader("ETag") == etag
+                for _ in range(4):  # in each worker's cache, whatever the cache
+                    server.request("GET", day)
+                base = server.base_url
+                run.cached_day = self.wrk(f"{base}{day}")
+                run.not_modified = self.wrk(f"{base}{day}", {"If-None-Match": etag})
+                static_url = f"/{settings.STATIC_URL.strip('/')}/{static_name}"
+                run.static_file = self.wrk(f"{base}{static_url}")
+        finally:
+            static_file.unlink()
+        self.progress(f"  over HTTP in {time.perf_counter() - started:.1f} s")
+        return run
+
+    def uncached_over_http(self, server, url):
+        """Median time of a GET after the program version changed, so that no cache helps."""
+        timings = []
+        for _ in range(HTTP_REPEAT):
+            program_version.bump()
+            started = time.perf_counter()
+            response = server.request("GET", url)
+            timings.append((time.perf_counter() - started) * 1000)
+            if response.status != 200:
+                raise CommandError(f"GET {url} over HTTP answered {response.status}, not 200.")
+        return statistics.median(timings[1:])
+
+    def wrk(self, url, headers=None):
+        return loadtools.run_wrk(url, WRK_SECONDS, connections=WRK_CONNECTIONS, headers=headers)
+
+    def report(self, sizes, runs, results, http_runs, others):
         write = self.stdout.write
         write(
             f"NIIC page benchmark: {database_description()}; Python {platform.python_version()}, "
@@ -299,8 +398,7 @@ class Command(BaseCommand):
             run = runs[size]
             write(
                 f"  {size:>6}: {run['sessions']} sessions, {run['speakers']} speakers, "
-                f"{run['rooms']} rooms; median of {run['repeat']} requests after {WARM_UPS} "
-                "warm-ups, DEBUG off, caches cleared before each request"
+                f"{run['rooms']} rooms"
             )
         if others:
             write(
@@ -308,6 +406,10 @@ class Command(BaseCommand):
                 "search and edition list include them."
             )
         write("")
+        write(
+            "Rendering through the test client (median after "
+            f"{WARM_UPS} warm-ups, DEBUG off, caches cleared before each request), and queries:"
+        )
         pages = list(results[sizes[0]])
         width = max(len(page) for page in pages) + 2
         header = "page".ljust(width) + "".join(f"{f'{size} ms':>10} {'q':>5}" for size in sizes)
@@ -327,30 +429,116 @@ class Command(BaseCommand):
                 f"* over {SLOW_REQUEST_MS / 1000:g} s on its first request: median of "
                 f"{SLOW_REPEAT} requests after 1 warm-up."
             )
+        if http_runs:
+            self.report_http(sizes, http_runs)
         write("")
-        write(f"Targets ({TARGET_SIZE} sessions, uncached; queries as many as at {BASELINE_SIZE}):")
-        for page, budget in TARGETS:
-            write("  " + self.target_line(results, page, budget))
+        write("Targets (issue 9):")
+        for line in self.target_lines(results, http_runs):
+            write("  " + line)
 
-    def target_line(self, results, page, budget):
-        label = f"{page} under {budget} ms"
-        if TARGET_SIZE not in results:
-            return f"- {label}: not measured (add {TARGET_SIZE} to --sizes)"
-        measured = results[TARGET_SIZE][page]
-        fast = measured.median_ms < budget
-        parts = [f"{measured.median_ms:.1f} ms"]
-        if BASELINE_SIZE in results:
-            baseline = results[BASELINE_SIZE][page].queries
-            steady = measured.queries == baseline
-            parts.append(
-                f"{measured.queries} queries "
-                + ("= " if steady else "≠ ")
-                + f"{baseline} at {BASELINE_SIZE}"
+    def report_http(self, sizes, http_runs):
+        write = self.stdout.write
+        cache = "Redis" if os.environ.get("REDIS_URL") else "local-memory"
+        write("")
+        write(
+            f"Over HTTP: gunicorn (niic/gunicorn.py), 2 sync workers, {cache} cache. Uncached: "
+            f"median of {HTTP_REPEAT - 1} GETs, each after a new program version. Then wrk, "
+            f"1 thread, {WRK_CONNECTIONS} connections, {WRK_SECONDS} s each."
+        )
+        measured = [size for size in sizes if size in http_runs]
+        width = 34
+        header = "".ljust(width) + "".join(f"{size:>22}" for size in measured)
+        write(header)
+        write("-" * len(header))
+        for page in HTTP_PAGES:
+            cells = [f"{http_runs[size].uncached_ms[page]:>19.1f} ms" for size in measured]
+            write(f"uncached {page}".ljust(width) + "".join(cells))
+        write(
+            "schedule day HTML".ljust(width)
+            + "".join(f"{http_runs[size].day_bytes / 1024:>19.0f} KB" for size in measured)
+        )
+        for label, attribute in (
+            ("cached schedule day", "cached_day"),
+            ("304 of the schedule day", "not_modified"),
+            ("static file, same size", "static_file"),
+        ):
+            write(label.ljust(width) + "".join(f"{'':>22}" for size in measured))
+            write(
+                "  requests/s".ljust(width)
+                + "".join(
+                    f"{getattr(http_runs[size], attribute).requests_per_second:>22.0f}"
+                    for size in measured
+                )
             )
-        else:
-            steady = True
-            parts.append(
-                f"{measured.queries} queries (not compared: add {BASELINE_SIZE} to --sizes)"
+            write(
+                "  p50 / p99 ms".ljust(width)
+                + "".join(
+                    f"{getattr(http_runs[size], attribute).p50_ms:>13.1f} / "
+                    f"{getattr(http_runs[size], attribute).p99_ms:>5.1f}"
+                    for size in measured
+                )
             )
-        mark = "✓" if fast and steady else "✗ MISSED"
-        return f"{mark} {label}: " + ", ".join(parts)
+            write(
+                "  errors".ljust(width)
+                + "".join(f"{getattr(http_runs[size], attribute).errors:>22}" for size in measured)
+            )
+        for label, attribute in (
+            ("cached / static", "cached_day"),
+            ("304 / static", "not_modified"),
+        ):
+            write(
+                label.ljust(width)
+                + "".join(f"{self.share(http_runs[size], attribute):>21.0%} " for size in measured)
+            )
+
+    @staticmethod
+    def share(run, attribute):
+        return getattr(run, attribute).requests_per_second / run.static_file.requests_per_second
+
+    def target_lines(self, results, http_runs):
+        lines = []
+
+        def mark(ok):
+            return "✓" if ok else "✗ MISSED"
+
+        for page, size, budget in TARGETS:
+            label = f"{page} under {budget} ms at {size} sessions, uncached"
+            if size in http_runs and page in http_runs[size].uncached_ms:
+                value, where = http_runs[size].uncached_ms[page], "over HTTP"
+            elif size in results:
+                value, where = results[size][page].median_ms, "test client"
+            else:
+                lines.append(f"- {label}: not measured (add {size} to --sizes)")
+                continue
+            steady = ""
+            if size == TARGET_SIZE and BASELINE_SIZE in results:
+                same = results[size][page].queries == results[BASELINE_SIZE][page].queries
+                steady = (
+                    f", {results[size][page].queries} queries "
+                    + ("= " if same else "≠ ")
+                    + f"{results[BASELINE_SIZE][page].queries} at {BASELINE_SIZE}"
+                )
+            else:
+                same = True
+            lines.append(
+                f"{mark(value < budget and same)} {label}: {value:.1f} ms ({where}{steady})"
+            )
+        if TARGET_SIZE not in http_runs:
+            lines.append(f"- HTTP targets: not measured (wrk, and {TARGET_SIZE} in --sizes)")
+            return lines
+        run = http_runs[TARGET_SIZE]
+        kilobytes = run.day_bytes / 1024
+        lines.append(
+            f"{mark(kilobytes <= DAY_HTML_BUDGET_KB)} schedule day at most "
+            f"{DAY_HTML_BUDGET_KB} KB of HTML at {TARGET_SIZE} sessions: {kilobytes:.0f} KB"
+        )
+        for label, attribute in (("cached schedule day", "cached_day"), ("304", "not_modified")):
+            share = self.share(run, attribute)
+            lines.append(
+                f"{mark(share >= STATIC_SHARE)} {label} at least {STATIC_SHARE:.0%} of the static "
+                f"file's requests/s at {TARGET_SIZE} sessions: {share:.0%} "
+                f"({getattr(run, attribute).requests_per_second:.0f} vs "
+                f"{run.static_file.requests_per_second:.0f})"
+            )
+        lines.append(f"{mark(run.head_etag_matches)} HEAD carries the same ETag as GET")
+        return lines

@@ -15,7 +15,12 @@ class Command(BaseCommand):
         parser.add_argument("--sessions", type=int, required=True)
         parser.add_argument("--speakers", type=int, required=True)
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--rooms", type=int, default=12, help="At least this many rooms.")
+        parser.add_argument(
+            "--rooms",
+            type=int,
+            default=12,
+            help="Rooms to hold the sessions: a larger program gets more, shorter slots a day.",
+        )
         parser.add_argument("--days", type=int, default=3)
 
     def handle(self, *args, **options):

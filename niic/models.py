@@ -1,0 +1,24 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgramVersion(models.Model):
+    """The version of everything the public site shows: one row, bumped once per committed
+    transaction that changes the program (niic.program_version). Every app server reads it, so
+    a page cached under an older version is never served again, on any machine."""
+
+    ROW = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=ROW)
+    number = models.PositiveBigIntegerField(verbose_name=_("number"), default=0)
+    # The number and a random part: a version written to the cache by a transaction that
+    # then failed can never be taken again by a later change.
+    token = models.CharField(verbose_name=_("token"), max_length=40)
+    changed_at = models.DateTimeField(verbose_name=_("changed"))
+
+    class Meta:
+        verbose_name = _("program version")
+        verbose_name_plural = _("program versions")
+
+    def __str__(self):
+        return self.token

@@ -1,0 +1,495 @@
+"""Public pages are cached and revalidated under the program version, and never served stale:
+every kind of change an organizer makes gives every page and feed that shows it a new ETag and
+the new content, at once."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from niic import program_version
+from niic.middleware import CLOCK_BUCKET_SECONDS, PublicPage
+from niic.models import ProgramVersion
+from sessions.models import Session
+from tests.factories import (
+    la_time,
+    make_conference,
+    make_organization,
+    make_room,
+    make_session,
+    make_speaker,
+    make_topic,
+    make_track,
+    seat,
+)
+from tests.services import redis_is_listening, skip_unless
+from tracks.signals import program_changed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def program(db):
+    conference = make_conference(slug="niic-cache", is_current=True)
+    track = make_track(conference, name="Economic mobility", slug="economic")
+    topic = make_topic(track, name="Financial capability", slug="financial")
+    room = make_room(conference, name="Harbor room", slug="harbor")
+    other_room = make_room(conference, name="Garden room", slug="garden")
+    organization = make_organization(name="Welcoming Cities Network", slug="welcoming-cities")
+    speaker = make_speaker(name="Ana Alvarez", slug="ana-alvarez", organization=organization)
+    session = make_session(
+        conference, title="Building coalitions", slug="coalitions", track=track, room=room
+    )
+    session.topics.add(topic)
+    seat(session, speaker)
+    draft = make_session(
+        conference,
+        title="Funding pathways",
+        slug="pathways",
+        track=track,
+        room=other_room,
+        starts_at=la_time(15, "13:00"),
+        ends_at=la_time(15, "14:00"),
+        status=Session.Status.DRAFT,
+    )
+    seat(draft, speaker)
+    return SimpleNamespace(
+        conference=conference,
+        track=track,
+        topic=topic,
+        room=room,
+        other_room=other_room,
+        organization=organization,
+        speaker=speaker,
+        session=session,
+        draft=draft,
+    )
+
+
+def pages(p):
+    edition = f"/en/editions/{p.conference.slug}"
+    return {
+        "home": f"{edition}/",
+        "schedule day": f"{edition}/schedule/?day=2014-12-15",
+        "current schedule day": "/en/schedule/?day=2014-12-15",
+        "schedule in Spanish": f"/es/editions/{p.conference.slug}/schedule/?day=2014-12-15",
+        "session": f"{edition}/sessions/{p.session.slug}/",
+        "track list": f"{edition}/tracks/",
+        "track": f"{edition}/tracks/{p.track.slug}/",
+        "topic": f"{edition}/tracks/{p.track.slug}/{p.topic.slug}/",
+        "room": f"{edition}/rooms/{p.room.slug}/",
+        "speaker list": "/en/speakers/",
+        "speaker": f"/en/speakers/{p.speaker.slug}/",
+        "organization": f"/en/organizations/{p.organization.slug}/",
+        "search": "/en/search/?q=coalitions",
+        "agenda": f"/en/agenda/?sessions={p.session.pk}",
+        "edition .ics": f"{edition}/schedule.ics",
+        "track .ics": f"{edition}/tracks/{p.track.slug}/calendar.ics",
+        "session .ics": f"{edition}/sessions/{p.session.slug}/calendar.ics",
+        "agenda .ics": f"/en/agenda.ics?sessions={p.session.pk}",
+    }
+
+
+def text_of(response):
+    return b"".join(response.streaming_content if response.streaming else [response.content])
+
+
+def visit(client, paths):
+    """{path: (ETag, body)}, each page fetched twice: the second time from the cache."""
+    seen = {}
+    for path in paths:
+        first = client.get(path)
+        assert first.status_code == 200, path
+        again = client.get(path)
+        assert (again.status_code, again["ETag"], again.templates) == (200, first["ETag"], []), path
+        seen[path] = (first["ETag"], text_of(first).decode())
+    return seen
+
+
+def assert_changed(client, before, shows):
+    """Every page in `before` answers a revalidation with a new ETag and a body that
+    `shows(path, old_body, new_body)` accepts."""
+    for path, (etag, old_body) in before.items():
+        response = client.get(path, headers={"if-none-match": etag})
+        assert response.status_code == 200, f"{path} was served stale (304)"
+        assert response["ETag"] != etag, path
+        body = text_of(response).decode()
+        assert shows(path, old_body, body), f"{path} does not show the change"
+
+
+def shows_text(text):
+    return lambda path, old, new: text not in old and text in new
+
+
+def pick(p, *names):
+    every = pages(p)
+    return [every[name] for name in names]
+
+
+SESSION_PAGES = [
+    "schedule day",
+    "current schedule day",
+    "schedule in Spanish",
+    "session",
+    "track",
+    "topic",
+    "room",
+    "speaker",
+    "organization",
+    "search",
+    "agenda",
+    "edition .ics",
+    "track .ics",
+    "session .ics",
+    "agenda .ics",
+]
+
+
+def test_editing_a_session_changes_every_page_and_feed_that_shows_it(client, program):
+    before = visit(client, pick(program, *SESSION_PAGES))
+    program.session.title = "Building coalitions anew"
+    program.session.save()
+    assert_changed(client, before, shows_text("Building coalitions anew"))
+
+
+def test_publishing_a_draft_puts_it_on_the_pages_of_its_day_track_room_and_speaker(
+    client, admin_client, program
+):
+    edition = f"/en/editions/{program.conference.slug}"
+    paths = [
+        *pick(program, "schedule day", "track", "speaker", "organization", "edition .ics"),
+        *pick(program, "track .ics"),
+        f"{edition}/rooms/{program.other_room.slug}/",
+    ]
+    before = visit(client, paths)
+    draft_page = f"{edition}/sessions/{program.draft.slug}/"
+    assert client.get(draft_page).status_code == 404
+
+    response = admin_client.post(
+        reverse("admin:program_session_changelist"),
+        {"action": "publish", "_selected_action": [program.draft.pk]},
+    )
+
+    assert response.status_code == 302
+    assert_changed(client, before, shows_text("Funding pathways"))
+    assert client.get(draft_page).status_code == 200
+
+
+def test_cancelling_a_session_marks_it_cancelled_everywhere(client, admin_client, program):
+    before = visit(client, pick(program, *SESSION_PAGES))
+
+    response = admin_client.post(
+        reverse("admin:program_session_changelist"),
+        {"action": "cancel", "_selected_action": [program.session.pk]},
+    )
+
+    assert response.status_code == 302
+
+    def shows_cancelled(path, old, new):
+        if path.endswith(".ics") or ".ics?" in path:
+            return "STATUS:CANCELLED" in new and "STATUS:CANCELLED" not in old
+        return new.lower().count("cancel") > old.lower().count("cancel")
+
+    assert_changed(client, before, shows_cancelled)
+
+
+def test_a_new_panelist_appears_on_the_session_and_in_the_directory(client, program):
+    newcomer = make_speaker(name="Omar Haddad", slug="omar-haddad")
+    before = visit(
+        client,
+        pick(program, "schedule day", "session", "speaker list", "edition .ics", "session .ics"),
+    )
+    seat(program.session, newcomer, order=1)
+    assert_changed(client, before, shows_text("Omar Haddad"))
+
+
+def test_renaming_a_speaker_changes_every_page_that_names_them(client, program):
+    before = visit(
+        client,
+        pick(
+            program,
+            "schedule day",
+            "session",
+            "speaker list",
+            "speaker",
+            "organization",
+            "edition .ics",
+        ),
+    )
+    program.speaker.name = "Ana Alvarez Ruiz"
+    program.speaker.save()
+    assert_changed(client, before, shows_text("Ana Alvarez Ruiz"))
+
+
+def test_renaming_a_room_changes_its_page_the_schedule_and_the_feeds(client, program):
+    before = visit(client, pick(program, "schedule day", "session", "room", "edition .ics"))
+    program.room.name = "Lighthouse room"
+    program.room.save()
+    assert_changed(client, before, shows_text("Lighthouse room"))
+
+
+def test_renaming_a_track_changes_the_home_page_the_track_pages_and_the_feeds(client, program):
+    before = visit(
+        client,
+        pick(program, "home", "schedule day", "session", "track list", "track", "edition .ics"),
+    )
+    program.track.name = "Economic opportunity"
+    program.track.save()
+    assert_changed(client, before, shows_text("Economic opportunity"))
+
+
+def test_an_import_through_the_admin_changes_the_schedule(client, admin_client, niic):
+    from tests.sessions.test_import_export import admin_format_index, new_session_row, upload
+
+    before = visit(
+        client,
+        ["/en/editions/niic-2014/schedule/?day=2014-12-16", "/en/editions/niic-2014/schedule.ics"],
+    )
+    preview = admin_client.post(
+        reverse("admin:program_session_import"),
+        {
+            "resource": "0",
+            "format": admin_format_index("csv"),
+            "import_file": upload([new_session_row()]),
+        },
+    )
+    confirmed = admin_client.post(
+        reverse("admin:program_session_process_import"), preview.context["confirm_form"].initial
+    )
+    assert confirmed.status_code == 302
+    assert_changed(client, before, shows_text("Caucus on small business"))
+
+
+# Revalidation and the cache cost (almost) nothing
+
+
+def test_a_revalidation_is_a_304_that_runs_at_most_one_query_and_renders_nothing(
+    client, program, django_assert_max_num_queries
+):
+    path = pages(program)["schedule day"]
+    first = client.get(path)
+    with django_assert_max_num_queries(1):
+        response = client.get(path, headers={"if-none-match": first["ETag"]})
+    assert (response.status_code, response.templates, response.content) == (304, [], b"")
+    assert response["ETag"] == first["ETag"]
+    assert response["Cache-Control"] == first["Cache-Control"]
+
+    with django_assert_max_num_queries(1):
+        by_date = client.get(path, headers={"if-modified-since": first["Last-Modified"]})
+    assert (by_date.status_code, by_date.templates) == (304, [])
+
+
+def test_a_page_from_the_cache_runs_at_most_one_query_and_renders_nothing(
+    client, program, django_assert_max_num_queries
+):
+    path = pages(program)["edition .ics"]
+    first = client.get(path)
+    with django_assert_max_num_queries(1):
+        again = client.get(path)
+    assert (again.status_code, again.templates) == (200, [])
+    assert (again.content, again["Content-Type"]) == (first.content, first["Content-Type"])
+
+
+def test_head_carries_the_same_etag_and_headers_as_get(client, program):
+    path = pages(program)["session"]
+    get = client.get(path)
+    head = client.head(path)
+    assert (head.status_code, head.content) == (200, b"")
+    for header in ("ETag", "Last-Modified", "Cache-Control", "Content-Type", "Content-Length"):
+        assert head[header] == get[header], header
+
+
+def test_a_page_is_compressed_for_a_client_that_accepts_gzip(client, program):
+    import gzip
+
+    path = pages(program)["schedule day"]
+    plain = client.get(path)
+    compressed = client.get(path, headers={"accept-encoding": "gzip, deflate, br"})
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert compressed["ETag"] == plain["ETag"]
+    assert plain["Vary"] == compressed["Vary"] == "Accept-Encoding"
+
+
+def test_the_order_of_query_parameters_does_not_make_another_page(client, program):
+    edition = f"/en/editions/{program.conference.slug}/schedule/"
+    one = client.get(f"{edition}?day=2014-12-15&track=economic")
+    other = client.get(f"{edition}?track=economic&day=2014-12-15")
+    assert (other.status_code, other["ETag"], other.templates) == (200, one["ETag"], [])
+
+
+def test_each_language_and_host_is_a_page_of_its_own(client, program, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "program.example.org"]
+    english = client.get(pages(program)["edition .ics"])
+    other_host = client.get(pages(program)["edition .ics"], headers={"host": "program.example.org"})
+    spanish = client.get(pages(program)["edition .ics"].replace("/en/", "/es/"))
+    assert len({english["ETag"], other_host["ETag"], spanish["ETag"]}) == 3
+    assert b"http://program.example.org/en/editions/" in other_host.content
+
+
+def test_pages_that_read_the_clock_get_a_new_etag_in_each_time_bucket(program):
+    version = program_version.current()
+    clock = PublicPage(route="home", language="en", origin="http://t", path="/en/", clock=True)
+    still = PublicPage(route="edition-list", language="en", origin="http://t", path="/en/editions/")
+    now = 1_800_000_000
+    later = now + CLOCK_BUCKET_SECONDS
+    assert clock.validators(version, now) != clock.validators(version, later)
+    assert still.validators(version, now) == still.validators(version, later)
+
+
+# Who is never served from the cache
+
+
+def test_a_signed_in_organizer_is_never_served_a_cached_page_and_never_caches_one(
+    client, admin_client, program
+):
+    path = pages(program)["session"]
+    anonymous = client.get(path)
+    staff = admin_client.get(path)
+    assert staff.templates != []
+    assert not staff.has_header("ETag")
+    assert "public" not in staff.get("Cache-Control", "")
+    assert client.get(path)["ETag"] == anonymous["ETag"]
+    assert client.get(f"/en/editions/{program.conference.slug}/sessions/pathways/").status_code == (
+        404
+    )
+
+
+def test_the_admin_is_never_cached(admin_client, program):
+    response = admin_client.get("/admin/program/session/")
+    assert response.status_code == 200
+    assert not response.has_header("ETag")
+    assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def test_anonymous_visitors_get_no_cookie_from_a_cached_page(client, program):
+    path = pages(program)["schedule day"]
+    client.get(path)
+    again = client.get(path)
+    assert (again.templates, again.cookies) == ([], {})
+    assert "Cookie" not in again.get("Vary", "")
+
+
+# The version itself
+
+
+def version_number():
+    program_version.current()  # a flushed database gets its row back
+    return ProgramVersion.objects.get().number
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_moves_once_per_committed_transaction_and_not_on_rollback():
+    conference = make_conference(slug="niic-version")
+    number = version_number()
+    with transaction.atomic():
+        for slug in ("one", "two", "three"):
+            make_room(conference, slug=slug, name=slug)
+        make_track(conference)
+    assert version_number() == number + 1
+
+    def add_a_room_then_fail():
+        with transaction.atomic():
+            make_room(conference, slug="four", name="four")
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        add_a_room_then_fail()
+    assert version_number() == number + 1
+
+    with transaction.atomic():
+        make_room(conference, slug="five", name="five")
+        try:
+            with transaction.atomic():
+                make_room(conference, slug="six", name="six")
+                raise RuntimeError("this savepoint only")
+        except RuntimeError:
+            pass
+    assert version_number() == number + 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_writes_that_send_program_changed_move_the_version():
+    number = version_number()
+    with transaction.atomic():
+        Session.objects.filter(pk__in=[]).update(title="nothing")
+        program_changed.send(sender=Session)
+        program_changed.send(sender=Session)
+    assert version_number() == number + 1
+
+
+def test_generate_program_moves_the_version(db):
+    from niic.generated_program import generate_program
+
+    before = program_version.current()
+    generate_program(sessions=10, speakers=10, seed=1)
+    after = program_version.current()
+    assert after.token != before.token
+    assert after.changed_at > before.changed_at
+
+
+def test_each_version_is_in_a_later_second_than_the_last_so_if_modified_since_sees_it(db):
+    # HTTP dates are whole seconds: two changes in one second must still differ.
+    first = program_version.bump()
+    second = program_version.bump()
+    assert int(second.changed_at.timestamp()) == int(first.changed_at.timestamp()) + 1
+    assert first.token != second.token
+
+
+def test_with_a_shared_cache_the_version_is_mirrored_and_a_cached_page_costs_no_query(
+    client, program, settings, django_assert_num_queries
+):
+    skip_unless(redis_is_listening(), "Redis is not listening on 127.0.0.1:6379")
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/14",
+            "KEY_PREFIX": f"niic-test-{program.conference.pk}-{program_version._new_token(0)}",
+        }
+    }
+    try:
+        path = pages(program)["schedule day"]
+        first = client.get(path)
+        with django_assert_num_queries(0):
+            again = client.get(path)
+            revalidated = client.get(path, headers={"if-none-match": first["ETag"]})
+        assert (again.status_code, again.templates, revalidated.status_code) == (200, [], 304)
+
+        version = program_version.bump()
+        assert cache.get(program_version.CACHE_KEY) == (version.token, version.changed_at)
+        program.session.title = "Building coalitions anew"
+        program.session.save()
+        changed = client.get(path, headers={"if-none-match": first["ETag"]})
+        assert changed.status_code == 200
+        assert "Building coalitions anew" in changed.text
+    finally:
+        cache.delete(program_version.CACHE_KEY)
+
+
+def test_a_request_for_a_page_another_request_is_rendering_waits_for_that_render(client, program):
+    import threading
+
+    from django.core.cache import cache
+
+    path = pages(program)["schedule day"]
+    rendered = client.get(path)
+    program_version.bump()  # the page is no longer cached
+    page = PublicPage(
+        route="program:schedule",
+        language="en",
+        origin="http://testserver",
+        path=path.split("?")[0],
+        query="day=2014-12-15",
+    )
+    key, etag, _ = page.validators(program_version.current())
+    cache.add(f"{key}:rendering", True, 30)  # as another worker does when it starts rendering
+    by_the_other = {"headers": [("Content-Type", "text/html")], "body": b"theirs", "encoding": ""}
+    threading.Timer(0.3, lambda: cache.set(f"{key}:identity", by_the_other)).start()
+
+    response = client.get(path)
+
+    assert (response.status_code, response.templates, response.content) == (200, [], b"theirs")
+    assert response["ETag"] == etag != rendered["ETag"]

@@ -12,7 +12,6 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language_from_path
 from django.views.decorators.cache import never_cache
-from django.views.defaults import server_error
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +22,12 @@ RETRY_AFTER_SECONDS = 30
 def unavailable_or_server_error(request, *args, **kwargs):
     """handler500: an unreachable or timed-out database is an outage to wait out, not a bug.
     It answers 503 with Retry-After on a page in the visitor's language; anything else gets
-    Django's plain 500 page."""
+    the friendly 500 page (niic.views.server_error)."""
+    from .views import server_error
+
     error = sys.exc_info()[1]
     if not isinstance(error, OperationalError | InterfaceError):
-        return server_error(request, *args, **kwargs)
+        return server_error(request)
     language = get_language_from_path(request.path_info) or translation.get_language()
     with translation.override(language):
         response = render(request, "503.html", status=503)

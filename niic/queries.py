@@ -18,7 +18,7 @@ def public_speakers():
 
 
 def public_organizations():
-    return Organization.objects.filter(speakers__in=public_speakers()).distinct()
+    return Organization.objects.filter(pk__in=public_speakers().values("organization_id"))
 
 
 def seats_with_sessions(seats):
@@ -40,6 +40,17 @@ def organization_people(organization):
 
 def organization_seats(organization):
     return seats_with_sessions(public_seats().filter(speaker__organization=organization))
+
+
+def organization_sessions(organization):
+    """[(session, [seats of the organization's people on it])]: each session once, however
+    many of the organization's people sit on its panel. One query."""
+    sessions = {}
+    for seat in organization_seats(organization).order_by(
+        "-session__conference__start_date", "session__starts_at", "session__title", "order"
+    ):
+        sessions.setdefault(seat.session_id, (seat.session, []))[1].append(seat)
+    return list(sessions.values())
 
 
 def happening_now_and_next(conference):

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from sessions.views import track_colours
+
 from . import accounts, faults, media, views
 
 admin.site.site_header = _("NIIC program administration")
@@ -35,6 +37,9 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("health/", faults.health, name="health"),
+    # Outside the language prefix: the same for every language.
+    path("track-colours.css", track_colours, name="track-colours"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 # Public pages carry their language in the URL (/en/…, /es/…), so no cookie is ever needed to
@@ -62,4 +67,7 @@ if not settings.MEDIA_BUCKET:
         )
     )
 
+# Friendly, translated error pages in the URL's language, with a way back; a database outage
+# is a 503 to wait out (niic.faults).
+handler404 = "niic.views.page_not_found"
 handler500 = faults.unavailable_or_server_error

@@ -1,16 +1,21 @@
+import logging
+
 from django import forms
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sessions.queries import Fold, fold
 from speakers.models import Organization
 from tracks.models import Conference
 
 from . import queries
-from .search import search_program, uses_full_text_search
+from .search import search_program
 
 MAX_QUERY_LENGTH = 200
+logger = logging.getLogger(__name__)
 
 
 class SearchForm(forms.Form):
@@ -69,7 +74,9 @@ def speaker_list(request):
         return render(request, "niic/speaker_list.html", context, status=400)
     speakers = queries.public_speakers().order_by("name")
     if form.cleaned_data["q"]:
-        speakers = speakers.filter(name__icontains=form.cleaned_data["q"])
+        speakers = speakers.alias(folded_name=Fold("name")).filter(
+            folded_name__contains=fold(form.cleaned_data["q"])
+        )
     if form.cleaned_data["organization"]:
         speakers = speakers.filter(organization__slug=form.cleaned_data["organization"])
     by_initial = {}
@@ -99,7 +106,7 @@ def organization_detail(request, organization):
         {
             "organization": organization,
             "people": people,
-            "seats": queries.organization_seats(organization),
+            "sessions": queries.organization_sessions(organization),
         },
     )
 
@@ -110,13 +117,27 @@ def search(request):
         return render(request, "niic/search.html", {"form": form}, status=400)
     query = form.cleaned_data["q"].strip()
     results = search_program(query) if query else None
-    return render(
-        request,
-        "niic/search.html",
-        {
-            "form": form,
-            "query": query,
-            "results": results,
-            "ranked": uses_full_text_search(),
-        },
-    )
+    return render(request, "niic/search.html", {"form": form, "query": query, "results": results})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the real one."""
+    return HttpResponseRedirect(static("niic/favicon.svg"))
+
+
+def page_not_found(request, exception):
+    """Translated by the language in the URL (LocaleMiddleware reads it even for a path that
+    matches nothing), with the ways back to the program."""
+    return render(request, "404.html", {"search_form": SearchForm()}, status=404)
+
+
+def server_error(request):
+    """The friendly page when it can be drawn; plain text when drawing it fails too (the cause
+    may be the template system or the database itself)."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:
+        logger.exception("The error page itself could not be rendered.")
+        return HttpResponseServerError(
+            "Server error. Please try again in a moment.", content_type="text/plain"
+        )

@@ -16,6 +16,7 @@ program still answers a conditional GET with a 304."""
 
 import datetime
 import hashlib
+import re
 from functools import lru_cache
 
 import icalendar
@@ -24,6 +25,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import quote_etag
+from django.utils.text import capfirst
 
 from .cards import SLUG_PLACEHOLDER, panel_names_by_session
 from .markup import markdown_as_plain_text
@@ -36,15 +38,19 @@ MAX_LINE_OCTETS = 75
 FILE_STAMP = "FILE-STAMP"
 
 
+# Line breaks in any convention (CRLF, a bare CR, LF, and the Unicode line and paragraph
+# separators that some parsers also split on) become the escaped newline of a TEXT value.
+LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+# Other control characters are not allowed in a TEXT value at all (3.3.11): dropped.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def escape_text(value):
-    """TEXT values (RFC 5545, 3.3.11): backslash, semicolon, comma and newlines escaped."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+    """TEXT values (RFC 5545, 3.3.11): backslash, semicolon and comma escaped, every line break
+    written as \\n and no other control character kept, so that nothing in organizer text can
+    end the content line or start another."""
+    value = CONTROL.sub("", LINE_BREAK.sub("\n", value))
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def fold(line):
@@ -140,15 +146,17 @@ def event_lines(session, url, panel):
         f"LAST-MODIFIED:{utc_stamp(session.updated_at)}",
         f"DTSTART;TZID={conference.time_zone}:{local_stamp(session.starts_at, zone)}",
         f"DTEND;TZID={conference.time_zone}:{local_stamp(session.ends_at, zone)}",
-        f"SUMMARY:{escape_text(session.title)}",
+        f"SUMMARY:{escape_text(capfirst(session.title))}",
         f"STATUS:{CALENDAR_STATUS[session.status]}",
         f"URL:{url}",
     ]
     if session.room is not None:
         lines.append(f"LOCATION:{escape_text(f'{session.room.name}, {conference.city}')}")
     if session.track is not None:
-        lines.append(f"CATEGORIES:{escape_text(session.track.name)}")
+        lines.append(f"CATEGORIES:{escape_text(capfirst(session.track.name))}")
     paragraphs = [markdown_as_plain_text(session.description)]
+    if session.status == "cancelled" and session.cancellation_note:
+        paragraphs.insert(0, session.cancellation_note)
     if panel:
         paragraphs.append(f"Panel: {panel}")
     if session.is_sample:

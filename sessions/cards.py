@@ -1,19 +1,41 @@
 """What a session card shows, computed once in Python for a whole listing.
 
-A schedule day can hold hundreds of sessions; formatting their times, reversing their URLs and
-joining their panels here, with a memo for the few distinct time slots, keeps the template to
-plain lookups (see `make bench`)."""
+A schedule day can hold hundreds of sessions; formatting their times, reversing their URLs,
+joining their panels and translating their labels here, with a memo for the few distinct time
+slots, keeps the template to plain lookups of ready strings (see `make bench`): no number is
+formatted and nothing translated per card."""
 
+import posixpath
 from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from .models import PanelMembership, Session
 from .times import TimeRange, time_range
 
 SLUG_PLACEHOLDER = "session-slug-placeholder"
+
+
+@dataclass(frozen=True, slots=True)
+class CardLabels:
+    """The words every card of a listing shares, translated once for the listing."""
+
+    add: str
+    remove: str
+    cancelled: str
+    sample: str
+
+    @classmethod
+    def translated(cls):
+        return cls(
+            add=gettext("Add to my agenda"),
+            remove=gettext("In my agenda — remove"),
+            cancelled=gettext("Cancelled"),
+            sample=gettext("Sample data"),
+        )
 
 
 @dataclass(slots=True)
@@ -34,6 +56,15 @@ class SessionCard:
     is_sample: bool
     conference: object
     overlaps: list = field(default_factory=list)
+    # Whether the agenda the page was opened with (?agenda=…, the no-JavaScript path) holds it.
+    in_agenda: bool = False
+    # Ready-made text for the card (sessions/includes/session_card.html).
+    ref: str = ""
+    when: str = ""
+    what: str = ""
+    css_class: str = ""
+    show_sample_badge: bool = False
+    labels: CardLabels | None = None
 
     @property
     def display_title(self):
@@ -61,12 +92,16 @@ def panel_names_by_session(session_ids):
     return {session_id: ", ".join(people) for session_id, people in names.items()}
 
 
-def session_cards(sessions, *, conference=None, tracks=(), rooms=()):
+def session_cards(sessions, *, conference=None, tracks=(), rooms=(), agenda=(), relative_to=None):
     """Cards for `sessions`, in their given order.
 
     Either the sessions come from Session.objects.for_listing(), or the caller, which already
     holds the edition with its tracks and rooms (the schedule), passes them in so that the
-    sessions load without joins."""
+    sessions load without joins. `agenda`: the ids of the sessions in the visitor's agenda.
+    `relative_to`: the path of the page the cards are on, for links relative to it."""
+    agenda = set(agenda)
+    every_track = gettext("All tracks")
+    labels = CardLabels.translated()
     sessions = list(sessions)
     tracks_by_id = {track.pk: track for track in tracks}
     rooms_by_id = {room.pk: room for room in rooms}
@@ -81,9 +116,24 @@ def session_cards(sessions, *, conference=None, tracks=(), rooms=()):
                 "program:session-detail",
                 kwargs={"edition": edition.slug, "session": SLUG_PLACEHOLDER},
             )
+            if relative_to:
+                # From the listing's own address: "../sessions/<slug>/" rather than the whole
+                # path, on pages that link hundreds of sessions.
+                url_patterns[edition.pk] = (
+                    posixpath.relpath(url_patterns[edition.pk], relative_to) + "/"
+                )
         key = (edition.time_zone, session.starts_at, session.ends_at)
         if key not in time_ranges:
             time_ranges[key] = time_range(session.starts_at, session.ends_at, edition)
+        track = tracks_by_id.get(session.track_id) if tracks_by_id else session.track
+        room = rooms_by_id.get(session.room_id) if rooms_by_id else session.room
+        time = time_ranges[key]
+        format_label = session.get_format_display()
+        classes = []
+        if session.track_id:
+            classes.append(f"t{session.track_id}")
+        if session.status == Session.Status.CANCELLED:
+            classes.append("cancelled")
         cards.append(
             SessionCard(
                 pk=session.pk,
@@ -91,16 +141,24 @@ def session_cards(sessions, *, conference=None, tracks=(), rooms=()):
                 url=url_patterns[edition.pk].replace(SLUG_PLACEHOLDER, session.slug),
                 starts_at=session.starts_at,
                 ends_at=session.ends_at,
-                time=time_ranges[key],
+                time=time,
                 day=timezone.localtime(session.starts_at, edition.tzinfo).date(),
-                track=tracks_by_id.get(session.track_id) if tracks_by_id else session.track,
+                track=track,
                 track_id=session.track_id,
-                room=rooms_by_id.get(session.room_id) if rooms_by_id else session.room,
-                format_label=session.get_format_display(),
+                room=room,
+                format_label=format_label,
                 panel=panels.get(session.pk, ""),
                 status=session.status,
                 is_sample=session.is_sample,
                 conference=edition,
+                in_agenda=session.pk in agenda,
+                ref=str(session.pk),
+                when=f"{time.starts_label}–{time.ends_label}",
+                what=f"{capfirst(track.name) if track else every_track} · {format_label}",
+                css_class=" ".join(classes),
+                # A whole generated edition says so once, at the top of the page.
+                show_sample_badge=session.is_sample and not edition.is_sample,
+                labels=labels,
             )
         )
     return cards

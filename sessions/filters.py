@@ -4,10 +4,13 @@ form error that the page shows, never a 500."""
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import PanelMembership, Session
+from .queries import Fold, fold
 
 ACCESS_CHOICES = [
     ("cart", _("CART captioning")),
@@ -22,8 +25,34 @@ def topic_key(topic, track):
     return f"{track.slug}/{topic.slug}"
 
 
+def parse_session_ids(raw, limit):
+    """“12,15,20” → [12, 15, 20] (duplicates dropped); anything else is refused with a reason.
+    Only ASCII digits count: "²" is a digit to Python's str.isdigit(), not to int()."""
+    if not raw:
+        return []
+    parts = [part.strip() for part in raw.split(",")]
+    if len(parts) > limit:
+        raise ValidationError(
+            _("An agenda holds at most %(limit)d sessions.") % {"limit": limit}, code="too_many"
+        )
+    if not all(part.isascii() and part.isdecimal() and len(part) <= 18 for part in parts):
+        raise ValidationError(
+            _("The list of sessions must be numbers separated by commas."), code="invalid"
+        )
+    return list(dict.fromkeys(int(part) for part in parts))
+
+
+MAX_AGENDA_SESSIONS = 200
+
+
+class SessionIdsField(forms.CharField):
+    def to_python(self, value):
+        return parse_session_ids(super().to_python(value), MAX_AGENDA_SESSIONS)
+
+
 class ScheduleFilterForm(forms.Form):
-    """Holds the day, which selects what to show rather than filtering it."""
+    """Holds the day, which selects what to show rather than filtering it, and the agenda the
+    page was opened with (without JavaScript, the stars add to that list)."""
 
     day = forms.TypedChoiceField(
         label=_("Day"),
@@ -31,6 +60,9 @@ class ScheduleFilterForm(forms.Form):
         coerce=str,
         error_messages={"invalid_choice": _("“%(value)s” is not a day of this edition.")},
     )
+    agenda = SessionIdsField(required=False, widget=forms.HiddenInput)
+
+    NOT_FILTERS = ("day", "agenda")
 
 
 class ScheduleFilter(django_filters.FilterSet):
@@ -86,9 +118,14 @@ class ScheduleFilter(django_filters.FilterSet):
     def __init__(self, data, queryset, *, conference, tracks, rooms, languages):
         super().__init__(data, queryset)
         self.conference = conference
-        self.filters["track"].extra["choices"] = [(track.slug, track.name) for track in tracks]
+        self.filters["track"].extra["choices"] = [
+            (track.slug, capfirst(track.name)) for track in tracks
+        ]
         self.filters["topic"].extra["choices"] = [
-            (track.name, [(topic_key(topic, track), topic.name) for topic in track.topics.all()])
+            (
+                capfirst(track.name),
+                [(topic_key(topic, track), capfirst(topic.name)) for topic in track.topics.all()],
+            )
             for track in tracks
             if track.topics.all()
         ]
@@ -132,17 +169,37 @@ class ScheduleFilter(django_filters.FilterSet):
         )
 
     def filter_speaker(self, queryset, name, value):
-        seats = PanelMembership.objects.filter(
-            Q(speaker__name__icontains=value)
-            | Q(speaker__organization__name__icontains=value)
-            | Q(speaker__organization__acronym__iexact=value)
+        value = fold(value)
+        seats = PanelMembership.objects.alias(
+            speaker_name=Fold("speaker__name"),
+            organization_name=Fold("speaker__organization__name"),
+            organization_acronym=Fold("speaker__organization__acronym"),
+        ).filter(
+            Q(speaker_name__contains=value)
+            | Q(organization_name__contains=value)
+            | Q(organization_acronym=value)
         )
         return queryset.filter(pk__in=seats.values("session_id"))
 
     def filter_text(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+        value = fold(value)
+        return queryset.alias(
+            folded_title=Fold("title"), folded_description=Fold("description")
+        ).filter(Q(folded_title__contains=value) | Q(folded_description__contains=value))
 
     @property
     def chosen_day(self):
         day = self.form.cleaned_data.get("day")
         return next((d for d in self.conference.days if d.isoformat() == day), None)
+
+    @property
+    def agenda(self):
+        return self.form.cleaned_data.get("agenda") or []
+
+    @property
+    def active_filter_count(self):
+        return sum(
+            1
+            for name, value in self.form.cleaned_data.items()
+            if value and name not in ScheduleFilterForm.NOT_FILTERS
+        )

@@ -8,11 +8,13 @@ edition = "editions/<slug:edition>/"
 
 urlpatterns = [
     path("schedule/", views.schedule, name="current-schedule"),
+    path("program/", views.whole_program, name="current-whole-program"),
     path("tracks/", views.track_list, name="current-track-list"),
     path("agenda/", views.agenda, name="agenda"),
     path("agenda.ics", views.agenda_calendar, name="agenda-calendar"),
     path(f"{edition}schedule/", views.schedule, name="schedule"),
     path(f"{edition}schedule.ics", views.edition_calendar, name="edition-calendar"),
+    path(f"{edition}program/", views.whole_program, name="whole-program"),
     path(f"{edition}tracks/", views.track_list, name="track-list"),
     path(f"{edition}tracks/<slug:track>/", views.track_detail, name="track-detail"),
     path(f"{edition}tracks/<slug:track>/calendar.ics", views.track_calendar, name="track-calendar"),

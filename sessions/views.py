@@ -1,6 +1,9 @@
-from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from tracks.models import Conference, Topic, Track
@@ -8,12 +11,15 @@ from tracks.models import Conference, Topic, Track
 from . import schema_org
 from .calendar import calendar_response
 from .cards import session_cards
-from .filters import ScheduleFilter
+from .filters import MAX_AGENDA_SESSIONS, ScheduleFilter, parse_session_ids
 from .models import Language, Room, Session
-from .queries import agenda_by_day, sessions_by_day, tracks_with_public_session_counts
+from .queries import (
+    agenda_by_day,
+    sessions_by_day,
+    sessions_by_day_and_slot,
+    tracks_with_public_session_counts,
+)
 from .timetable import build_timetable
-
-MAX_AGENDA_SESSIONS = 200
 
 
 def get_edition(slug=None):
@@ -39,18 +45,36 @@ def default_day(conference, counts):
     return next((day for day in conference.days if counts.get(day)), conference.start_date)
 
 
-def schedule(request, edition=None):
-    conference = get_edition(edition)
+def edition_is_on(conference, now):
+    return conference.opens_at() <= now < conference.closes_at()
+
+
+def filtered_program(request, conference, data=None):
+    """The schedule's filters over the edition's public sessions; every choice they offer comes
+    from the edition's tracks, rooms and languages, fetched here once."""
     tracks = list(conference.tracks.prefetch_related("topics"))
     rooms = list(conference.rooms.all())
     filterset = ScheduleFilter(
-        request.GET,
+        request.GET if data is None else data,
         Session.objects.public().for_edition(conference),
         conference=conference,
         tracks=tracks,
         rooms=rooms,
         languages=list(Language.objects.all()),
     )
+    return filterset, tracks, rooms
+
+
+def results_template(request, template):
+    """With ?fragment=results, only the results (schedule.js swaps them in place)."""
+    if request.GET.get("fragment") == "results":
+        return f"{template}#results"
+    return template
+
+
+def schedule(request, edition=None):
+    conference = get_edition(edition)
+    filterset, tracks, rooms = filtered_program(request, conference)
     context = {"filterset": filterset, "tracks": tracks}
     if not filterset.is_valid():
         context.update(days=[(day, None) for day in conference.days], timetable=None)
@@ -60,21 +84,68 @@ def schedule(request, edition=None):
     counts = filterset.qs.count_by_day(conference)
     day = filterset.chosen_day or default_day(conference, counts)
     sessions = session_cards(
-        filterset.qs.on_day(conference, day), conference=conference, tracks=tracks, rooms=rooms
+        filterset.qs.on_day(conference, day),
+        conference=conference,
+        tracks=tracks,
+        rooms=rooms,
+        agenda=filterset.agenda,
+        relative_to=request.path,
     )
+    now = timezone.now()
+    is_on = edition_is_on(conference, now)
+    today = timezone.localdate(now, timezone=conference.tzinfo)
     context.update(
         has_sample_sessions=any(session.is_sample for session in sessions),
         day=day,
         days=[(each, counts.get(each, 0)) for each in conference.days],
-        timetable=build_timetable(sessions),
-        is_filtered=any(
-            value for name, value in filterset.form.cleaned_data.items() if name != "day"
+        timetable=build_timetable(
+            sessions, zone=conference.tzinfo, now=now if is_on and day == today else None
+        ),
+        # While the edition is on, a jump to what is on now (or next) from any day.
+        now_day=today
+        if is_on and filterset.qs.on_day(conference, today).filter(ends_at__gt=now).exists()
+        else None,
+        is_filtered=filterset.active_filter_count > 0,
+        agenda_ids=",".join(str(pk) for pk in filterset.agenda),
+        subscribe_url=webcal_url(
+            request, reverse("program:edition-calendar", kwargs={"edition": conference.slug})
         ),
     )
-    template = "sessions/schedule.html"
-    if request.GET.get("fragment") == "results":
-        template += "#results"
-    return render_in_edition_zone(request, conference, template, context)
+    return render_in_edition_zone(
+        request, conference, results_template(request, "sessions/schedule.html"), context
+    )
+
+
+def whole_program(request, edition=None):
+    """Every day of the edition on one page, filterable like the schedule, and printable as a
+    pocket program."""
+    conference = get_edition(edition)
+    data = request.GET.copy()
+    data.pop("day", None)
+    filterset, tracks, rooms = filtered_program(request, conference, data)
+    context = {"filterset": filterset, "tracks": tracks}
+    if not filterset.is_valid():
+        return render_in_edition_zone(
+            request, conference, "sessions/program.html", context, status=400
+        )
+    sessions = session_cards(
+        filterset.qs.order_by("starts_at", "room__order", "title"),
+        conference=conference,
+        tracks=tracks,
+        rooms=rooms,
+        agenda=filterset.agenda,
+        relative_to=request.path,
+    )
+    context.update(
+        has_sample_sessions=any(session.is_sample for session in sessions),
+        program=sessions_by_day_and_slot(sessions),
+        session_count=len(sessions),
+        is_filtered=filterset.active_filter_count > 0,
+        agenda_ids=",".join(str(pk) for pk in filterset.agenda),
+    )
+    return render_in_edition_zone(
+        request, conference, results_template(request, "sessions/program.html"), context
+    )
 
 
 def session_detail(request, edition, session):
@@ -150,44 +221,65 @@ def room_detail(request, edition, room):
     )
 
 
-def parse_session_ids(raw):
-    """“12,15,20” → [12, 15, 20]; anything else is refused with a reason."""
-    if not raw:
-        return []
-    parts = raw.split(",")
-    if len(parts) > MAX_AGENDA_SESSIONS:
-        raise ValueError(
-            _("An agenda holds at most %(limit)d sessions.") % {"limit": MAX_AGENDA_SESSIONS}
-        )
-    if not all(part.strip().isdigit() for part in parts):
-        raise ValueError(_("The list of sessions must be numbers separated by commas."))
-    return list(dict.fromkeys(int(part) for part in parts))
+def agenda_ids_from(query, name):
+    return parse_session_ids(query.get(name, ""), MAX_AGENDA_SESSIONS)
+
+
+def agenda_url(ids):
+    url = reverse("program:agenda")
+    return f"{url}?sessions={','.join(map(str, ids))}" if ids else url
+
+
+def webcal_url(request, path):
+    """The same address for calendar apps: webcal: asks them to subscribe, not download."""
+    url = request.build_absolute_uri(path)
+    return "webcal" + url[url.index(":") :]
 
 
 def agenda(request):
+    """The sessions listed in the URL. With JavaScript the list is the visitor's stars, kept in
+    the browser; without it, the star buttons submit ?add= or ?remove= here, and the page
+    redirects to the new list's URL."""
     try:
-        ids = parse_session_ids(request.GET.get("sessions", ""))
-    except ValueError as error:
-        return render(request, "sessions/agenda.html", {"error": str(error)}, status=400)
+        ids = agenda_ids_from(request.GET, "sessions")
+        added = agenda_ids_from(request.GET, "add")
+        removed = agenda_ids_from(request.GET, "remove")
+        if added or removed:
+            changed = [pk for pk in ids if pk not in removed]
+            changed += [pk for pk in added if pk not in changed]
+            if len(changed) > MAX_AGENDA_SESSIONS:
+                raise ValidationError(
+                    _("An agenda holds at most %(limit)d sessions.")
+                    % {"limit": MAX_AGENDA_SESSIONS}
+                )
+            return redirect(agenda_url(changed))
+    except ValidationError as error:
+        return render(request, "sessions/agenda.html", {"error": error.messages[0]}, status=400)
     sessions = session_cards(
-        Session.objects.public().filter(pk__in=ids).for_listing().order_by("starts_at")
+        Session.objects.public().filter(pk__in=ids).for_listing().order_by("starts_at"),
+        agenda=ids,
     )
+    session_ids = ",".join(str(session.pk) for session in sessions)
+    calendar = reverse("program:agenda-calendar") + f"?sessions={session_ids}"
     return render(
         request,
         "sessions/agenda.html",
         {
             "agenda": agenda_by_day(sessions),
-            "session_ids": ",".join(str(session.pk) for session in sessions),
+            "session_ids": session_ids,
             "requested": bool(ids),
+            "requested_ids": ",".join(map(str, ids)),
+            "calendar_url": calendar,
+            "subscribe_url": webcal_url(request, calendar),
         },
     )
 
 
 def agenda_calendar(request):
     try:
-        ids = parse_session_ids(request.GET.get("sessions", ""))
-    except ValueError as error:
-        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+        ids = agenda_ids_from(request.GET, "sessions")
+    except ValidationError as error:
+        return HttpResponseBadRequest(error.messages[0], content_type="text/plain; charset=utf-8")
     sessions = Session.objects.public().filter(pk__in=ids).for_listing()
     return calendar_response(sessions, request, name=_("My agenda"), filename="niic-agenda.ics")
 
@@ -210,7 +302,7 @@ def track_calendar(request, edition, track):
     return calendar_response(
         sessions,
         request,
-        name=f"{conference.short_name} {conference.year}: {track.name}",
+        name=f"{conference.short_name} {conference.year}: {capfirst(track.name)}",
         filename=f"{conference.slug}-{track.slug}.ics",
     )
 
@@ -221,5 +313,20 @@ def session_calendar(request, edition, session):
         Session.objects.public().for_edition(conference).for_listing(), slug=session
     )
     return calendar_response(
-        [session], request, name=session.title, filename=f"{conference.slug}-{session.slug}.ics"
+        [session],
+        request,
+        name=capfirst(session.title),
+        filename=f"{conference.slug}-{session.slug}.ics",
     )
+
+
+def track_colours(request):
+    """Each track's colour as a class (.t<id>) that cards use for their edge: one small
+    stylesheet instead of a colour repeated on every card (inline styles are refused by the
+    Content-Security-Policy anyway). Colours are validated hex values (tracks.colours)."""
+    rules = [
+        f".t{pk}{{--track:{colour}}}"
+        for pk, colour in Track.objects.order_by("pk").values_list("pk", "colour")
+        if len(colour) == 7 and colour.startswith("#") and colour[1:].isalnum()
+    ]
+    return HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")

@@ -29,6 +29,12 @@ PAGE_TYPES = {
     # Without a day, the schedule opens on the first day with a match.
     "schedule-filtered": lambda c: f"/editions/{c.slug}/schedule/?track=track-1&language=en",
     "schedule-fragment": lambda c: f"/editions/{c.slug}/schedule/?fragment=results",
+    "schedule-with-agenda": lambda c: (
+        f"/editions/{c.slug}/schedule/?day={c.start_date:%Y-%m-%d}&agenda={agenda_ids(c)}"
+    ),
+    "whole-program": lambda c: f"/editions/{c.slug}/program/",
+    "whole-program-filtered": lambda c: f"/editions/{c.slug}/program/?language=es&access=cart",
+    "whole-program-fragment": lambda c: f"/editions/{c.slug}/program/?fragment=results&q=in",
     "session": lambda c: f"/editions/{c.slug}/sessions/{first_session(c).slug}/",
     "track-list": lambda c: f"/editions/{c.slug}/tracks/",
     "track": lambda c: f"/editions/{c.slug}/tracks/track-1/",
@@ -38,6 +44,11 @@ PAGE_TYPES = {
     "speaker": lambda c: f"/speakers/{first_speaker_slug(c)}/",
     "organization": lambda c: f"/organizations/{first_organization_slug(c)}/",
     "search": lambda c: "/search/?q=coalitions",
+    # Generated speakers are named after a small set of names: some are found, each with
+    # their sessions, and so are the organizations ("Sample Organization …").
+    "search-people": lambda c: "/search/?q=garcía",
+    "search-organizations": lambda c: "/search/?q=organization",
+    "search-language": lambda c: "/search/?q=spanish",
     "agenda": lambda c: f"/agenda/?sessions={agenda_ids(c)}",
     "edition-list": lambda c: "/editions/",
     "edition-calendar": lambda c: f"/editions/{c.slug}/schedule.ics",

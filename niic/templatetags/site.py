@@ -1,3 +1,4 @@
+import datetime
 import json
 
 from django import template
@@ -31,3 +32,40 @@ def json_ld(data):
     Content-Security-Policy does not apply to it)."""
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+NAV_SECTIONS = {
+    "schedule": {
+        "schedule",
+        "current-schedule",
+        "whole-program",
+        "current-whole-program",
+        "session-detail",
+        "room-detail",
+    },
+    "tracks": {"track-list", "current-track-list", "track-detail", "topic-detail"},
+    "speakers": {"speaker-list", "speaker-detail", "organization-detail"},
+    "search": {"search"},
+    "agenda": {"agenda"},
+}
+
+
+@register.simple_tag(takes_context=True)
+def nav_section(context):
+    """Which entry of the main navigation the page belongs to ("" for none), so that the
+    navigation can mark it as the current one."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    name = match.url_name if match else None
+    return next((section for section, names in NAV_SECTIONS.items() if name in names), "")
+
+
+@register.filter
+def zone_label(conference):
+    """“America/Los_Angeles (PST)”: the edition's zone and the abbreviations its days use
+    (two when a daylight-saving change falls within the edition)."""
+    abbreviations = dict.fromkeys(
+        datetime.datetime.combine(day, datetime.time(12), tzinfo=conference.tzinfo).tzname()
+        for day in conference.days
+    )
+    return f"{conference.time_zone} ({', '.join(abbreviations)})"

@@ -1,15 +1,29 @@
-// Schedule filters: with JavaScript, results update in place and the URL keeps the state;
-// without it, the same form submits normally and the day tabs are plain links.
-const form = document.querySelector("[data-schedule-filters]");
-const status = document.querySelector("[data-schedule-status]");
+// Filters of the schedule and of the whole program. Without JavaScript the form submits and the
+// day tabs are links. With it, the results are swapped in place, the URL keeps the state, the
+// new count is announced, and focus (with the scroll) moves to the results' heading.
+// Filters apply on the "Apply filters" button or Enter; a list changed with the pointer on a
+// wide screen applies after a short pause. Arrow keys on a closed list never fetch: Chromium
+// fires "change" on each of them, so keyboard changes wait for an explicit apply.
+const form = document.querySelector("[data-filters]");
+const status = document.querySelector("[data-results-status]");
+const wide = window.matchMedia("(min-width: 64rem)");
+const POINTER_PAUSE_MS = 600;
+let lastInput = "pointer";
+let timer = 0;
+let inFlight = null;
 
-function resultsElement() {
-  return document.querySelector("[data-schedule-results]");
+function results() {
+  return document.querySelector("[data-results]");
+}
+
+function applyButton() {
+  return form.querySelector("[data-apply]");
 }
 
 function urlFromForm() {
   const url = new URL(form.action || location.href);
   url.search = "";
+  url.hash = "";
   for (const [name, value] of new FormData(form)) {
     if (value) url.searchParams.set(name, value);
   }
@@ -17,18 +31,22 @@ function urlFromForm() {
 }
 
 function announce() {
-  const count = resultsElement().querySelectorAll(".session-card").length;
+  const count = results().querySelectorAll("article").length;
   status.textContent = count === 1 ? status.dataset.one : status.dataset.many.replace("{count}", count);
 }
 
 async function show(url) {
+  clearTimeout(timer);
+  applyButton().classList.remove("pending");
+  inFlight?.abort();
+  inFlight = new AbortController();
   const fragmentUrl = new URL(url);
   fragmentUrl.searchParams.set("fragment", "results");
   let response;
   try {
-    response = await fetch(fragmentUrl, { headers: { Accept: "text/html" } });
-  } catch {
-    location.assign(url);
+    response = await fetch(fragmentUrl, { headers: { Accept: "text/html" }, signal: inFlight.signal });
+  } catch (error) {
+    if (error.name !== "AbortError") location.assign(url);
     return;
   }
   if (!response.ok && response.status !== 400) {
@@ -37,26 +55,61 @@ async function show(url) {
   }
   const holder = document.createElement("div");
   holder.innerHTML = await response.text();
-  const fresh = holder.querySelector("[data-schedule-results]");
-  resultsElement().replaceWith(fresh);
+  const fresh = holder.querySelector("[data-results]");
+  results().replaceWith(fresh);
   history.replaceState(null, "", url);
   fresh.dispatchEvent(new CustomEvent("niic:content", { bubbles: true }));
   announce();
+  countActiveFilters();
+  // On a phone the filters fold away again so that the results are what is on screen.
+  const panel = form.querySelector("[data-filters-panel]");
+  if (panel && !wide.matches) panel.open = false;
+  fresh.querySelector("#results-heading")?.focus();
 }
 
-if (form) {
-  // Phones see the schedule first and open the filters on demand; wide screens show them.
-  const panel = form.querySelector("[data-filters-panel]");
-  if (panel && window.matchMedia("(min-width: 64rem)").matches) panel.open = true;
+// "Filters (2 active)": how many filters the results now reflect, on the folded panel.
+function countActiveFilters() {
+  const counter = form.querySelector("[data-filter-count]");
+  if (!counter) return;
+  let active = 0;
+  for (const [name, value] of new FormData(form)) {
+    if (value && name !== "day" && name !== "agenda") active += 1;
+  }
+  const words = active === 1 ? counter.dataset.one : counter.dataset.many.replace("2", active);
+  counter.textContent = active ? `(${words})` : "";
+}
 
+function markPending() {
+  applyButton().classList.add("pending");
+}
+
+if (form && status) {
+  // Phones see the sessions first and open the filters on demand; wide screens show them.
+  const panel = form.querySelector("[data-filters-panel]");
+  if (panel && wide.matches) panel.open = true;
+
+  form.addEventListener("keydown", () => {
+    lastInput = "keyboard";
+  });
+  form.addEventListener("pointerdown", () => {
+    lastInput = "pointer";
+  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     show(urlFromForm());
   });
-  form.addEventListener("change", () => show(urlFromForm()));
+  form.addEventListener("change", (event) => {
+    if (!event.target.matches("select")) return;
+    if (lastInput === "keyboard" || !wide.matches) {
+      markPending();
+      return;
+    }
+    clearTimeout(timer);
+    timer = setTimeout(() => show(urlFromForm()), POINTER_PAUSE_MS);
+  });
   document.addEventListener("click", (event) => {
     const tab = event.target.closest(".day-tabs a");
-    if (!tab) return;
+    if (!tab || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
     const url = new URL(tab.href);
     let day = form.querySelector("input[name=day]");

@@ -1,11 +1,20 @@
 import io
+import os
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
+from niic.generated_program import generate_program
 from tests.browser import SKIP_REASON, find_chromium
 from tests.services import skip_unless
+
+# Screenshots are test artifacts, looked at by people and never compared pixel by pixel; the
+# folder is git-ignored. NIIC_SCREENSHOTS puts them elsewhere (a CI artifact folder).
+SCREENSHOTS = Path(os.environ.get("NIIC_SCREENSHOTS", Path(__file__).parent / "screenshots"))
+# A conference the size of a real one: 18 rooms at once (324 sessions over three days).
+LARGE_EDITION = {"sessions": 324, "speakers": 300, "rooms": 18, "days": 3, "seed": 5}
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -69,3 +78,22 @@ def new_page(browser, program):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+@pytest.fixture
+def large_edition(program):
+    """A generated edition with 18 rooms in use at once, next to NIIC 2014."""
+    return generate_program(**LARGE_EDITION).conference
+
+
+@pytest.fixture
+def screenshot():
+    """Saves the page as SCREENSHOTS/<name>.png (the whole page unless told otherwise)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def save(page, name, *, full_page=True):
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return save

@@ -1,10 +1,14 @@
-"""axe-core on every kind of public page, after the page's own scripts have run: WCAG 2.0, 2.1
-and 2.2 A and AA, plus axe's best practices. And every page reflows into a 360 px window."""
+"""axe-core on every kind of public page, in English and in Spanish, after the page's own
+scripts have run: WCAG 2.0, 2.1 and 2.2 A and AA, plus axe's best practices. Every page reflows
+into a 360 px window. And a screenshot of each main page at 360 and 1280 px, saved for people
+to look at (tests/browser/screenshots/, git-ignored)."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from niic.generated_program import generate_program
 from sessions.models import Session
+from tests.browser.conftest import LARGE_EDITION
 
 pytestmark = pytest.mark.browser
 
@@ -22,28 +26,52 @@ AXE_OPTIONS = {
     },
     "resultTypes": ["violations"],
 }
-EDITION = "/en/editions/niic-2014"
+EDITION = "editions/niic-2014"
 TRACK = f"{EDITION}/tracks/engaging-receiving-communities"
 AGENDA_SESSIONS = ["opening-plenary", "building-alliances-between-african-americans-and-immigrants"]
+# Every page type, without its language prefix; {large} is the 18-room generated edition.
 PAGES = {
-    "home": "/en/",
-    "schedule": "/en/schedule/",
+    "home": "",
+    "schedule": "schedule/",
+    "schedule of 18 rooms": "editions/{large}/schedule/?day=2030-10-07",
+    "schedule filtered": "schedule/?track=engaging-receiving-communities",
+    "schedule with a bad filter": "schedule/?track=nope",
+    "whole program": "program/",
+    "whole program of 18 rooms": "editions/{large}/program/",
     "session": f"{EDITION}/sessions/opening-plenary/",
     "track list": f"{EDITION}/tracks/",
     "track": f"{TRACK}/",
     "topic": f"{TRACK}/building-alliances-between-african-americans-and-immigrants/",
     "room": f"{EDITION}/rooms/room-a/",
-    "speakers": "/en/speakers/",
-    "speaker": "/en/speakers/angelica-salas/",
-    "organization": "/en/organizations/chirla/",
-    "search results": "/en/search/?q=immigrant",
-    "agenda with sessions": "/en/agenda/?sessions={agenda}",
-    "editions": "/en/editions/",
+    "speakers": "speakers/",
+    "speaker": "speakers/angelica-salas/",
+    "organization": "organizations/chirla/",
+    "search results": "search/?q=immigrant",
+    "search for a speaker": "search/?q=angélica",
+    "search for a language": "search/?q=spanish",
+    "shared agenda": "agenda/?sessions={agenda}",
+    "empty agenda": "agenda/",
+    "editions": "editions/",
     "use in your app": f"{EDITION}/apps/",
     "change log": f"{EDITION}/changes/",
-    "schedule in Spanish": "/es/schedule/",
-    "session in Spanish": "/es/editions/niic-2014/sessions/opening-plenary/",
+    "page not found": "no-such-page/",
 }
+STATUSES = {"schedule with a bad filter": 400, "page not found": 404}
+# The pages to look at, at both widths.
+SCREENSHOT_PAGES = [
+    "home",
+    "schedule",
+    "schedule of 18 rooms",
+    "whole program",
+    "session",
+    "track",
+    "room",
+    "speaker",
+    "organization",
+    "search for a speaker",
+    "shared agenda",
+    "page not found",
+]
 
 
 @pytest.fixture(scope="module")
@@ -51,21 +79,27 @@ def axe():
     return Axe()
 
 
-def page_path(name):
+@pytest.fixture
+def large(program):
+    return generate_program(**LARGE_EDITION).conference.slug
+
+
+def page_path(name, language, large):
     agenda = ",".join(
         str(pk)
         for pk in Session.objects.filter(slug__in=AGENDA_SESSIONS).values_list("pk", flat=True)
     )
-    return PAGES[name].format(agenda=agenda)
+    return f"/{language}/" + PAGES[name].format(agenda=agenda, large=large)
 
 
-def visit(page, name):
-    response = page.goto(page_path(name))
+def visit(page, name, language, large):
+    response = page.goto(page_path(name, language, large))
     assert response is not None
-    assert response.status == 200, f"{name}: HTTP {response.status}"
-    if name == "agenda with sessions":
-        # agenda.js reveals the star buttons; make sure the list is there before checking.
-        page.locator("article.session-card").first.wait_for()
+    expected = STATUSES.get(name, 200)
+    assert response.status == expected, f"{name}: HTTP {response.status}"
+    if name == "shared agenda":
+        # agenda.js names the agenda; make sure it has run before checking.
+        page.locator("[data-agenda-shared]:visible").wait_for()
 
 
 def report(violations):
@@ -81,21 +115,41 @@ def report(violations):
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_axe_finds_no_violation(page, axe, name):
-    visit(page, name)
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_axe_finds_no_violation_on_any_page_type(new_page, axe, large, language):
+    found = {}
+    for width in (1280, 360):
+        page = new_page(viewport={"width": width, "height": 900})
+        for name in PAGES:
+            visit(page, name, language, large)
+            violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
+            if violations:
+                found[f"{name} ({language}, {width} px)"] = report(violations)
+    assert not found, "\n\n".join(f"{name}: {text}" for name, text in found.items())
 
-    violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
 
-    assert not violations, report(violations)
-
-
-def test_every_page_reflows_into_360_px(new_page):
+def test_every_page_reflows_into_360_px(new_page, large):
     page = new_page(viewport={"width": 360, "height": 800})
     too_wide = {}
-    for name in PAGES:
-        visit(page, name)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 360:
-            too_wide[name] = width
+    for language in ("en", "es"):
+        for name in PAGES:
+            visit(page, name, language, large)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 360:
+                too_wide[f"{name} ({language})"] = width
     assert too_wide == {}, f"pages wider than the 360 px window (CSS px): {too_wide}"
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_screenshots_of_the_main_pages(new_page, large, screenshot, width):
+    page = new_page(viewport={"width": width, "height": 800 if width == 360 else 900})
+    saved = []
+    for language in ("en", "es"):
+        for name in SCREENSHOT_PAGES if language == "en" else ["schedule", "page not found"]:
+            visit(page, name, language, large)
+            slug = name.replace(" ", "-")
+            # The first screen as a visitor sees it, and the whole page.
+            saved.append(screenshot(page, f"{slug}-{language}-{width}", full_page=False))
+            if name in ("schedule", "whole program", "session", "search for a speaker"):
+                saved.append(screenshot(page, f"{slug}-{language}-{width}-full"))
+    assert all(path.stat().st_size > 5000 for path in saved)

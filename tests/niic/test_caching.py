@@ -168,7 +168,7 @@ def test_publishing_a_draft_puts_it_on_the_pages_of_its_day_track_room_and_speak
 
     response = admin_client.post(
         reverse("admin:program_session_changelist"),
-        {"action": "publish", "_selected_action": [program.draft.pk]},
+        {"action": "publish", "_selected_action": [program.draft.pk], "apply": "1"},
     )
 
     assert response.status_code == 302
@@ -181,7 +181,12 @@ def test_cancelling_a_session_marks_it_cancelled_everywhere(client, admin_client
 
     response = admin_client.post(
         reverse("admin:program_session_changelist"),
-        {"action": "cancel", "_selected_action": [program.session.pk]},
+        {
+            "action": "cancel",
+            "_selected_action": [program.session.pk],
+            "confirm": "1",
+            "apply": "1",
+        },
     )
 
     assert response.status_code == 302
@@ -240,7 +245,8 @@ def test_renaming_a_track_changes_the_home_page_the_track_pages_and_the_feeds(cl
 
 
 def test_an_import_through_the_admin_changes_the_schedule(client, admin_client, niic):
-    from tests.sessions.test_import_export import admin_format_index, new_session_row, upload
+    from tests.sessions.test_import_export import csv_text, new_session_row
+    from tests.sessions.test_spreadsheets import upload
 
     before = visit(
         client,
@@ -248,14 +254,10 @@ def test_an_import_through_the_admin_changes_the_schedule(client, admin_client, 
     )
     preview = admin_client.post(
         reverse("admin:program_session_import"),
-        {
-            "resource": "0",
-            "format": admin_format_index("csv"),
-            "import_file": upload([new_session_row()]),
-        },
+        {"spreadsheet": upload(csv_text([new_session_row()]).encode())},
     )
     confirmed = admin_client.post(
-        reverse("admin:program_session_process_import"), preview.context["confirm_form"].initial
+        reverse("admin:program_session_import"), {"token": preview.context["token"]}
     )
     assert confirmed.status_code == 302
     assert_changed(client, before, shows_text("Caucus on small business"))

@@ -126,29 +126,34 @@ def test_the_spanish_schedule_is_in_spanish(client, niic):
     for spanish in [
         '<html lang="es">',
         '<a class="skip-link" href="#main">Saltar al contenido principal</a>',
-        '<nav aria-label="Principal">',
-        '<li><a href="/es/editions/niic-2014/schedule/">Programa</a></li>',
-        '<li><a href="/es/editions/niic-2014/tracks/">Ejes temáticos</a></li>',
+        '<a class="skip-link" href="#results-heading">Saltar a las sesiones</a>',
+        '<nav class="main-nav" aria-label="Principal">',
+        '<li><a href="/es/editions/niic-2014/schedule/" aria-current="true">Programa</a></li>',
+        '<li><a href="/es/editions/niic-2014/tracks/">Ejes</a></li>',
         '<li><a href="/es/speakers/">Ponentes</a></li>',
         '<li><a href="/es/search/">Buscar</a></li>',
         '<li><a href="/es/agenda/" data-agenda-link>Mi agenda</a></li>',
         '<h1>Programa <span class="subtitle">',
-        "<summary>Filtrar el programa</summary>",
+        '<summary>Filtros <span class="filter-count" data-filter-count data-one="1 activo" '
+        'data-many="2 activos"></span></summary>',
         '<label for="id_track">Eje temático</label>',
         '<option value="" selected>Todos los ejes</option>',
         '<option value="plenary">Plenaria</option>',
         '<option value="keynote">Conferencia magistral</option>',
         '<option value="cart">Subtitulado en vivo (CART)</option>',
-        '<button type="submit">Aplicar filtros</button>',
+        '<button type="submit" class="primary" data-apply>Aplicar filtros</button>',
         'data-one="Se muestra 1 sesión." data-many="Sesiones mostradas: {count}."',
         '<nav class="day-tabs" aria-label="Días">',
-        '<span class="day-name">Domingo</span> 14 de diciembre',
-        '<span class="day-name">Martes</span> 16 de diciembre',
-        '<h2 id="day-heading">Domingo, 14 de diciembre</h2>',
+        '<span class="day-long">Domingo 14 de diciembre</span>'
+        '<span class="day-short">Dom 14</span>',
+        '<span class="day-long">Martes 16 de diciembre</span><span class="day-short">Mar 16</span>',
+        '<h2 id="results-heading" tabindex="-1">Domingo, 14 de diciembre</h2>',
         '<th scope="col">Hora</th>',
+        "<p>Todos los ejes · Plenaria</p>",
+        ">Agregar a mi agenda</button>",
     ]:
         assert spanish in html
-    for english in ["Skip to main content", "All tracks", "Filter the schedule", "Sunday"]:
+    for english in ["Skip to main content", "All tracks", "Filters ", "Sunday", "Add to my"]:
         assert english not in html
 
 
@@ -177,7 +182,9 @@ def test_dates_and_times_follow_the_language(client, niic):
 def test_a_malformed_filter_is_explained_in_spanish(client, niic):
     response = client.get("/es/schedule/", {"day": "banana"})
     assert response.status_code == 400
-    assert "<h2>No se pudieron aplicar estos filtros</h2>" in response.text
+    assert '<h2 id="results-heading" tabindex="-1">No se pudieron aplicar estos filtros</h2>' in (
+        response.text
+    )
     assert "<li>“banana” no es un día de esta edición.</li>" in response.text
     assert "is not a day of this edition" not in response.text
 

@@ -1,5 +1,6 @@
 import icalendar
 import pytest
+from django.utils.text import capfirst
 
 from sessions.models import Session
 from tests.factories import make_session
@@ -60,12 +61,23 @@ def test_track_calendar_holds_only_that_track(client, niic):
     )
     events = events_of(response)[1]
     assert sorted(str(event["SUMMARY"]) for event in events) == sorted(
-        Session.objects.filter(track__slug="engaging-receiving-communities").values_list(
-            "title", flat=True
-        )
+        capfirst(title)
+        for title in Session.objects.filter(
+            track__slug="engaging-receiving-communities"
+        ).values_list("title", flat=True)
     )
     assert {str(event["CATEGORIES"].cats[0]) for event in events} == {
-        "engaging receiving communities"
+        "Engaging receiving communities"
+    }
+    assert (
+        str(events_of(response)[0]["X-WR-CALNAME"]) == "NIIC 2014: Engaging receiving communities"
+    )
+
+
+def test_summaries_start_with_a_capital(client, niic):
+    events = events_of(client.get("/en/editions/niic-2014/schedule.ics"))[1]
+    assert "Building alliances between African Americans and immigrants" in {
+        str(event["SUMMARY"]) for event in events
     }
 
 
@@ -80,6 +92,7 @@ def test_agenda_calendar_carries_the_chosen_sessions_only(client, niic):
     ("ids", "message"),
     [
         ("1,two", "The list of sessions must be numbers separated by commas."),
+        ("²", "The list of sessions must be numbers separated by commas."),
         (",".join(["1"] * 201), "An agenda holds at most 200 sessions."),
     ],
 )
@@ -109,4 +122,42 @@ def test_text_with_commas_semicolons_newlines_and_accents_survives_folding(clien
     assert max(len(line.encode()) for line in raw_lines) <= 75
     (event,) = events_of(response)[1]
     assert str(event["SUMMARY"]) == title
-    assert str(event["DESCRIPTION"]) == description
+    # Markdown is read as text: the emphasis without its asterisks.
+    assert (
+        str(event["DESCRIPTION"])
+        == "Línea uno.\n\nLínea dos, con énfasis; y una barra \\ invertida."
+    )
+
+
+def content_lines(response):
+    """The feed's content lines, unfolded, as a strict RFC 5545 reader sees them."""
+    body = response.content.decode()
+    assert body.endswith("\r\n")
+    return body[:-2].replace("\r\n ", "").split("\r\n")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Panel\rBEGIN:VEVENT", "Plain."),
+        ("Panel\nDTSTART:19700101T000000Z", "Plain."),
+        ("Panel\u2028LOCATION:Elsewhere", "Plain."),
+        ("Vertical\x0btab", "Line&#13;BEGIN:VALARM"),
+        ("Markdown", "First&#13;&#10;ATTACH:http://evil.example/x\r\nSecond"),
+    ],
+)
+def test_no_text_can_break_out_of_its_content_line(client, conference, title, description):
+    session = make_session(conference, title=title, description=description)
+    response = client.get(f"/en/editions/{conference.slug}/sessions/{session.slug}/calendar.ics")
+    body = response.content.decode()
+    # CR and LF only ever appear together, ending a content line, and no other line break or
+    # control character is left in a value.
+    assert body.count("\r") == body.count("\r\n") == body.count("\n")
+    assert not any(character in body for character in "\x0b\x85\u2028\u2029")
+    lines = content_lines(response)
+    assert (lines.count("BEGIN:VEVENT"), lines.count("END:VEVENT")) == (1, 1)
+    injected = ("DTSTART:1970", "LOCATION:Elsewhere", "BEGIN:VALARM", "ATTACH")
+    assert [line for line in lines if line.startswith(injected)] == []
+    (event,) = events_of(response)[1]
+    assert "\r" not in str(event["SUMMARY"])
+    assert "\r" not in str(event["DESCRIPTION"])

@@ -346,3 +346,15 @@ def test_moving_sessions_to_a_track_offers_only_the_chairs_tracks(client, confer
         "Mine",
     ]
     assert Track.objects.count() == 3
+
+
+def test_attendees_read_the_note_of_a_cancellation_on_the_session_page_and_in_calendars(
+    client, admin_client, conference
+):
+    session = make_session(conference, title="Announced", slug="announced")
+    run_action(admin_client, "cancel", [session], confirm="1", note="Join the plenary instead.")
+    page = client.get(f"/en/editions/{conference.slug}/sessions/announced/")
+    feed = client.get(f"/en/editions/{conference.slug}/sessions/announced/calendar.ics")
+    assert '<p class="cancellation-note">Join the plenary instead.</p>' in page.text
+    assert "STATUS:CANCELLED" in feed.text
+    assert "DESCRIPTION:Join the plenary instead." in feed.text

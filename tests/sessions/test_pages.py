@@ -18,7 +18,7 @@ def test_session_page_gives_time_with_zone_room_track_format_and_services(client
     response = client.get("/en/editions/niic-2014/sessions/closing-plenary/")
     assert response.status_code == 200
     html = response.text
-    assert "<h1>Closing plenary</h1>" in html
+    assert '<h1 id="session-title">Closing plenary</h1>' in html
     assert (
         '<dd>Tuesday, Dec. 16, 2014, <time datetime="2014-12-16T10:30:00-08:00">10:30 a.m.</time>'
         '–<time datetime="2014-12-16T12:00:00-08:00">noon</time> '
@@ -116,6 +116,14 @@ def test_topic_page_lists_its_sessions(client, niic):
     ] == ["entrepreneurship as a component of integration in welcoming cities"]
 
 
+def test_room_page_says_nothing_of_accessibility_when_it_has_no_notes(client, conference):
+    room = make_room(conference, slug="annex", name="Annex")
+    make_session(conference, room=room)
+    html = client.get(f"/en/editions/{conference.slug}/rooms/annex/").text
+    assert "Accessibility" not in html
+    assert "No accessibility notes" not in html
+
+
 def test_room_page_gives_location_accessibility_and_sessions_by_day(client, conference):
     room = make_room(
         conference,
@@ -154,6 +162,18 @@ def test_agenda_lists_chosen_sessions_by_day_and_flags_overlaps(client, conferen
         ("2014-12-16", [("Apart", [])]),
     ]
     assert f'href="/en/agenda.ics?sessions={first.pk},{overlapping.pk},{apart.pk}"' in response.text
+    assert (
+        f'href="webcal://testserver/en/agenda.ics?sessions={first.pk},{overlapping.pk},{apart.pk}"'
+        in response.text
+    )
+
+
+def test_overlap_badges_name_the_other_session_with_a_capital(client, conference):
+    first = make_session(conference, title="first things")
+    other = make_session(conference, title="second thoughts", starts_at=la_time(15, "10:30"))
+    html = client.get(f"/en/agenda/?sessions={first.pk},{other.pk}").text
+    assert "Overlaps with: Second thoughts" in html
+    assert "Overlaps with: First things" in html
 
 
 def test_an_empty_agenda_explains_itself_without_a_cookie(client):
@@ -162,7 +182,91 @@ def test_an_empty_agenda_explains_itself_without_a_cookie(client):
     assert response.cookies == {}
 
 
-def test_a_malformed_agenda_is_a_400_with_a_message(client):
-    response = client.get("/en/agenda/?sessions=1;DROP")
+@pytest.mark.parametrize(
+    ("sessions", "message"),
+    [
+        ("1;DROP", "The list of sessions must be numbers separated by commas."),
+        ("²", "The list of sessions must be numbers separated by commas."),
+        ("1,٣", "The list of sessions must be numbers separated by commas."),
+        ("9" * 40, "The list of sessions must be numbers separated by commas."),
+        (",".join(["1"] * 201), "An agenda holds at most 200 sessions."),
+    ],
+)
+def test_a_malformed_agenda_is_a_400_with_our_own_message(client, sessions, message):
+    response = client.get("/en/agenda/", {"sessions": sessions})
     assert response.status_code == 400
-    assert "The list of sessions must be numbers separated by commas." in response.text
+    assert f"<p>{message}</p>" in response.text
+    assert "invalid literal" not in response.text
+
+
+def test_a_malformed_agenda_is_refused_in_the_pages_language(client):
+    response = client.get("/es/agenda/", {"sessions": "²"})
+    assert response.status_code == 400
+    assert "La lista de sesiones debe contener números separados por comas." in response.text
+
+
+def test_adding_to_the_agenda_without_javascript_redirects_to_the_new_list(client, conference):
+    first, second = make_session(conference), make_session(conference)
+    response = client.get("/en/agenda/", {"sessions": str(first.pk), "add": str(second.pk)})
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"/en/agenda/?sessions={first.pk},{second.pk}",
+    )
+    response = client.get("/en/agenda/", {"add": str(first.pk)})
+    assert response["Location"] == f"/en/agenda/?sessions={first.pk}"
+    # Adding one already there changes nothing.
+    response = client.get("/en/agenda/", {"sessions": str(first.pk), "add": str(first.pk)})
+    assert response["Location"] == f"/en/agenda/?sessions={first.pk}"
+
+
+def test_removing_from_the_agenda_without_javascript_redirects_to_the_rest(client, conference):
+    first, second = make_session(conference), make_session(conference)
+    response = client.get(
+        "/en/agenda/", {"sessions": f"{first.pk},{second.pk}", "remove": str(first.pk)}
+    )
+    assert response["Location"] == f"/en/agenda/?sessions={second.pk}"
+    response = client.get("/en/agenda/", {"sessions": str(second.pk), "remove": str(second.pk)})
+    assert response["Location"] == "/en/agenda/"
+
+
+def test_the_agenda_page_offers_removal_and_the_shared_view(client, conference):
+    session = make_session(conference, title="Kept")
+    html = client.get(f"/en/agenda/?sessions={session.pk}").text
+    assert (
+        f"<button class=on name=remove value={session.pk} id=a{session.pk} "
+        f'aria-labelledby="a{session.pk} s{session.pk}">In my agenda — remove</button>'
+    ) in html
+    assert f'<input type="hidden" name="sessions" value="{session.pk}">' in html
+    # agenda.js shows these when the list is not this browser's own.
+    assert 'data-title-shared="Shared agenda"' in html
+    assert (
+        '<button type="button" class="primary" data-agenda-add-all>Add all to my agenda</button>'
+        in html
+    )
+    assert f'href="/en/schedule/?agenda={session.pk}" data-agenda-more' in html
+
+
+def test_the_session_page_star_works_without_javascript(client, niic):
+    session = Session.objects.get(slug="lunch")
+    html = client.get("/en/editions/niic-2014/sessions/lunch/").text
+    assert '<form class="actions agenda-form" method="get" action="/en/agenda/">' in html
+    assert (
+        f'<button class="star" name="add" value="{session.pk}" id="a{session.pk}" '
+        f'aria-labelledby="a{session.pk} session-title">Add to my agenda</button>'
+    ) in html
+
+
+def test_structured_data_carries_the_description_without_markdown(client, conference):
+    session = make_session(
+        conference, description="Bring **questions** and [notes](https://x.org)."
+    )
+    data = json_ld(client.get(f"/en/editions/{conference.slug}/sessions/{session.slug}/").text)
+    assert data["description"] == "Bring questions and notes (https://x.org)."
+
+
+def test_track_colours_are_one_small_stylesheet(client, niic):
+    response = client.get("/track-colours.css")
+    assert response["Content-Type"] == "text/css; charset=utf-8"
+    track = niic.tracks.get(slug="engaging-receiving-communities")
+    assert f".t{track.pk}{{--track:{track.colour}}}" in response.text.splitlines()
+    assert len(response.text.splitlines()) == 9

@@ -1,25 +1,53 @@
-import pytest
+import datetime
+from urllib.parse import urljoin
 
+import pytest
+from django.utils import timezone
+
+from niic.generated_program import generate_program
 from sessions.models import Session
-from tests.factories import la_time, make_room, make_session, make_speaker, make_track, seat
+from tests.factories import (
+    la_time,
+    make_conference,
+    make_room,
+    make_session,
+    make_speaker,
+    make_track,
+    seat,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def card_titles(response):
     return [
-        session.title
+        card.title
         for row in response.context["timetable"].rows
-        for session in (row.spanning or [s for cell in row.cells for s in cell])
+        for cell in row.cells
+        for card in cell.cards
     ]
+
+
+def on_at(timetable, clock):
+    """The titles a reader finds by reading across the row at `clock`, as the table lays it out:
+    every cell that starts in that row or spans down into it."""
+    rows = timetable.rows
+    index = next(i for i, row in enumerate(rows) if f"{row.starts_at:%H:%M}" == clock)
+    found = []
+    for number, row in enumerate(rows[: index + 1]):
+        for cell in row.cells:
+            if number + cell.rowspan > index:
+                found += [card.title for card in cell.cards]
+    return found
 
 
 def test_schedule_opens_on_the_first_day_with_the_rooms_across(client, niic):
     response = client.get("/en/schedule/")
     assert response.status_code == 200
     assert response.context["day"].isoformat() == "2014-12-14"
+    # The main hall holds only the plenary, the break and the reception this day, each across
+    # the whole table, so it needs no column of its own.
     assert [room.name for room in response.context["timetable"].rooms] == [
-        "Main hall",
         "Room A",
         "Room B",
         "Room C",
@@ -45,22 +73,80 @@ def test_schedule_shows_times_in_the_conference_zone_whatever_the_server_zone(
     settings.TIME_ZONE = "Asia/Tokyo"
     html = client.get("/en/schedule/?day=2014-12-14").text
     assert '<time datetime="2014-12-14T13:00:00-08:00">1 p.m.</time>' in html
-    assert '<abbr title="America/Los_Angeles">PST</abbr>' in html
-    assert "All times are local to the conference: America/Los_Angeles." in html
+    assert "All times are local to the conference: America/Los_Angeles (PST)." in html
 
 
 def test_plenaries_and_breaks_span_every_room_and_read_as_for_all_tracks(client, niic):
     response = client.get("/en/schedule/?day=2014-12-14")
-    first_row = response.context["timetable"].rows[0]
-    assert [session.title for session in first_row.spanning] == ["Opening plenary"]
-    assert '<td colspan="4" class="spanning">' in response.text
-    assert '<span class="all-tracks">All tracks</span>' in response.text
+    (plenary,) = response.context["timetable"].rows[0].cells
+    assert ([card.title for card in plenary.cards], plenary.colspan, plenary.rowspan) == (
+        ["Opening plenary"],
+        3,
+        6,
+    )
+    assert "<td rowspan=6 colspan=3 class=spanning>" in response.text
+    assert "<p>All tracks · Plenary</p>" in response.text
 
 
-def test_every_session_card_names_its_track_in_words(client, niic):
+def test_rows_are_evenly_spaced_in_time_and_cells_span_their_duration(client, niic):
+    timetable = client.get("/en/schedule/?day=2014-12-15").context["timetable"]
+    # Sessions start and end on quarter hours: one row per quarter hour, 9:00 to 14:45.
+    assert timetable.step_minutes == 15
+    assert [f"{row.starts_at:%H:%M}" for row in timetable.rows[:4]] == [
+        "09:00",
+        "09:15",
+        "09:30",
+        "09:45",
+    ]
+    assert f"{timetable.rows[-1].starts_at:%H:%M}" == "14:30"
+    spans = {card.title: cell.rowspan for row in timetable.rows for cell in row.cells
+             for card in cell.cards}  # fmt: skip
+    assert (spans["Lunch"], spans["Morning break"]) == (6, 2)
+
+
+def test_what_is_on_at_eleven_reads_off_the_row_at_eleven(client, niic):
+    response = client.get("/en/schedule/?day=2014-12-15")
+    # The three 10:45 sessions run through 11:00; nothing starts at 11:00 itself.
+    assert on_at(response.context["timetable"], "11:00") == [
+        "entrepreneurship as a component of integration in welcoming cities",
+        "building alliances between African Americans and immigrants",
+        "Sample session for the track “from naturalization to full citizenship”",
+    ]
+    assert on_at(response.context["timetable"], "12:15") == ["Lunch"]
+    assert (
+        '<tr class="quiet hour"><th scope="row">'
+        '<time datetime="2014-12-15T11:00:00-08:00">11 a.m.</time></th>'
+    ) in response.text
+
+
+def test_a_plenary_alongside_other_sessions_keeps_to_its_room(client, conference):
+    conference.is_current = True
+    conference.save()
+    hall, side = make_room(conference, name="Hall"), make_room(conference, name="Side")
+    make_session(conference, title="Plenary", room=hall)
+    make_session(conference, title="Caucus", room=side, track=make_track(conference))
+    timetable = client.get("/en/schedule/?day=2014-12-15").context["timetable"]
+    assert [room.name for room in timetable.rooms] == ["Hall", "Side"]
+    assert [[card.title for card in cell.cards] for cell in timetable.rows[0].cells] == [
+        ["Plenary"],
+        ["Caucus"],
+    ]
+
+
+def test_every_session_card_names_its_track_and_room_in_words(client, niic):
     html = client.get("/en/schedule/?day=2014-12-15").text
-    assert html.count('class="track-label"') == 9
-    assert '<span class="track-label">Engaging receiving communities</span>' in html
+    assert html.count("<p>Engaging receiving communities · Panel</p>") == 2
+    assert html.count(" · Room B</p>") == 3
+    assert "<p>10:45 a.m.–noon · Room A</p>" in html
+
+
+def test_filter_options_start_with_a_capital(client, niic):
+    html = client.get("/en/schedule/").text
+    assert (
+        '<option value="engaging-receiving-communities">Engaging receiving communities</option>'
+        in html
+    )
+    assert '<optgroup label="Economic opportunity, inclusion, and stability">' in html
 
 
 def test_filter_by_track_keeps_only_that_track(client, niic):
@@ -93,6 +179,9 @@ def test_filter_without_a_day_opens_on_the_first_day_with_a_match(client, niic):
         ("language=es&day=2014-12-16", ["Closing plenary"]),
         ("speaker=Millona", ["Closing plenary"]),
         ("speaker=chirla", ["Opening plenary"]),
+        ("speaker=Angélica", ["Opening plenary"]),
+        ("q=COMMON+SENSE&day=2014-12-15",
+         ["creating a sustainable economy for all: common sense economics"]),
         ("q=common+sense&day=2014-12-15",
          ["creating a sustainable economy for all: common sense economics"]),
     ],
@@ -129,11 +218,9 @@ def test_a_malformed_filter_gets_a_400_with_a_clear_message(client, niic, query,
 def test_the_results_fragment_is_only_the_results(client, niic):
     response = client.get("/en/schedule/?fragment=results&track=engaging-receiving-communities")
     html = response.text.strip()
-    assert html.startswith(
-        '<div id="schedule-results" class="schedule-results" data-schedule-results>'
-    )
+    assert html.startswith('<div id="schedule-results" class="results" data-results>')
     assert "<html" not in html
-    assert "<form" not in html
+    assert "data-filters" not in html
 
 
 def test_drafts_never_reach_the_schedule(client, conference):
@@ -151,8 +238,8 @@ def test_cancelled_sessions_stay_visible_and_marked(client, conference):
     conference.save()
     make_session(conference, title="Called off", status=Session.Status.CANCELLED)
     html = client.get("/en/schedule/?day=2014-12-15").text
-    assert 'class="session-card is-cancelled"' in html
-    assert '<p class="badge badge-cancelled">Cancelled</p>' in html
+    assert '<article class="cancelled">' in html
+    assert '<p class="badge cancel">Cancelled</p>' in html
 
 
 def test_overlapping_sessions_in_one_room_share_a_cell(client, conference):
@@ -165,12 +252,12 @@ def test_overlapping_sessions_in_one_room_share_a_cell(client, conference):
     make_session(conference, title="New", room=room, track=track)
     response = client.get("/en/schedule/?day=2014-12-15")
     row = response.context["timetable"].rows[0]
-    assert [[session.title for session in cell] for cell in row.cells] == [["New", "Old"]]
+    assert [[card.title for card in cell.cards] for cell in row.cells] == [["New", "Old"]]
 
 
 def test_sample_sessions_are_labelled_on_the_schedule(client, niic):
     html = client.get("/en/schedule/").text
-    assert html.count('<p class="badge badge-sample">Sample data</p>') == 9
+    assert html.count('<p class="badge sample">Sample data</p>') == 9
     assert "Sample schedule: the source gives no times, rooms or line-ups" in html
 
 
@@ -181,4 +268,100 @@ def test_panelists_are_listed_on_their_session_card(client, conference):
     seat(session, make_speaker(name="Eva Millona"), order=2)
     seat(session, make_speaker(name="Julien Ross"), role="moderator", order=5)
     html = client.get("/en/schedule/?day=2014-12-16").text
-    assert '<p class="session-panel">Julien Ross, Eva Millona</p>' in html
+    assert "<p class=who>Julien Ross, Eva Millona</p>" in html
+
+
+def live_edition():
+    """An edition running today, in UTC, with a session on now and one later today."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    today = now.date()
+    live = make_conference(
+        time_zone="UTC",
+        start_date=today - datetime.timedelta(days=1),
+        end_date=today + datetime.timedelta(days=1),
+        is_current=True,
+    )
+    track = make_track(live)
+    quarter = now.replace(minute=now.minute - now.minute % 15)
+    running = make_session(
+        live, title="Running now", track=track, room=make_room(live),
+        starts_at=quarter, ends_at=quarter + datetime.timedelta(minutes=30),
+    )  # fmt: skip
+    return live, running
+
+
+def test_while_the_edition_is_on_the_schedule_jumps_to_now(client):
+    if timezone.now().hour == 23 and timezone.now().minute >= 45:
+        pytest.skip("the session made for now would end after midnight, on another day")
+    live, running = live_edition()
+    response = client.get(f"/en/editions/{live.slug}/schedule/")
+    timetable = response.context["timetable"]
+    (now_row,) = [row for row in timetable.rows if row.is_now]
+    assert (now_row.starts_at, timetable.now_label) == (running.starts_at, "now")
+    assert '<a class="jump-now" href="#now">Jump to now and next</a>' in response.text
+    assert ' id="now"><th scope="row">' in response.text
+    assert '<span class="now-badge">Now</span>' in response.text
+    # From another day, the jump opens today's page at the same row.
+    other_day = live.start_date if live.start_date != running.starts_at.date() else live.end_date
+    html = client.get(f"/en/editions/{live.slug}/schedule/?day={other_day}").text
+    assert f'<a class="jump-now" href="?day={running.starts_at.date()}#now">' in html
+
+
+def test_no_jump_to_now_outside_the_edition(client, niic):
+    response = client.get("/en/schedule/")
+    assert response.context["now_day"] is None
+    assert "jump-now" not in response.text
+    assert not any(row.is_now for row in response.context["timetable"].rows)
+
+
+def test_every_star_says_add_and_is_named_after_its_session(client, niic):
+    html = client.get("/en/schedule/?day=2014-12-16").text
+    closing = Session.objects.get(slug="closing-plenary").pk
+    assert (
+        f'<button name=add value={closing} id=a{closing} aria-labelledby="a{closing} s{closing}">'
+        "Add to my agenda</button>"
+    ) in html
+    # Links relative to the page, which lists hundreds of them: "../" from /en/schedule/.
+    link = "../editions/niic-2014/sessions/closing-plenary/"
+    assert f"<h3 id=s{closing}><a href={link}>" in html
+    assert urljoin("/en/schedule/", link) == "/en/editions/niic-2014/sessions/closing-plenary/"
+    edition_page = client.get("/en/editions/niic-2014/schedule/?day=2014-12-16").text
+    assert f"<h3 id=s{closing}><a href=../sessions/closing-plenary/>" in edition_page
+    # Without JavaScript the star submits the agenda form around the timetable.
+    assert '<form class="agenda-form" method="get" action="/en/agenda/">' in html
+
+
+def test_a_schedule_opened_with_an_agenda_marks_its_sessions_and_keeps_it(client, niic):
+    closing = Session.objects.get(slug="closing-plenary").pk
+    lunch = Session.objects.get(slug="lunch").pk
+    html = client.get(f"/en/schedule/?day=2014-12-16&agenda={lunch},{closing}").text
+    assert (
+        f"<button class=on name=remove value={closing} id=a{closing} "
+        f'aria-labelledby="a{closing} s{closing}">In my agenda — remove</button>'
+    ) in html
+    assert f'<input type="hidden" name="sessions" value="{lunch},{closing}">' in html
+    # The day tabs and the filters carry the agenda along.
+    assert f'href="?day=2014-12-14&amp;agenda={lunch}%2C{closing}"' in html
+    assert f'<input type="hidden" name="agenda" value="{lunch},{closing}">' in html
+
+
+@pytest.mark.parametrize("agenda", ["1;2", "²", "1," + "2" * 30])
+def test_a_malformed_agenda_on_the_schedule_is_a_400(client, niic, agenda):
+    response = client.get("/en/schedule/", {"agenda": agenda})
+    assert response.status_code == 400
+    assert "The list of sessions must be numbers separated by commas." in response.text
+
+
+def test_each_session_adds_few_bytes_to_a_schedule_day(client):
+    """The day page's weight per session, the grid's markup included and the page's fixed
+    parts (header, filters) left out: measured as the difference between two editions."""
+    sizes = []
+    for sessions in (180, 360):
+        conference = generate_program(sessions=sessions, speakers=300, seed=4).conference
+        response = client.get(
+            f"/en/editions/{conference.slug}/schedule/?day={conference.start_date}"
+        )
+        sizes.append((len(response.content), response.text.count("<article")))
+    (small_bytes, small_cards), (large_bytes, large_cards) = sizes
+    assert (small_cards, large_cards) == (60, 120)
+    assert (large_bytes - small_bytes) / (large_cards - small_cards) <= 450

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('program', '0006_control_characters'),
+        ('program', '0007_search_configuration'),
         ('tracks', '0003_verbose_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

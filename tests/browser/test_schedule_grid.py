@@ -1,0 +1,117 @@
+"""The schedule of a conference with 18 rooms at once: only the grid scrolls sideways, the room
+names and the times stay in view, rows follow the clock, and a phone gets a list."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from sessions.models import Session
+from tracks.models import Conference
+
+pytestmark = pytest.mark.browser
+
+
+def schedule_path(conference):
+    return f"/en/editions/{conference.slug}/schedule/?day={conference.start_date}"
+
+
+def test_the_large_edition_has_a_room_per_column(page, large_edition):
+    page.goto(schedule_path(large_edition))
+    assert page.locator(".timetable thead th").count() - 1 >= 17
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_only_the_grid_scrolls_sideways(new_page, large_edition, width):
+    page = new_page(viewport={"width": width, "height": 900})
+    page.goto(schedule_path(large_edition))
+    expect(page.locator("[data-results] article").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") == width
+    if width == 1280:
+        grid = page.locator(".timetable-scroll")
+        assert grid.evaluate("box => box.scrollWidth > box.clientWidth + 1000")
+
+
+def test_room_names_and_times_stay_in_view_when_the_grid_scrolls(new_page, large_edition):
+    page = new_page(viewport={"width": 1280, "height": 900})
+    page.goto(schedule_path(large_edition))
+    grid = page.locator(".timetable-scroll")
+    grid.scroll_into_view_if_needed()
+    grid.evaluate("box => { box.scrollLeft = 2000; box.scrollTop = 600; }")
+    page.wait_for_timeout(100)
+    box = grid.bounding_box()
+
+    # The card in the middle of the box: its room's name is at the top of the box, and the
+    # time column at its left edge.
+    found = page.evaluate(
+        """([x, y]) => {
+            const card = document.elementFromPoint(x, y).closest("article");
+            return {title: card.querySelector("h3").textContent,
+                    place: card.querySelector("p").textContent};
+        }""",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    room = found["place"].split(" · ")[-1]
+    header = page.locator(".timetable thead th", has_text=room).first
+    header_box = header.bounding_box()
+    assert abs(header_box["y"] - box["y"]) <= 2, (header_box, box)
+    assert box["x"] <= header_box["x"]
+    assert header_box["x"] + header_box["width"] <= box["x"] + box["width"] + 1
+    visible_times = page.evaluate(
+        """box => [...document.querySelectorAll(".timetable tbody th")]
+            .map(th => th.getBoundingClientRect())
+            .filter(rect => rect.top >= box.y + 30 && rect.bottom <= box.y + box.height)
+            .map(rect => rect.left)""",
+        box,
+    )
+    assert visible_times, "no time label in view"
+    assert all(abs(left - box["x"] - 1) <= 2 for left in visible_times), (visible_times, box)
+
+
+def test_rows_follow_the_clock_so_a_longer_session_is_a_taller_card(new_page, program):
+    conference = Conference.objects.get(slug="niic-2014")
+    track = conference.tracks.first()
+    for title, room, ends in [("Short", "room-a", "13:30"), ("Long", "room-b", "15:00")]:
+        Session.objects.create(
+            conference=conference, track=track, title=title, slug=title.lower(),
+            room=conference.rooms.get(slug=room), status=Session.Status.PUBLISHED,
+            starts_at=datetime.datetime(2014, 12, 16, 13, tzinfo=conference.tzinfo),
+            ends_at=datetime.datetime.combine(
+                datetime.date(2014, 12, 16), datetime.time.fromisoformat(ends),
+                tzinfo=conference.tzinfo,
+            ),
+        )  # fmt: skip
+    page = new_page(viewport={"width": 1280, "height": 900})
+    page.goto("/en/schedule/?day=2014-12-16")
+
+    def height(title):
+        return page.locator(".timetable article", has_text=title).bounding_box()["height"]
+
+    # Two hours are four times half an hour; rows grow where a short card's words need more
+    # room, so the proportion is not exact, but the difference shows.
+    assert height("Long") > 2.5 * height("Short"), (height("Long"), height("Short"))
+    # And the short card ends where the row of its end time begins.
+    ends = page.locator(".timetable tbody th", has_text="1:30 p.m.").bounding_box()["y"]
+    short = page.locator(".timetable article", has_text="Short").bounding_box()
+    assert abs(short["y"] + short["height"] - ends) <= 6, (short, ends)
+
+
+def test_on_a_phone_each_card_names_its_room_and_the_first_is_in_view(new_page, large_edition):
+    page = new_page(viewport={"width": 360, "height": 800})
+    page.goto(schedule_path(large_edition))
+    cards = page.locator("[data-results] article")
+    assert cards.first.bounding_box()["y"] + 80 <= 800
+    places = cards.evaluate_all("cards => cards.map(card => card.querySelector('p').textContent)")
+    assert len(places) >= 100
+    assert all(" · Room " in place for place in places)
+
+
+def test_with_one_room_the_time_column_stays_narrow(new_page, program):
+    page = new_page(viewport={"width": 1280, "height": 900})
+    page.goto("/en/schedule/?room=room-a&day=2014-12-15")
+    widths = page.evaluate(
+        """() => [...document.querySelectorAll(".timetable thead th")]
+            .map(th => th.getBoundingClientRect().width)"""
+    )
+    assert len(widths) == 2
+    assert widths[0] / sum(widths) < 0.12, widths

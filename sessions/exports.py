@@ -18,12 +18,14 @@ CSV has a status column."""
 
 import csv
 import datetime
+import html
 import io
 import re
 import uuid
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
+import nh3
 from django.conf import settings
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -31,7 +33,6 @@ from django.utils.translation import gettext, pgettext
 
 from . import calendar
 from .cards import SLUG_PLACEHOLDER
-from .markup import markdown_as_plain_text
 from .models import PanelMembership, Release, Room, Session
 
 GENERATOR = "NIIC program"
@@ -282,6 +283,13 @@ def load_program(conference, request):
     )
 
 
+def markdown_source(text):
+    """A description as apps show it: its Markdown source (written to read well as plain text,
+    as pretalx and frab export it), with any HTML removed along with a script's or a style's
+    content. Rendering a thousand descriptions to strip their markup would cost seconds."""
+    return html.unescape(nh3.clean(text or "", tags=set())).strip()
+
+
 def track_name(track):
     """As the site shows it: the name with a capital."""
     return capfirst(track.name) if track is not None else ""
@@ -301,7 +309,7 @@ def describe(session, labels):
     session.panel_text = ", ".join(
         f"{seat.name} ({labels.roles[seat.role]})" for seat in session.panel_seats
     )
-    paragraphs = [markdown_as_plain_text(session.description)]
+    paragraphs = [markdown_source(session.description)]
     if session.panel_text:
         paragraphs.append(labels.panel % {"people": session.panel_text})
     if session.is_sample:

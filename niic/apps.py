@@ -12,6 +12,7 @@ PROGRAM_MODELS = [
     "program.Language",
     "program.Session",
     "program.PanelMembership",
+    "program.Release",  # the change log, its feed and the exports' version
     "speakers.Speaker",
     "speakers.Organization",
 ]

@@ -696,6 +696,7 @@ class SessionAdmin(ExportPageCSPMixin, ExportMixin, GuardedHistoryAdmin):
                 **(extra_context or {}),
                 "edition": edition,
                 "edition_time_zone": edition.time_zone if edition else "",
+                "may_release": services.may_release(request.user),
                 "has_import_permission": self.has_import_permission(request),
             }
             return rendered(super().changelist_view(request, extra_context))
@@ -844,6 +845,11 @@ class SessionAdmin(ExportPageCSPMixin, ExportMixin, GuardedHistoryAdmin):
                 "board/",
                 self.admin_site.admin_view(partial(admin_views.board, model_admin=self)),
                 name="program_session_board",
+            ),
+            path(
+                "release/",
+                self.admin_site.admin_view(partial(admin_views.release, model_admin=self)),
+                name="program_session_release",
             ),
             path(
                 "import/",

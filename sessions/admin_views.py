@@ -1,8 +1,10 @@
 """The organizers' tools beside the admin's forms, wired in SessionAdmin.get_urls(): every conflict
 of an edition; one day of an edition as a board of rooms by time, drafts included, to move
-sessions on; and the move itself, which goes through sessions.services like every change.
+sessions on; the move itself, which goes through sessions.services like every change; and
+releasing the program.
 
-The pages show only the sessions `model_admin.get_queryset(request)` lets this user see (a track
+The conflicts and the board show only the sessions `model_admin.get_queryset(request)` lets this
+user see (a track
 chair's board also marks the rooms other tracks' published sessions hold, as "in use by another
 track", without their content), and run the same few queries however large the program."""
 
@@ -12,21 +14,23 @@ from itertools import groupby
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _lazy
 
 from tracks.models import Conference
 
-from . import rules, services
+from . import releases, rules, services
 from .conflicts import find_conflicts, prepare
-from .models import PanelMembership, Room, Session, StaleSessionError
+from .models import PanelMembership, Release, Room, Session, StaleSessionError
 
 NO_ROOM = None
 STATUS_ORDER = {
@@ -517,3 +521,84 @@ def move(request, session_id, model_admin):
             "slot": session.slot_label,
         }
         return _answer(200, ok=True, session=session.pk, message=message, warnings=warnings)
+
+
+class ReleaseForm(forms.Form):
+    name = forms.CharField(
+        label=_lazy("Name"),
+        max_length=40,
+        help_text=_lazy("What apps and the change log call this version, e.g. v3."),
+    )
+    note = forms.CharField(
+        label=_lazy("Note for attendees (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_lazy("Shown in the public change log, e.g. why sessions moved."),
+    )
+
+
+def release(request, model_admin):
+    """“Release the program”: what changed since the edition's last release, then, once
+    confirmed, a new release (sessions.services.program_release). Organizers only."""
+    if not services.may_release(request.user):
+        raise PermissionDenied
+    editions, edition = _editions_and_edition(request)
+    context = _context(
+        request,
+        model_admin,
+        title=_("Release the program — %(edition)s") % {"edition": edition}
+        if edition
+        else _("Release the program"),
+        edition=edition,
+        editions=editions,
+    )
+    if edition is None:
+        return TemplateResponse(request, "admin/program/session/release.html", context)
+    form = ReleaseForm(
+        request.POST if request.method == "POST" else None,
+        initial={"name": services.next_release_name(edition)},
+    )
+    if form.is_valid():
+        try:
+            made = services.program_release(
+                user=request.user,
+                conference=edition,
+                name=form.cleaned_data["name"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            by_field = getattr(error, "error_dict", None) or {None: error.error_list}
+            for name, errors in by_field.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            model_admin.message_user(
+                request,
+                _("%(edition)s: “%(name)s” is released; the change log and the exports show it.")
+                % {"edition": edition, "name": made.name},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(f"{request.path}?edition={edition.slug}")
+    previous, changes = services.release_preview(user=request.user, conference=edition)
+    with timezone.override(edition.tzinfo):
+        return rendered(
+            TemplateResponse(
+                request,
+                "admin/program/session/release.html",
+                {
+                    **context,
+                    "form": form,
+                    "previous": previous,
+                    "pending": Release(changes=changes),
+                    "changes": releases.shown_changes(changes, edition),
+                    "has_changes": releases.has_changes(changes),
+                    "past": list(edition.releases.for_log().select_related("released_by")),
+                },
+            )
+        )
+
+
+def rendered(response):
+    """Render now, while the edition's time zone is active."""
+    response.render()
+    return response

@@ -3,11 +3,19 @@
 The VTIMEZONE comes from the icalendar package; the events are written here, line by line,
 because icalendar's per-property serializer costs about a millisecond per event and a whole
 edition must download in well under 150 ms (`make bench`). The tests read every feed back with
-icalendar, field by field. Times are in the edition's own zone; UIDs depend only on the
-session's id, so a subscribed calendar updates its events; cancelled sessions stay in the feed
-with STATUS:CANCELLED so that calendars strike them out."""
+icalendar, field by field, and with vobject, which reads times through the file's own VTIMEZONE.
+Times are in the edition's own zone; UIDs depend only on the session's id, so a subscribed
+calendar updates its events; cancelled sessions stay in the feed with STATUS:CANCELLED so that
+calendars strike them out.
+
+A file holds one VTIMEZONE per zone, covering every event in it: an agenda across editions in
+one zone must not repeat the TZID, since parsers (vobject, ical.js) keep the first block and
+would read the other edition's times with it. DTSTAMP is the moment the file is made (RFC 5545,
+3.8.7.2, as the file says METHOD:PUBLISH); the ETag covers everything else, so that an unchanged
+program still answers a conditional GET with a 304."""
 
 import datetime
+import hashlib
 import re
 from functools import lru_cache
 
@@ -15,6 +23,8 @@ import icalendar
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import quote_etag
 from django.utils.text import capfirst
 
 from .cards import SLUG_PLACEHOLDER, panel_names_by_session
@@ -24,6 +34,8 @@ PRODUCT_ID = "-//NIIC program//Conference schedule//EN"
 CALENDAR_STATUS = {"published": "CONFIRMED", "cancelled": "CANCELLED"}
 SAMPLE_NOTE = "Sample schedule: time, room and line-up are invented for demonstration."
 MAX_LINE_OCTETS = 75
+# Written where the file's DTSTAMP goes, and replaced by it once the ETag is taken.
+FILE_STAMP = "FILE-STAMP"
 
 
 # Line breaks in any convention (CRLF, a bare CR, LF, and the Unicode line and paragraph
@@ -67,14 +79,61 @@ def local_stamp(moment, zone):
     return moment.astimezone(zone).strftime("%Y%m%dT%H%M%S")
 
 
+def zone_years(sessions):
+    """{time zone: (first year, last year)} over the events of a file, on each zone's clock."""
+    years = {}
+    for session in sessions:
+        conference = session.conference
+        first = session.starts_at.astimezone(conference.tzinfo).year
+        last = session.ends_at.astimezone(conference.tzinfo).year
+        known = years.get(conference.time_zone, (first, last))
+        years[conference.time_zone] = (min(known[0], first), max(known[1], last))
+    return years
+
+
+def vtimezones(sessions):
+    """One VTIMEZONE for each zone of the file, covering all its events (with a year to spare
+    on each side, for calendars that expand around them), as component lines."""
+    lines = []
+    for time_zone, (first_year, last_year) in sorted(zone_years(sessions).items()):
+        lines += vtimezone_lines(time_zone, first_year - 1, last_year + 1)
+    return lines
+
+
+def stamped_response(body, stamp, *, around, content_type, filename):
+    """The file with FILE_STAMP replaced by `stamp(now)`, and an ETag of the rest: a weak one,
+    since two copies that differ only in when they were made are equivalent, not identical.
+    `around` is the text on each side of FILE_STAMP where it stands for the stamp, which no
+    escaped value can contain (a line break, a tag), so that a title cannot be stamped."""
+    etag = "W/" + quote_etag(hashlib.md5(body.encode(), usedforsecurity=False).hexdigest())
+    before, after = around
+    content = body.replace(
+        f"{before}{FILE_STAMP}{after}", f"{before}{stamp(timezone.now())}{after}"
+    )
+    response = HttpResponse(content.encode(), content_type=content_type)
+    response["ETag"] = etag
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @lru_cache(maxsize=32)
 def vtimezone_lines(time_zone, first_year, last_year):
+    """The zone's VTIMEZONE from icalendar, unfolded, with each RDATE on a line of its own:
+    over several years icalendar lists an observance's dates on one RDATE line, of which
+    vobject reads only the first date, and then every later year's times an hour off."""
     component = icalendar.Timezone.from_tzid(
         time_zone,
         first_date=datetime.date(first_year, 1, 1),
         last_date=datetime.date(last_year + 1, 1, 1),
     )
-    return component.to_ical().decode().rstrip("\r\n").split("\r\n")
+    lines = []
+    for line in component.to_ical().decode().replace("\r\n ", "").rstrip("\r\n").split("\r\n"):
+        name, _, value = line.partition(":")
+        if name == "RDATE":
+            lines += [f"RDATE:{each}" for each in value.split(",")]
+        else:
+            lines.append(line)
+    return lines
 
 
 def event_lines(session, url, panel):
@@ -83,7 +142,7 @@ def event_lines(session, url, panel):
     lines = [
         "BEGIN:VEVENT",
         f"UID:session-{session.pk}@{settings.NIIC_CALENDAR_UID_DOMAIN}",
-        f"DTSTAMP:{utc_stamp(session.updated_at)}",
+        f"DTSTAMP:{FILE_STAMP}",
         f"LAST-MODIFIED:{utc_stamp(session.updated_at)}",
         f"DTSTART;TZID={conference.time_zone}:{local_stamp(session.starts_at, zone)}",
         f"DTEND;TZID={conference.time_zone}:{local_stamp(session.ends_at, zone)}",
@@ -122,10 +181,7 @@ def calendar_response(sessions, request, *, name, filename):
         f"X-WR-CALNAME:{escape_text(name)}",
     ]
     editions = {session.conference_id: session.conference for session in sessions}
-    for conference in editions.values():
-        lines += vtimezone_lines(
-            conference.time_zone, conference.start_date.year - 1, conference.end_date.year + 1
-        )
+    lines += vtimezones(sessions)
     url_patterns = {
         conference.pk: request.build_absolute_uri(
             reverse(
@@ -140,6 +196,10 @@ def calendar_response(sessions, request, *, name, filename):
         lines += event_lines(session, url, panels.get(session.pk, ""))
     lines.append("END:VCALENDAR")
     body = "\r\n".join(fold(line) for line in lines) + "\r\n"
-    response = HttpResponse(body.encode(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return stamped_response(
+        body,
+        utc_stamp,
+        around=("\r\nDTSTAMP:", "\r\n"),
+        content_type="text/calendar; charset=utf-8",
+        filename=filename,
+    )

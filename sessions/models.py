@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import TruncDate
@@ -389,3 +390,75 @@ class PanelMembership(models.Model):
 
     def __str__(self):
         return f"{self.speaker} — {self.get_role_display()}, {self.session}"
+
+
+class ReleaseQuerySet(models.QuerySet):
+    def for_log(self):
+        """Releases as the change log shows them: without the snapshots they froze."""
+        return self.defer("snapshot").order_by("-number")
+
+    def latest_for(self, conference):
+        return self.filter(conference=conference).for_log().first()
+
+
+class Release(models.Model):
+    """A version of an edition's program that organizers announced to attendees.
+
+    It freezes the public program as it then stood (`snapshot`, made by sessions.releases) and
+    what changed since the edition's previous release (`changes`), which the public change log,
+    its Atom feed and the agenda's "changed" flag read. Made only through
+    sessions.services.program_release; never edited afterwards."""
+
+    conference = models.ForeignKey(
+        Conference, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="releases"
+    )
+    number = models.PositiveIntegerField(
+        verbose_name=_("number"), editable=False, help_text=_("1 for an edition's first release.")
+    )
+    name = models.CharField(
+        verbose_name=_("name"),
+        max_length=40,
+        help_text=_("What apps and the change log call this version, e.g. v3."),
+    )
+    note = models.TextField(
+        verbose_name=_("note for attendees"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Shown in the public change log, e.g. why sessions moved."),
+    )
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("released by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    released_at = models.DateTimeField(verbose_name=_("released"), editable=False)
+    snapshot = models.JSONField(verbose_name=_("program"), default=dict, blank=True, editable=False)
+    changes = models.JSONField(
+        verbose_name=_("changes since the previous release"),
+        default=dict,
+        blank=True,
+        editable=False,
+    )
+
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
+        ordering = ["conference", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "number"], name="release_number_unique_per_conference"
+            ),
+            models.UniqueConstraint(
+                fields=["conference", "name"],
+                name="release_name_unique_per_conference",
+                violation_error_message=_("This edition already has a release with this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

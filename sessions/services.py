@@ -29,11 +29,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from speakers.models import Speaker
-from tracks.models import Track
+from tracks.models import Conference, Track
 from tracks.signals import program_changed
 
-from . import rules
-from .models import Language, PanelMembership, Session, StaleSessionError
+from . import releases, rules
+from .models import Language, PanelMembership, Release, Session, StaleSessionError
 
 # Reasons recorded in a session's history ("Change reason"), translated when shown.
 REASON_EDITED = _("Edited")
@@ -54,6 +54,11 @@ NO_TRACK_FOR_CHAIRS = _(
     "Choose one of the tracks you chair: only organizers handle sessions common to all tracks."
 )
 NOT_ALLOWED = _("You are not allowed to make this change.")
+RELEASE_ORGANIZERS_ONLY = _("Only organizers may release the program.")
+NOTHING_TO_RELEASE = _(
+    "Nothing attendees can see has changed since “%(previous)s”: there is nothing to release."
+)
+NOTHING_PUBLISHED = _("This edition has no published session yet: there is nothing to release.")
 SAVED_MEANWHILE = _(
     "Someone else changed the program at the same moment, and this change would now break a "
     "rule. Nothing was saved; reload and try again."
@@ -638,6 +643,62 @@ def next_panel_order(session):
 def tracks_for(user):
     tracks = Track.objects.select_related("conference")
     return tracks if is_organizer(user) else tracks.filter(chairs=user)
+
+
+# Releases
+
+
+def may_release(user):
+    """Releasing speaks for the whole edition to attendees and apps: organizers only."""
+    return is_organizer(user) and user.has_perm("program.add_release")
+
+
+def release_preview(*, user, conference):
+    """(the edition's latest release or None, what a release now would list as changed)."""
+    if not may_release(user):
+        raise PermissionDenied(RELEASE_ORGANIZERS_ONLY)
+    previous = conference.releases.order_by("-number").first()
+    snapshot = releases.program_snapshot(conference)
+    return previous, releases.changes_between(previous and previous.snapshot, snapshot)
+
+
+def program_release(*, user, conference, name, note=""):
+    """Release the edition's public program as it now stands, named `name` (e.g. "v3") with a
+    public `note`: the release freezes the program and lists what changed since the edition's
+    previous release. Refused when nothing attendees can see has changed. Returns the Release."""
+    if not may_release(user):
+        raise PermissionDenied(RELEASE_ORGANIZERS_ONLY)
+    with transaction.atomic():
+        # One release of an edition at a time: the edition's row is locked on PostgreSQL (on
+        # SQLite the transaction already holds the only write lock), so that two organizers
+        # releasing at once cannot both compare against the same previous release.
+        conference = Conference.objects.select_for_update().get(pk=conference.pk)
+        previous = conference.releases.order_by("-number").first()
+        snapshot = releases.program_snapshot(conference)
+        changes = releases.changes_between(previous and previous.snapshot, snapshot)
+        if previous is None and not snapshot:
+            raise ValidationError(NOTHING_PUBLISHED)
+        if not releases.has_changes(changes):
+            raise ValidationError(NOTHING_TO_RELEASE % {"previous": previous.name})
+        release = Release(
+            conference=conference,
+            number=previous.number + 1 if previous else 1,
+            name=name.strip(),
+            note=note.strip(),
+            released_by=user,
+            released_at=timezone.now(),
+            snapshot=snapshot,
+            changes=changes,
+        )
+        release.full_clean()
+        release.save()
+    return release
+
+
+def next_release_name(conference):
+    """The name a release would take by default: v1, v2, …"""
+    last = conference.releases.order_by("-number").values_list("number", flat=True).first()
+    return f"v{(last or 0) + 1}"
 
 
 # A spreadsheet: the whole file at once

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "program"
 
@@ -26,4 +26,19 @@ urlpatterns = [
         views.session_calendar,
         name="session-calendar",
     ),
+    # For apps, calendars and spreadsheets (sessions.exports), and the releases' change log
+    path(f"{edition}apps/", export_views.use_in_app, name="use-in-app"),
+    path(f"{edition}schedule.xml", export_views.schedule_xml, name="schedule-xml"),
+    path(f"{edition}schedule.json", export_views.schedule_json, name="schedule-json"),
+    path(f"{edition}schedule.xcs", export_views.schedule_xcal, name="schedule-xcal"),
+    path(f"{edition}schedule.csv", export_views.schedule_csv, name="schedule-csv"),
+    path(f"{edition}changes/", export_views.change_log, name="change-log"),
+    path(f"{edition}changes.atom", export_views.change_feed, name="change-feed"),
+    path("changes.json", export_views.changes_json, name="changes-json"),
+    path(
+        "speakers/<slug:speaker>/calendar.ics",
+        export_views.speaker_calendar,
+        name="speaker-calendar",
+    ),
+    path("sitemap.xml", export_views.sitemap_xml, name="sitemap"),
 ]

@@ -57,6 +57,16 @@ PAGE_TYPES = {
         f"/editions/{c.slug}/sessions/{first_session(c).slug}/calendar.ics"
     ),
     "agenda-calendar": lambda c: f"/agenda.ics?sessions={agenda_ids(c)}",
+    "speaker-calendar": lambda c: f"/speakers/{first_speaker_slug(c)}/calendar.ics",
+    "schedule-xml": lambda c: f"/editions/{c.slug}/schedule.xml",
+    "schedule-json": lambda c: f"/editions/{c.slug}/schedule.json",
+    "schedule-xcal": lambda c: f"/editions/{c.slug}/schedule.xcs",
+    "schedule-csv": lambda c: f"/editions/{c.slug}/schedule.csv",
+    "use-in-app": lambda c: f"/editions/{c.slug}/apps/",
+    "change-log": lambda c: f"/editions/{c.slug}/changes/",
+    "change-feed": lambda c: f"/editions/{c.slug}/changes.atom",
+    "changes-json": lambda c: "/changes.json",
+    "sitemap": lambda c: "/sitemap.xml",
 }
 
 

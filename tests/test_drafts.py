@@ -8,6 +8,7 @@ from sessions.models import Session
 from tests.factories import (
     la_time,
     make_organization,
+    make_organizer,
     make_room,
     make_session,
     make_speaker,
@@ -43,6 +44,14 @@ def program(conference):
     draft.topics.set([topic])
     hidden_org = make_organization(name="Hidden Org", slug="hidden-org")
     seat(draft, make_speaker(name="Draft Person", slug="draft-person", organization=hidden_org))
+    # Two releases with the draft beside them: neither may mention it.
+    organizer = make_organizer()
+    services.program_release(user=organizer, conference=conference, name="v1")
+    published.title = "Announced panel, retitled"
+    services.session_save(user=organizer, session=published)
+    draft.title = "Secret draft, retitled"
+    services.session_save(user=organizer, session=draft)
+    services.program_release(user=organizer, conference=conference, name="v2")
     return {"conference": conference, "draft": draft, "published": published}
 
 
@@ -64,6 +73,17 @@ PUBLIC_PAGES = [
     "/en/search/?q=Person",
     "/en/agenda/?sessions={draft_id},{published_id}",
     "/en/agenda.ics?sessions={draft_id},{published_id}",
+    "/en/editions/{slug}/schedule.xml",
+    "/en/editions/{slug}/schedule.json",
+    "/en/editions/{slug}/schedule.xcs",
+    "/en/editions/{slug}/schedule.csv",
+    "/en/editions/{slug}/apps/",
+    "/en/editions/{slug}/changes/",
+    "/en/editions/{slug}/changes.atom",
+    "/en/changes.json",
+    "/en/speakers/public-person/calendar.ics",
+    "/en/sitemap.xml",
+    "/es/sitemap.xml",
 ]
 
 
@@ -79,6 +99,7 @@ def test_no_public_page_or_feed_shows_a_draft(client, program, path):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Secret draft" not in body
+    assert "secret-draft" not in body
     assert "Secret plans" not in body
     assert "Draft Person" not in body
     assert "Hidden Org" not in body
@@ -90,6 +111,7 @@ def test_no_public_page_or_feed_shows_a_draft(client, program, path):
         "/en/editions/{slug}/sessions/secret-draft/",
         "/en/editions/{slug}/sessions/secret-draft/calendar.ics",
         "/en/speakers/draft-person/",
+        "/en/speakers/draft-person/calendar.ics",
         "/en/organizations/hidden-org/",
     ],
 )

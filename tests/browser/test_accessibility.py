@@ -52,6 +52,8 @@ PAGES = {
     "shared agenda": "agenda/?sessions={agenda}",
     "empty agenda": "agenda/",
     "editions": "editions/",
+    "use in your app": f"{EDITION}/apps/",
+    "change log": f"{EDITION}/changes/",
     "page not found": "no-such-page/",
 }
 STATUSES = {"schedule with a bad filter": 400, "page not found": 404}

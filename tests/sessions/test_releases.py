@@ -1,0 +1,397 @@
+"""Releases of the program (sessions.services.program_release) and the public change log, its
+Atom feed and the JSON of changed sessions that the agenda reads."""
+
+import datetime
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from niic.generated_program import generate_program
+from sessions import services
+from sessions.models import Release, Room, Session
+from tests.factories import LOS_ANGELES, make_session, make_speaker, make_track
+from tests.sessions.admin_forms import message_texts
+
+pytestmark = pytest.mark.django_db
+
+EDITION = "/en/editions/niic-2014"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def utc(day, clock):
+    local = datetime.datetime.combine(
+        datetime.date(2014, 12, day), datetime.time.fromisoformat(clock), tzinfo=LOS_ANGELES
+    )
+    return local.astimezone(datetime.UTC).isoformat()
+
+
+def release_four_changes(conference, organizer):
+    """On NIIC 2014: v1, then a move, a retitle, a panel change and a cancel, then v2."""
+    services.program_release(user=organizer, conference=conference, name="v1", note="The program.")
+    moved = Session.objects.get(slug__startswith="building-economic-power")
+    moved.starts_at = datetime.datetime(2014, 12, 16, 10, 30, tzinfo=LOS_ANGELES)
+    moved.ends_at = datetime.datetime(2014, 12, 16, 11, 45, tzinfo=LOS_ANGELES)
+    moved.room = Room.objects.get(conference=conference, slug="room-b")
+    services.session_save(user=organizer, session=moved)
+    lunch = Session.objects.get(slug="lunch")
+    lunch.title = "Lunch and networking"
+    services.session_save(user=organizer, session=lunch)
+    opening = Session.objects.get(slug="opening-plenary")
+    panel = [services.Seat(speaker=seat.speaker, role=seat.role) for seat in opening.panel.all()]
+    moderator = make_speaker(name="Maria Moderator", slug="maria-moderator")
+    panel.insert(0, services.Seat(speaker=moderator, role="moderator"))
+    services.session_save(user=organizer, session=opening, related=services.Related(panel=panel))
+    services.sessions_cancel(
+        user=organizer,
+        sessions=[Session.objects.get(slug="morning-break")],
+        note="Coffee is served in the rooms.",
+    )
+    release = services.program_release(
+        user=organizer, conference=conference, name="v2", note="Rooms and times settled."
+    )
+    return {"moved": moved, "lunch": lunch, "opening": opening, "release": release}
+
+
+@pytest.fixture
+def four_changes(niic, organizer):
+    return release_four_changes(niic, organizer)
+
+
+def test_the_second_release_lists_exactly_the_four_changes_with_before_and_after(four_changes):
+    moved, lunch, opening = four_changes["moved"], four_changes["lunch"], four_changes["opening"]
+    changes = four_changes["release"].changes
+    room_a, room_b = (
+        Room.objects.get(conference=moved.conference, slug=slug) for slug in ("room-a", "room-b")
+    )
+    break_ = Session.objects.get(slug="morning-break")
+    angelica = opening.panel.get(role="presenter").speaker
+    moderator = opening.panel.get(role="moderator").speaker
+    assert changes == {
+        "new": [],
+        "moved": [
+            {
+                "id": moved.pk,
+                "slug": moved.slug,
+                "title": moved.title,
+                "before": {
+                    "starts_at": utc(15, "09:00"),
+                    "ends_at": utc(15, "10:15"),
+                    "room": [room_a.pk, "Room A"],
+                },
+                "after": {
+                    "starts_at": utc(16, "10:30"),
+                    "ends_at": utc(16, "11:45"),
+                    "room": [room_b.pk, "Room B"],
+                },
+            }
+        ],
+        "retitled": [
+            {"id": lunch.pk, "slug": "lunch", "title": "Lunch and networking",
+             "before": "Lunch", "after": "Lunch and networking"}
+        ],
+        "repanelled": [
+            {"id": opening.pk, "slug": "opening-plenary", "title": "Opening plenary",
+             "before": [[angelica.pk, "Angelica Salas", "presenter"]],
+             "after": [[moderator.pk, "Maria Moderator", "moderator"],
+                       [angelica.pk, "Angelica Salas", "presenter"]]}
+        ],
+        "cancelled": [
+            {"id": break_.pk, "slug": "morning-break", "title": "Morning break",
+             "after": {"starts_at": utc(15, "10:15"), "ends_at": utc(15, "10:45"),
+                       "room": [break_.room_id, "Main hall"]},
+             "note": "Coffee is served in the rooms."}
+        ],
+        "removed": [],
+    }  # fmt: skip
+
+
+def change_items(html):
+    """[(heading, [(title, {label: value})])] of the change log's latest release."""
+    section = html.split('<section id="release-2"', 1)[1].split("</section>", 1)[0]
+    groups = []
+    for part in section.split("<h3>")[1:]:
+        heading, rest = part.split("</h3>", 1)
+        items = []
+        for item in rest.split("<li>")[1:]:
+            title = item.split(">", 1)[1].split("<", 1)[0] if item.startswith("<a") else ""
+            labels = [each.split("</dt>")[0] for each in item.split("<dt>")[1:]]
+            values = [each.split("</dd>")[0] for each in item.split("<dd>")[1:]]
+            items.append((title, dict(zip(labels, values, strict=True))))
+        groups.append((heading, items))
+    return groups
+
+
+def test_the_change_log_shows_each_change_before_and_after_in_english(client, four_changes):
+    html = client.get(f"{EDITION}/changes/").text
+    assert change_items(html) == [
+        (
+            "Moved to another time or room (1)",
+            [
+                (
+                    "Building economic power for immigrant workers: union organizing, "
+                    "apprenticeships and collective bargaining",
+                    {
+                        "Before": "Mon, Dec 15, 09:00–10:15 PST, Room A",
+                        "Now": "Tue, Dec 16, 10:30–11:45 PST, Room B",
+                    },
+                )
+            ],
+        ),
+        (
+            "New titles (1)",
+            [("Lunch and networking", {"Before": "Lunch", "Now": "Lunch and networking"})],
+        ),
+        (
+            "Panel changes (1)",
+            [
+                (
+                    "Opening plenary",
+                    {
+                        "Before": "Angelica Salas (Presenter)",
+                        "Now": "Maria Moderator (Moderator), Angelica Salas (Presenter)",
+                    },
+                )
+            ],
+        ),
+        (
+            "Cancelled (1)",
+            [
+                (
+                    "Morning break",
+                    {
+                        "When and where": "Mon, Dec 15, 10:15–10:45 PST, Main hall",
+                        "Note": "Coffee is served in the rooms.",
+                    },
+                )
+            ],
+        ),
+    ]  # fmt: skip
+    assert '<p class="release-note">Rooms and times settled.</p>' in html
+    assert "The first release of the program, with 22 sessions." in html
+
+
+def test_the_change_log_speaks_spanish(client, four_changes):
+    html = client.get("/es/editions/niic-2014/changes/").text
+    groups = change_items(html)
+    assert [heading for heading, _items in groups] == [
+        "Cambiaron de hora o de sala (1)",
+        "Títulos nuevos (1)",
+        "Cambios de panel (1)",
+        "Canceladas (1)",
+    ]
+    moved = groups[0][1][0][1]
+    assert list(moved) == ["Antes", "Ahora"]
+    assert moved["Ahora"].endswith("10:30–11:45 PST, Room B")
+    assert (
+        groups[2][1][0][1]["Ahora"]
+        == "Maria Moderator (Moderador/a), Angelica Salas (Presentador/a)"
+    )
+    assert "Cambios en el programa" in html
+
+
+def test_the_atom_feed_has_an_entry_per_release_with_its_changes(client, four_changes):
+    response = client.get(f"{EDITION}/changes.atom")
+    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    feed = ET.fromstring(response.content)
+    entries = feed.findall(f"{ATOM}entry")
+    assert [entry.findtext(f"{ATOM}title") for entry in entries] == ["v2", "v1"]
+    assert [entry.find(f"{ATOM}link").get("href") for entry in entries] == [
+        "http://testserver/en/editions/niic-2014/changes/#release-2",
+        "http://testserver/en/editions/niic-2014/changes/#release-1",
+    ]
+    summary = entries[0].findtext(f"{ATOM}summary")
+    assert "<dt>Before</dt><dd>Lunch</dd>" in summary
+    assert '<a href="http://testserver/en/editions/niic-2014/sessions/lunch/">' in summary
+
+
+def test_changes_json_gives_the_ids_each_release_changed(client, four_changes):
+    response = client.get("/en/changes.json")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    data = json.loads(response.content)
+    release = four_changes["release"]
+    assert [(each["id"], each["edition"], each["name"]) for each in data["releases"]] == [
+        (release.pk - 1, "niic-2014", "v1"),
+        (release.pk, "niic-2014", "v2"),
+    ]
+    assert data["releases"][0]["sessions"] == {}
+    assert data["releases"][1]["sessions"] == {
+        str(four_changes["moved"].pk): ["moved"],
+        str(four_changes["lunch"].pk): ["retitled"],
+        str(four_changes["opening"].pk): ["repanelled"],
+        str(Session.objects.get(slug="morning-break").pk): ["cancelled"],
+    }
+
+
+# What a release holds, and what it never shows
+
+
+def test_a_session_returned_to_draft_is_listed_as_removed_under_its_public_title(
+    client, niic, organizer
+):
+    services.program_release(user=organizer, conference=niic, name="v1")
+    lunch = Session.objects.get(slug="lunch")
+    services.sessions_return_to_draft(user=organizer, sessions=[lunch])
+    lunch.refresh_from_db()
+    lunch.title = "Secret new plan for lunch"
+    services.session_save(user=organizer, session=lunch)
+    make_session(niic, title="Secret draft", status=Session.Status.DRAFT)
+    release = services.program_release(user=organizer, conference=niic, name="v2")
+    assert [entry["title"] for entry in release.changes["removed"]] == ["Lunch"]
+    assert str(lunch.pk) not in release.snapshot
+    html = client.get(f"{EDITION}/changes/").text
+    assert "Secret" not in html
+    assert change_items(html)[0] == (
+        "Removed from the program (1)",
+        [("", {"Was": "Mon, Dec 15, 12:00–13:30 PST, Main hall"})],
+    )
+
+
+def test_a_new_session_is_listed_as_new(client, niic, organizer):
+    services.program_release(user=organizer, conference=niic, name="v1")
+    track = make_track(niic, name="Newcomers", slug="newcomers")
+    new = make_session(
+        niic,
+        title="Caucus on small business",
+        track=track,
+        starts_at=datetime.datetime(2014, 12, 16, 13, tzinfo=LOS_ANGELES),
+        ends_at=datetime.datetime(2014, 12, 16, 14, tzinfo=LOS_ANGELES),
+    )
+    release = services.program_release(user=organizer, conference=niic, name="v2")
+    assert [(entry["id"], entry["title"]) for entry in release.changes["new"]] == [
+        (new.pk, "Caucus on small business")
+    ]
+    groups = change_items(client.get(f"{EDITION}/changes/").text)
+    assert groups == [
+        (
+            "New sessions (1)",
+            [
+                (
+                    "Caucus on small business",
+                    {"When and where": "Tue, Dec 16, 13:00–14:00 PST, room to be announced"},
+                )
+            ],
+        )
+    ]
+
+
+def test_the_change_log_before_any_release_says_so(client, niic):
+    html = client.get(f"{EDITION}/changes/").text
+    assert "The program has not been released yet." in html
+
+
+# Who may release, and when
+
+
+def test_a_track_chair_cannot_release_the_program(niic, chair_of):
+    chair = chair_of(niic.tracks.first())
+    with pytest.raises(PermissionDenied):
+        services.program_release(user=chair, conference=niic, name="v1")
+    assert Release.objects.count() == 0
+
+
+def test_nothing_changed_since_the_last_release_is_refused(niic, organizer):
+    services.program_release(user=organizer, conference=niic, name="v1")
+    make_session(niic, title="A draft changes nothing public", status=Session.Status.DRAFT)
+    with pytest.raises(ValidationError) as refused:
+        services.program_release(user=organizer, conference=niic, name="v2")
+    assert refused.value.messages == [
+        "Nothing attendees can see has changed since “v1”: there is nothing to release."
+    ]
+    assert list(Release.objects.values_list("name", flat=True)) == ["v1"]
+
+
+def test_an_edition_with_nothing_published_cannot_be_released(conference, organizer):
+    make_session(conference, status=Session.Status.DRAFT)
+    with pytest.raises(ValidationError):
+        services.program_release(user=organizer, conference=conference, name="v1")
+
+
+def test_a_release_name_is_used_once_per_edition(niic, organizer):
+    services.program_release(user=organizer, conference=niic, name="v1")
+    Session.objects.filter(slug="lunch").update(title="Lunch, again")
+    with pytest.raises(ValidationError) as refused:
+        services.program_release(user=organizer, conference=niic, name=" v1 ")
+    assert refused.value.messages == ["This edition already has a release with this name."]
+
+
+# The admin's "Release the program"
+
+
+def release_url(edition):
+    return f"{reverse('admin:program_session_release')}?edition={edition.slug}"
+
+
+def test_an_organizer_previews_and_releases_in_the_admin(client, niic, organizer):
+    client.force_login(organizer)
+    changelist = client.get(reverse("admin:program_session_changelist")).text
+    assert "Release the program" in changelist
+    page = client.get(release_url(niic))
+    assert page.status_code == 200
+    assert "The first release of the program, with 22 sessions." in page.text
+    assert 'value="v1"' in page.text
+    response = client.post(release_url(niic), {"name": "v1", "note": "Here it is."})
+    assert response.status_code == 302
+    assert message_texts(response) == [
+        "National Immigrant Integration Conference 2014: “v1” is released; the change log and "
+        "the exports show it."
+    ]
+    release = Release.objects.get()
+    assert (release.name, release.note, release.released_by, release.number) == (
+        "v1",
+        "Here it is.",
+        organizer,
+        1,
+    )
+    again = client.get(release_url(niic)).text
+    assert "there is nothing to release" in again
+    assert 'value="v2"' not in again
+
+
+def test_the_admin_shows_why_a_release_was_refused(client, niic, organizer):
+    services.program_release(user=organizer, conference=niic, name="v1")
+    Session.objects.filter(slug="lunch").update(title="Lunch, again")
+    client.force_login(organizer)
+    response = client.post(release_url(niic), {"name": "v1", "note": ""})
+    assert response.status_code == 200
+    assert "This edition already has a release with this name." in response.text
+    assert Release.objects.count() == 1
+
+
+def test_a_track_chair_gets_no_release_page_nor_link(client, niic, chair_of):
+    chair = chair_of(niic.tracks.first())
+    client.force_login(chair)
+    assert client.get(release_url(niic)).status_code == 403
+    assert client.post(release_url(niic), {"name": "v1"}).status_code == 403
+    assert "Release the program" not in client.get(reverse("admin:program_session_changelist")).text
+    assert Release.objects.count() == 0
+
+
+# Queries
+
+
+def release_twice(conference, organizer, changed):
+    services.program_release(user=organizer, conference=conference, name="v1")
+    ids = list(
+        Session.objects.filter(conference=conference).order_by("pk").values_list("pk", flat=True)
+    )
+    Session.objects.filter(pk__in=ids[:changed]).update(title="Retitled")
+    services.program_release(user=organizer, conference=conference, name="v2")
+
+
+@pytest.mark.parametrize("path", ["changes/", "changes.atom", "/changes.json"])
+def test_the_change_log_runs_the_same_queries_for_50_and_500_sessions(client, organizer, path):
+    counts = []
+    for size, seed in ((50, 21), (500, 22)):
+        conference = generate_program(sessions=size, speakers=size // 2, seed=seed).conference
+        release_twice(conference, organizer, changed=size // 5)
+        url = f"/en{path}" if path.startswith("/") else f"/en/editions/{conference.slug}/{path}"
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1] <= 4

@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
+from django.db import DataError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 # What a view raises when a parameter of the request cannot be read: an unknown field in
 # ?_to_field=, a value the database cannot hold (a NUL byte on PostgreSQL), a malformed number.
 MALFORMED_REQUEST = (
+    DataError,
     FieldDoesNotExist,
     FieldError,
     IncorrectLookupParameters,

@@ -64,6 +64,7 @@ SAVED_MEANWHILE = _(
     "rule. Nothing was saved; reload and try again."
 )
 
+ROOM_CONSTRAINT = "published_sessions_never_share_a_room"
 # Advisory lock keys: a kind in the high bits, the row's id in the low ones.
 ROOM_LOCK = 1 << 48
 SPEAKER_LOCK = 2 << 48
@@ -139,6 +140,17 @@ def lock_schedule(*, room_ids=(), speaker_ids=()):
             " FROM (SELECT unnest(%s::bigint[]) AS key ORDER BY 1) AS keys",
             [keys],
         )
+
+
+def check_rooms_now():
+    """On PostgreSQL, check the rooms' exclusion constraint (deferred to the end of the
+    transaction, see migration program.0009) at once, inside the caller's savepoint, so that a
+    publish that raced another is refused here rather than when the transaction commits."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET CONSTRAINTS {ROOM_CONSTRAINT} IMMEDIATE")
+        cursor.execute(f"SET CONSTRAINTS {ROOM_CONSTRAINT} DEFERRED")
 
 
 # What a session holds beyond its row
@@ -276,6 +288,7 @@ def session_save(*, user, session, related=None, reason=None):
         try:
             with transaction.atomic():
                 _write(user, session, related, reason)
+                check_rooms_now()
         except IntegrityError as error:
             # Only the database's own backstop (the rooms' exclusion constraint) gets here.
             raise ValidationError(SAVED_MEANWHILE) from error
@@ -734,7 +747,15 @@ def sessions_import(*, user, rows, dry_run=False):
             )
         refused = any(row.errors for row in rows)
         if not (refused or dry_run):
-            _write_rows(user, [row for row in ready if row.action in ("new", "update")])
+            try:
+                with transaction.atomic():
+                    _write_rows(user, [row for row in ready if row.action in ("new", "update")])
+                    check_rooms_now()
+            except IntegrityError:
+                # Only the database's own backstop gets here: the rules passed under the locks.
+                for row in ready:
+                    row.add_error("room", SAVED_MEANWHILE)
+                transaction.set_rollback(True)
         else:
             transaction.set_rollback(True)
     return rows

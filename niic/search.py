@@ -21,7 +21,9 @@ from django.db import connection
 from django.db.models import F, FloatField, Func, Q, Value
 from django.utils import translation
 from django.utils.translation import gettext
+from modeltranslation.translator import NotRegistered, translator
 
+from sessions import texts
 from sessions.cards import session_cards
 from sessions.models import Language, Room, Session
 from sessions.queries import Fold, fold, register_fold_function
@@ -168,9 +170,27 @@ def every_word(fields, words, name="rank"):
     return {f"{name}_words": rank}, Q(**{f"{name}_words__gt": 0}), F(f"{name}_words")
 
 
+def in_every_language(model, fields):
+    """`fields` with each translated one (title…) replaced by its column in every language
+    (title_en, title_es…): a Spanish query finds the Spanish text, an English one the English,
+    whatever the page's language."""
+    try:
+        translated = translator.get_options_for_model(model).all_fields
+    except NotRegistered:
+        return list(fields)
+    expanded = []
+    for name, weight in fields:
+        if name in translated:
+            expanded += [(column, weight) for column in texts.in_every_language(name)]
+        else:
+            expanded.append((name, weight))
+    return expanded
+
+
 def matching(queryset, fields, query, words, *, also=None, also_words=()):
     """Rows of `queryset` that match the query, annotated with their rank. `also`: a condition
     under which a row matches with only `also_words` of the text (rank 0 for that part)."""
+    fields = in_every_language(queryset.model, fields)
     if uses_full_text_search():
         aliases, condition, rank = full_text(fields, query)
         if also is not None:

@@ -34,6 +34,7 @@ DEBUG = env_flag("DJANGO_DEBUG")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, so that its translated forms are the admin's
     "niic.apps.ProgramAdminConfig",  # django.contrib.admin, with the site of niic/admin_site.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -202,6 +203,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "NIIC program <
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Organizer-written texts (titles, descriptions, bios…) have a column per language above; a text
+# not yet translated is shown in English, marked as such (niic/templatetags/content.py). A third
+# language is a line in LANGUAGES, `makemigrations` and a catalogue in locale/.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 USE_I18N = True
 USE_TZ = True
 # Only the server's default: every date and time of a conference is shown in that edition's

@@ -26,13 +26,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import quote_etag
 from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy
 
 from .cards import SLUG_PLACEHOLDER, panel_names_by_session
 from .markup import markdown_as_plain_text
+from .texts import page_language, shown_language
 
 PRODUCT_ID = "-//NIIC program//Conference schedule//EN"
 CALENDAR_STATUS = {"published": "CONFIRMED", "cancelled": "CANCELLED"}
-SAMPLE_NOTE = "Sample schedule: time, room and line-up are invented for demonstration."
+SAMPLE_NOTE = gettext_lazy(
+    "Sample schedule: time, room and line-up are invented for demonstration."
+)
 MAX_LINE_OCTETS = 75
 # Written where the file's DTSTAMP goes, and replaced by it once the ETag is taken.
 FILE_STAMP = "FILE-STAMP"
@@ -136,7 +140,13 @@ def vtimezone_lines(time_zone, first_year, last_year):
     return lines
 
 
-def event_lines(session, url, panel):
+def language_parameter(obj, field, language):
+    """ ";LANGUAGE=en" on a text shown in English in a calendar of another language."""
+    shown = shown_language(obj, field, language)
+    return f";LANGUAGE={shown}" if shown and shown != language else ""
+
+
+def event_lines(session, url, panel, *, language, panel_label, sample_note):
     conference = session.conference
     zone = conference.tzinfo
     lines = [
@@ -146,7 +156,8 @@ def event_lines(session, url, panel):
         f"LAST-MODIFIED:{utc_stamp(session.updated_at)}",
         f"DTSTART;TZID={conference.time_zone}:{local_stamp(session.starts_at, zone)}",
         f"DTEND;TZID={conference.time_zone}:{local_stamp(session.ends_at, zone)}",
-        f"SUMMARY:{escape_text(capfirst(session.title))}",
+        f"SUMMARY{language_parameter(session, 'title', language)}:"
+        f"{escape_text(capfirst(session.title))}",
         f"STATUS:{CALENDAR_STATUS[session.status]}",
         f"URL:{url}",
     ]
@@ -158,9 +169,9 @@ def event_lines(session, url, panel):
     if session.status == "cancelled" and session.cancellation_note:
         paragraphs.insert(0, session.cancellation_note)
     if panel:
-        paragraphs.append(f"Panel: {panel}")
+        paragraphs.append(panel_label % {"names": panel})
     if session.is_sample:
-        paragraphs.append(SAMPLE_NOTE)
+        paragraphs.append(sample_note)
     description = "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
     if description:
         lines.append(f"DESCRIPTION:{escape_text(description)}")
@@ -191,9 +202,16 @@ def calendar_response(sessions, request, *, name, filename):
         )
         for conference in editions.values()
     }
+    # The generated words, translated once for the file.
+    generated = {
+        "language": page_language(),
+        # Translators: in a calendar event's description, before the names of its speakers.
+        "panel_label": gettext("Panel: %(names)s"),
+        "sample_note": str(SAMPLE_NOTE),
+    }
     for session in sessions:
         url = url_patterns[session.conference_id].replace(SLUG_PLACEHOLDER, session.slug)
-        lines += event_lines(session, url, panels.get(session.pk, ""))
+        lines += event_lines(session, url, panels.get(session.pk, ""), **generated)
     lines.append("END:VCALENDAR")
     body = "\r\n".join(fold(line) for line in lines) + "\r\n"
     return stamped_response(

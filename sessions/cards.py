@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from .models import PanelMembership, Session
+from .texts import page_language, shown_language
 from .times import TimeRange, time_range
 
 SLUG_PLACEHOLDER = "session-slug-placeholder"
@@ -65,6 +67,9 @@ class SessionCard:
     css_class: str = ""
     show_sample_badge: bool = False
     labels: CardLabels | None = None
+    # The language of the title and room name when it is not the page's (an English fallback).
+    title_lang: str = ""
+    room_lang: str = ""
 
     @property
     def display_title(self):
@@ -105,6 +110,16 @@ def session_cards(sessions, *, conference=None, tracks=(), rooms=(), agenda=(), 
     sessions = list(sessions)
     tracks_by_id = {track.pk: track for track in tracks}
     rooms_by_id = {room.pk: room for room in rooms}
+    language = page_language()
+    foreign = {}  # (model, pk, field): the text's language when it is not the page's, else ""
+
+    def foreign_language(obj, field):
+        key = (type(obj), obj.pk, field)
+        if key not in foreign:
+            shown = shown_language(obj, field, language)
+            foreign[key] = shown if shown and shown != language else ""
+        return foreign[key]
+
     panels = panel_names_by_session([session.pk for session in sessions])
     url_patterns = {}
     time_ranges = {}
@@ -129,6 +144,9 @@ def session_cards(sessions, *, conference=None, tracks=(), rooms=(), agenda=(), 
         room = rooms_by_id.get(session.room_id) if rooms_by_id else session.room
         time = time_ranges[key]
         format_label = session.get_format_display()
+        track_label = capfirst(track.name) if track else every_track
+        if track and (track_lang := foreign_language(track, "name")):
+            track_label = format_html('<span lang="{}">{}</span>', track_lang, track_label)
         classes = []
         if session.track_id:
             classes.append(f"t{session.track_id}")
@@ -154,11 +172,13 @@ def session_cards(sessions, *, conference=None, tracks=(), rooms=(), agenda=(), 
                 in_agenda=session.pk in agenda,
                 ref=str(session.pk),
                 when=f"{time.starts_label}–{time.ends_label}",
-                what=f"{capfirst(track.name) if track else every_track} · {format_label}",
+                what=format_html("{} · {}", track_label, format_label),
                 css_class=" ".join(classes),
                 # A whole generated edition says so once, at the top of the page.
                 show_sample_badge=session.is_sample and not edition.is_sample,
                 labels=labels,
+                title_lang=foreign_language(session, "title"),
+                room_lang=foreign_language(room, "name") if room else "",
             )
         )
     return cards

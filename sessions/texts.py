@@ -1,0 +1,40 @@
+"""Organizer-written texts in the page's language, and which language a text is really in.
+
+Each translated field (see the apps' translation.py) has a column per site language; reading
+`session.title` gives the active language's text, or the English one when it is not yet
+translated. A page must then say so (`lang="en"`), so these tell which one was shown."""
+
+from django.conf import settings
+from django.utils.translation import get_language
+from modeltranslation.utils import build_localized_fieldname
+
+DEFAULT_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+SITE_LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def page_language():
+    return (get_language() or DEFAULT_LANGUAGE).split("-")[0]
+
+
+def shown_language(obj, field, language=None):
+    """The language of the text `obj.<field>` shows in `language` (the active one by default):
+    that language when the text exists in it, else the fallback's; None when there is no text."""
+    language = language or page_language()
+    for candidate in dict.fromkeys([language, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES]):
+        if getattr(obj, build_localized_fieldname(field, candidate), None):
+            return candidate
+    return None
+
+
+def in_every_language(field):
+    """The column names of `field` in every site language: title_en, title_es…"""
+    return [build_localized_fieldname(field, language) for language in SITE_LANGUAGES]
+
+
+def texts(obj, field):
+    """{language: text} for the languages `obj.<field>` is written in."""
+    return {
+        language: value
+        for language in SITE_LANGUAGES
+        if (value := getattr(obj, build_localized_fieldname(field, language), None))
+    }

@@ -4,6 +4,7 @@ object is only saved when it differs from what is stored, so a second run change
 
 import datetime
 
+from django.utils import translation
 from django.utils.text import slugify
 
 from sessions.models import Language, PanelMembership, Room, Session
@@ -45,6 +46,10 @@ def ensure_languages():
     return {code: upsert(Language, {"code": code}, name=name) for code, name in LANGUAGES}
 
 
+# The article is in English: what it says is written as the English text, and nothing is marked
+# as translated that it does not give in Spanish. The sample schedule, invented, carries sample
+# Spanish texts for what is not the article's (rooms, plenaries, breaks).
+@translation.override("en")
 def load_article_facts():
     """The conference, its nine tracks, their quoted descriptions and topics, and the people and
     organizations the article names."""
@@ -96,6 +101,13 @@ def local_datetime(conference, day_number, clock):
     )
 
 
+def sample_translations(entry, field):
+    """The sample's texts in other languages that it gives (title_es…), and only those: a
+    translation an organizer wrote for the rest is kept when the sample is loaded again."""
+    return {key: value for key, value in entry.items() if key.startswith(f"{field}_")}
+
+
+@translation.override("en")
 def load_sample_schedule(conference):
     languages = ensure_languages()
     rooms = {
@@ -103,6 +115,7 @@ def load_sample_schedule(conference):
             Room,
             {"conference": conference, "slug": room["slug"]},
             name=room["name"],
+            **sample_translations(room, "name"),
             capacity=room["capacity"],
             order=room["order"],
             is_sample=True,
@@ -117,9 +130,11 @@ def load_sample_schedule(conference):
             Session,
             {"conference": conference, "slug": slugify(entry["title"])[:100]},
             title=entry["title"],
+            **sample_translations(entry, "title"),
             track=tracks.get(entry.get("track")),
             format=entry["format"],
             description=entry["description"],
+            **sample_translations(entry, "description"),
             starts_at=local_datetime(conference, entry["day"], entry["start"]),
             ends_at=local_datetime(conference, entry["day"], entry["end"]),
             room=rooms[entry["room"]],

@@ -4,12 +4,16 @@ people are real (niic/niic_2014.py); where they sit in this timetable is not."""
 
 from . import niic_2014
 
+# Invented like the rest, the rooms and the whole-conference sessions also carry sample Spanish
+# texts; the article's own words (tracks, topics, descriptions) stay in English only.
 ROOMS = [
-    {"slug": "main-hall", "name": "Main hall", "capacity": 1000, "order": 0},
-    {"slug": "room-a", "name": "Room A", "capacity": 150, "order": 1},
-    {"slug": "room-b", "name": "Room B", "capacity": 150, "order": 2},
-    {"slug": "room-c", "name": "Room C", "capacity": 100, "order": 3},
+    {"slug": "main-hall", "name": "Main hall", "name_es": "Salón principal", "capacity": 1000},
+    {"slug": "room-a", "name": "Room A", "name_es": "Sala A", "capacity": 150},
+    {"slug": "room-b", "name": "Room B", "name_es": "Sala B", "capacity": 150},
+    {"slug": "room-c", "name": "Room C", "name_es": "Sala C", "capacity": 100},
 ]
+for order, room in enumerate(ROOMS):
+    room["order"] = order
 
 ECONOMIC_TOPICS = niic_2014.TRACK_TOPICS[niic_2014.ECONOMIC_OPPORTUNITY]
 ENGAGING_TOPICS = niic_2014.TRACK_TOPICS[niic_2014.ENGAGING_RECEIVING_COMMUNITIES]
@@ -31,6 +35,19 @@ PLENARY_NOTE = (
     "*Sample schedule.* The article does not describe the plenaries; this session, its time, "
     "room and line-up are invented for demonstration."
 )
+PLENARY_NOTE_ES = (
+    "*Programa de muestra.* El artículo no describe las plenarias; esta sesión, su horario, su "
+    "sala y sus participantes se han inventado como demostración."
+)
+# Sample Spanish titles of the whole-conference sessions (sample data, like their times).
+SPANISH_TITLES = {
+    "Opening plenary": "Plenaria de apertura",
+    "Afternoon break": "Pausa de la tarde",
+    "Welcome reception": "Recepción de bienvenida",
+    "Morning break": "Pausa de la mañana",
+    "Lunch": "Almuerzo",
+    "Closing plenary": "Plenaria de clausura",
+}
 
 
 def topic_session(topic, track, day, start, end, room):
@@ -63,8 +80,10 @@ def track_session(track, day, start, end, room):
 def whole_conference(title, session_format, day, start, end, panel=(), room="main-hall"):
     return {
         "title": title,
+        "title_es": SPANISH_TITLES[title],
         "format": session_format,
         "description": PLENARY_NOTE,
+        "description_es": PLENARY_NOTE_ES,
         "day": day,
         "start": start,
         "end": end,

@@ -8,7 +8,8 @@ session as it is (day, start and end go together):
     slug            the session's slug within the edition; left blank, a new session gets one
                     made from its title (or, if the edition has exactly one session with that
                     title, the row is that session)
-    title
+    title_en        the title in English (required for a new session); "title" is read as title_en
+    title_es        the title in Spanish, and so on for every language in settings.LANGUAGES
     track           the track's name or slug; empty for a session for every track
     topics          names or slugs of topics of that track, separated by ";"
     format          plenary, keynote, panel, workshop, breakout, caucus, reception or break
@@ -22,7 +23,8 @@ session as it is (day, start and end go together):
     panel           "Julien Ross (moderator); Eva Millona": speakers by name or slug, each with
                     a role (panelist when none is given), in panel order; a name nobody has yet
                     becomes a new speaker, listed as new in the preview
-    description     Markdown
+    description_en  Markdown, in English ("description" is read as description_en)
+    description_es  Markdown, in Spanish; an empty cell leaves the text to be translated
 
 Names are compared without regard to case or accents. Every lookup is made once for the whole
 file (editions, tracks, rooms, topics, languages, speakers, the sessions the rows name), so a
@@ -45,11 +47,17 @@ from tracks.models import Conference, Topic, Track
 
 from . import services
 from .models import Language, PanelMembership, Room, Session
+from .texts import in_every_language
 
+TITLES = in_every_language("title")
+DESCRIPTIONS = in_every_language("description")
+ENGLISH_TITLE, ENGLISH_DESCRIPTION = TITLES[0], DESCRIPTIONS[0]
 COLUMNS = [
-    "edition", "slug", "title", "track", "topics", "format", "status", "day", "start", "end",
-    "room", "languages", "interpretation", "cart", "asl", "panel", "description",
+    "edition", "slug", *TITLES, "track", "topics", "format", "status", "day", "start", "end",
+    "room", "languages", "interpretation", "cart", "asl", "panel", *DESCRIPTIONS,
 ]  # fmt: skip
+# Files written before the texts had a column per language.
+ALIASES = {"title": ENGLISH_TITLE, "description": ENGLISH_DESCRIPTION}
 TIME_COLUMNS = ("day", "start", "end")
 MAX_ROWS = 5000
 YES = {"yes", "y", "true", "1", "sí", "si", "x"}
@@ -203,6 +211,10 @@ def check_headers(headers):
     """The file's columns, lower-cased (speakers.resources.header_problems), with the edition,
     and day, start and end together or not at all."""
     headers = [normalized(cell_text(header)) for header in headers or []]
+    headers = [
+        ALIASES[header] if header in ALIASES and ALIASES[header] not in headers else header
+        for header in headers
+    ]
     problems = header_problems(headers, COLUMNS)
     if "edition" not in headers:
         problems.append(_("The column edition is required: it says which edition each row is of."))
@@ -282,8 +294,8 @@ class Lookups:
         self.languages = list(Language.objects.all())
         self.speakers = list(Speaker.objects.only("pk", "name", "slug"))
         slugs = {cell_text(row.get("slug")) for row in rows} - {""}
-        titles = {normalized(cell_text(row.get("title"))) for row in rows} - {""}
-        index = list(Session.objects.values_list("pk", "conference_id", "slug", "title"))
+        titles = {normalized(cell_text(row.get(ENGLISH_TITLE))) for row in rows} - {""}
+        index = list(Session.objects.values_list("pk", "conference_id", "slug", ENGLISH_TITLE))
         self.slugs_taken = {(conference_id, slug) for _pk, conference_id, slug, _title in index}
         self.titled = {}
         wanted = set()
@@ -384,7 +396,7 @@ class RowReader:
         """The stored session the row is about (by slug; without one, by a title only one
         session of the edition has), and a copy of it to change; or a new session."""
         slug = cell_text(row.cells.get("slug"))
-        title = cell_text(row.cells.get("title"))
+        title = cell_text(row.cells.get(ENGLISH_TITLE))
         original = None
         if slug:
             original = self.lookups.by_key.get((edition.pk, slug))
@@ -406,7 +418,7 @@ class RowReader:
                 % {"row": first, "slug": quoted(key[1]), "edition": edition.slug},
             )
         if original is None:
-            return Session(conference=edition, slug=slug, title=title), None
+            return Session(conference=edition, slug=slug, **{ENGLISH_TITLE: title}), None
         session = Session(
             **{
                 field.attname: getattr(original, field.attname)
@@ -435,8 +447,9 @@ class RowReader:
 
     def apply_fields(self, row, edition, session):
         cells = row.cells
-        if "title" in cells:
-            session.title = cell_text(cells["title"])
+        for column in TITLES:
+            if column in cells:
+                setattr(session, column, cell_text(cells[column]))
         if "track" in cells:
             session.track = self.cell(
                 row, "track", self.read_place, self.lookups.tracks_of, edition, _("track")
@@ -465,9 +478,10 @@ class RowReader:
             session.has_asl = self.cell(row, "asl", parse_yes_no)
         if "panel" in cells:
             row.related.panel = self.cell(row, "panel", self.read_panel, row)
-        if "description" in cells:
-            value = cells["description"]
-            session.description = "" if value is None else unquoted(str(value))
+        for column in DESCRIPTIONS:
+            if column in cells:
+                value = cells[column]
+                setattr(session, column, "" if value is None else unquoted(str(value)))
 
     def read_place(self, value, names_of_edition, edition, what):
         text = cell_text(value)

@@ -1,8 +1,9 @@
 """Sessions to a spreadsheet (CSV or XLSX), for the admin's Export button.
 
 One row per session, in the columns sessions.importing reads back (see there for what each
-holds): edition, slug, title, track, topics, format, status, day, start, end, room, languages,
-interpretation, cart, asl, panel, description. Day, start and end are on the edition's own clock
+holds): edition, slug, title_en, title_es, track, topics, format, status, day, start, end, room,
+languages, interpretation, cart, asl, panel, description_en, description_es (a title and a
+description per language in settings.LANGUAGES). Day, start and end are on the edition's own clock
 (Conference.time_zone), whatever the server's TIME_ZONE; in XLSX they are date and time cells.
 Text is written safely (speakers.spreadsheets). Importing is sessions.importing's job, with
 sessions.services.sessions_import."""
@@ -16,6 +17,7 @@ from speakers.models import Speaker
 from speakers.resources import names_used_twice
 
 from .models import PanelMembership, Session
+from .texts import in_every_language
 
 SEPARATOR = "; "
 
@@ -92,6 +94,21 @@ def panel_seats(session):
     )
 
 
+def text_column(column):
+    return Column(column, lambda session: getattr(session, column) or "")
+
+
+def per_language(columns):
+    """The columns with title and description each replaced by one per site language."""
+    spread = {}
+    for name, column in columns.items():
+        if name in ("title", "description"):
+            spread.update({each: text_column(each) for each in in_every_language(name)})
+        else:
+            spread[name] = column
+    return spread
+
+
 class SessionResource(resources.ModelResource):
     edition = Column("edition", render_edition)
     slug = Column("slug", lambda session: session.slug)
@@ -123,8 +140,12 @@ class SessionResource(resources.ModelResource):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self.fields = per_language(self.fields)
         self.fields["panel"].render = self.render_panel
         self.ambiguous_speaker_names = None
+
+    def get_export_order(self):
+        return list(per_language(dict.fromkeys(self._meta.fields)))
 
     def export(self, queryset=None, **kwargs):
         dataset = super().export(queryset, **kwargs)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +32,7 @@ from speakers.models import Speaker
 from tracks.models import Conference, Track
 from tracks.signals import program_changed
 
-from . import releases, rules
+from . import releases, rules, texts
 from .models import Language, PanelMembership, Release, Session, StaleSessionError
 
 # Reasons recorded in a session's history ("Change reason"), translated when shown.
@@ -235,7 +235,7 @@ def rule_errors(session, related, *, original):
     """{field: [ValidationError]} for `session` as it is about to be saved with `related`."""
     errors = rules.status_change_errors(original.status if original else None, session.status)
     try:
-        session.full_clean()
+        session.full_clean(exclude=texts.translated_fields(Session))
     except ValidationError as error:
         rules.merge_errors(errors, error.error_dict)
     strays = rules.stray_topics(related.topics_for(session), session.track)
@@ -467,9 +467,13 @@ def sessions_duplicate(*, user, sessions, dry_run=False):
         copy.pk = None
         copy._state.adding = True
         copy.slug = unique_slug(session.conference, f"{session.slug}-copy")
-        copy.title = gettext("%(title)s (copy)") % {"title": session.title}
+        for language, title in texts.texts(session, "title").items():
+            with translation.override(language):
+                copied = gettext("%(title)s (copy)") % {"title": title}
+            setattr(copy, texts.localized("title", language), copied)
         copy.status = Session.Status.DRAFT
-        copy.cancellation_note = ""
+        for column in texts.in_every_language("cancellation_note"):
+            setattr(copy, column, "")
         copy.version = 1
         return session_save(user=user, session=copy, related=related, reason=REASON_DUPLICATED)
 
@@ -637,7 +641,7 @@ def speakers_merge(*, user, keep, duplicates):
             for name in MERGED_FIELDS:
                 if not getattr(keep, name) and getattr(duplicate, name):
                     setattr(keep, name, getattr(duplicate, name))
-        keep.full_clean()
+        keep.full_clean(exclude=texts.translated_fields(Speaker))
         keep._history_user = user
         keep.save()
         for duplicate in duplicates:
@@ -788,7 +792,9 @@ def _check_rows(rows):
     for row in rows:
         session = row.session
         try:
-            session.clean_fields(exclude=["conference", "track", "room"])
+            session.clean_fields(
+                exclude=["conference", "track", "room", *texts.translated_fields(Session)]
+            )
         except ValidationError as error:
             for name, errors in error.message_dict.items():
                 for message in errors:
@@ -873,9 +879,15 @@ def _check_clashes(rows):
 
 # Fields a spreadsheet row may change.
 ROW_FIELDS = [
-    "title", "slug", "track", "format", "description", "starts_at", "ends_at", "room",
-    "status", "has_cart", "has_asl",
+    *texts.in_every_language("title"), "slug", "track", "format",
+    *texts.in_every_language("description"), "starts_at", "ends_at", "room", "status",
+    "has_cart", "has_asl",
 ]  # fmt: skip
+
+
+def same_value(wanted, current):
+    # A text not yet translated is stored as NULL or as "": an empty cell leaves it so.
+    return wanted == current or (wanted in (None, "") and current in (None, ""))
 
 
 def _changes(row):
@@ -896,8 +908,10 @@ def _changes(row):
     current_panel = [(seat.speaker_id, seat.role) for seat in original.panel.all()]
     return {
         "fields": any(
-            getattr(session, Session._meta.get_field(name).attname)
-            != getattr(original, Session._meta.get_field(name).attname)
+            not same_value(
+                getattr(session, Session._meta.get_field(name).attname),
+                getattr(original, Session._meta.get_field(name).attname),
+            )
             for name in ROW_FIELDS
         ),
         "topics": differs(related.topics, original.topics.all()),

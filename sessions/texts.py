@@ -6,6 +6,7 @@ translated. A page must then say so (`lang="en"`), so these tell which one was s
 
 from django.conf import settings
 from django.utils.translation import get_language
+from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 
 DEFAULT_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
@@ -26,9 +27,14 @@ def shown_language(obj, field, language=None):
     return None
 
 
+def localized(field, language):
+    """The column of `field` in `language`: title_es."""
+    return build_localized_fieldname(field, language)
+
+
 def in_every_language(field):
     """The column names of `field` in every site language: title_en, title_es…"""
-    return [build_localized_fieldname(field, language) for language in SITE_LANGUAGES]
+    return [localized(field, language) for language in SITE_LANGUAGES]
 
 
 def texts(obj, field):
@@ -38,3 +44,13 @@ def texts(obj, field):
         for language in SITE_LANGUAGES
         if (value := getattr(obj, build_localized_fieldname(field, language), None))
     }
+
+
+def translated_fields(model):
+    """The names of `model`'s translated fields (title…): their columns per language carry the
+    rules (required, length, one line), so a check of the whole object skips these, which
+    only mirror the active language's column and would report each problem twice."""
+    try:
+        return list(translator.get_options_for_model(model).all_fields)
+    except NotRegistered:
+        return []

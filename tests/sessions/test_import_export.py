@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from niic.sample_schedule import PLENARY_NOTE
+from niic.sample_schedule import PLENARY_NOTE, PLENARY_NOTE_ES
 from sessions import services
 from sessions.importing import COLUMNS, FileError, read_dataset, read_rows
 from sessions.models import PanelMembership, Room, Session
@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 CLOSING_PLENARY = {
     "edition": "niic-2014",
     "slug": "closing-plenary",
-    "title": "Closing plenary",
+    "title_en": "Closing plenary",
+    "title_es": "Plenaria de clausura",
     "track": "",
     "topics": "",
     "format": "plenary",
@@ -39,7 +40,8 @@ CLOSING_PLENARY = {
     "cart": "yes",
     "asl": "yes",
     "panel": "Joshua Hoyt (panelist); Julien Ross (panelist); Eva Millona (panelist)",
-    "description": PLENARY_NOTE,
+    "description_en": PLENARY_NOTE,
+    "description_es": PLENARY_NOTE_ES,
 }
 ECONOMIC = "economic-opportunity-inclusion-and-stability"
 FINANCIAL = "building-financial-capability-in-immigrant-and-refugee-communities"
@@ -83,7 +85,7 @@ def new_session_row(**cells):
     row = {
         "edition": "niic-2014",
         "slug": "caucus-on-small-business",
-        "title": "Caucus on small business",
+        "title_en": "Caucus on small business",
         "track": ECONOMIC,
         "topics": f"{ENTREPRENEURSHIP}; {FINANCIAL}",
         "format": "caucus",
@@ -97,7 +99,7 @@ def new_session_row(**cells):
         "cart": "no",
         "asl": "TRUE",
         "panel": "Angelica Salas (facilitator)",
-        "description": "Bring your questions.\n\n*All welcome.*",
+        "description_en": "Bring your questions.\n\n*All welcome.*",
     }
     row.update(cells)
     return row
@@ -116,7 +118,7 @@ def snapshot(conference):
     return [
         {
             "slug": session.slug,
-            "title": session.title,
+            "title_en": session.title,
             "track": session.track.slug if session.track else None,
             "topics": sorted(topic.slug for topic in session.topics.all()),
             "format": session.format,
@@ -134,7 +136,7 @@ def snapshot(conference):
                 (seat.speaker.slug, seat.role, seat.order)
                 for seat in session.panel.in_panel_order().select_related("speaker")
             ],
-            "description": session.description,
+            "description_en": session.description,
         }
         for session in Session.objects.filter(conference=conference)
         .select_related("track", "room")
@@ -221,7 +223,7 @@ def test_reimporting_an_unchanged_export_skips_every_row_and_writes_no_history(n
 def test_import_good_file_creates_and_updates_what_it_says(niic):
     changed_closing = {
         **CLOSING_PLENARY,
-        "title": "Closing plenary: what comes next",
+        "title_en": "Closing plenary: what comes next",
         "start": "11:00",
         "end": "12:30",
         "interpretation": "",
@@ -296,7 +298,7 @@ def test_import_accepts_native_xlsx_cells_dates_times_and_booleans(niic):
     native = tablib.Dataset(headers=COLUMNS)
     native.append(
         [
-            *(row[column] for column in COLUMNS[:7]),
+            *(row.get(column, "") for column in COLUMNS[: COLUMNS.index("day")]),
             datetime.datetime(2014, 12, 16),
             datetime.time(13, 0),
             datetime.time(14, 15),
@@ -306,6 +308,7 @@ def test_import_accepts_native_xlsx_cells_dates_times_and_booleans(niic):
             False,
             1,
             row["panel"],
+            None,
             None,
         ]
     )
@@ -413,13 +416,13 @@ BAD_ROWS = {
             "cart": ["“perhaps” is neither yes nor no."],
         },
     ),
-    "no title": ({"title": ""}, {"title": ["This field cannot be blank."]}),
+    "no title": ({"title_en": ""}, {"title_en": ["This field cannot be blank."]}),
 }
 
 
 @pytest.mark.parametrize(("cells", "expected"), BAD_ROWS.values(), ids=BAD_ROWS.keys())
 def test_import_file_with_one_bad_row_changes_nothing_and_names_the_row(niic, cells, expected):
-    good = {**CLOSING_PLENARY, "description": "Changed.", "panel": "Eva Millona (moderator)"}
+    good = {**CLOSING_PLENARY, "description_en": "Changed.", "panel": "Eva Millona (moderator)"}
     rows = [good, new_session_row(**cells)]
     before, before_counts = snapshot(niic), counts()
 
@@ -444,7 +447,7 @@ def test_import_looks_up_tracks_in_the_rows_own_edition_only(niic):
 
 
 def test_import_file_naming_a_session_twice_is_refused(niic):
-    rows = [new_session_row(), new_session_row(title="Again")]
+    rows = [new_session_row(), new_session_row(title_en="Again")]
 
     result = import_rows(rows)
 
@@ -489,7 +492,7 @@ def test_a_file_with_wrong_columns_is_refused_as_a_whole(niic, headers, message)
 
 def test_import_refuses_a_room_an_earlier_row_of_the_same_file_takes(niic):
     first = new_session_row()
-    second = new_session_row(slug="second-caucus", title="Second caucus", panel="")
+    second = new_session_row(slug="second-caucus", title_en="Second caucus", panel="")
 
     result = import_rows([first, second], dry_run=True)
 

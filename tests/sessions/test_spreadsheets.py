@@ -34,6 +34,7 @@ def test_an_organizers_sheet_with_names_12_hour_times_blank_slugs_and_a_new_spea
         [
             {
                 "edition": "National Immigrant Integration Conference 2014",
+                # A sheet from before there were titles per language: "title" is the English.
                 "title": "Welcoming cities roundtable",
                 "track": "Economic Opportunity, Inclusion, and Stability",
                 "topics": "entrepreneurship as a component of integration in welcoming cities",
@@ -86,7 +87,7 @@ def test_an_organizers_sheet_with_names_12_hour_times_blank_slugs_and_a_new_spea
 def test_the_preview_lists_new_speakers_and_a_second_import_finds_the_row_by_its_title(niic):
     row = {
         "edition": "niic-2014",
-        "title": "A new caucus",
+        "title_en": "A new caucus",
         "format": "caucus",
         "status": "draft",
         "day": "2014-12-16",
@@ -146,8 +147,8 @@ QUERIES_PER_IMPORT = {"sqlite": 49, "postgresql": 52}
 
 
 HOSTILE = {
-    "title": '=HYPERLINK("http://evil.example","click")',
-    "description": "+cmd|' /C calc'!A0\nthen more",
+    "title_en": '=HYPERLINK("http://evil.example","click")',
+    "description_en": "+cmd|' /C calc'!A0\nthen more",
 }
 
 
@@ -162,14 +163,14 @@ def test_exports_write_formulas_as_text_and_read_them_back_as_they_were(niic, or
     )
     csv_rows = exported_file(Session.objects.filter(pk=session.pk), SafeCSV)
 
-    title = rows[1][COLUMNS.index("title")]
-    assert title == "'" + HOSTILE["title"]
+    title = rows[1][COLUMNS.index("title_en")]
+    assert title == "'" + HOSTILE["title_en"]
     assert "'+cmd|" in csv_rows
     Session.objects.filter(pk=session.pk).update(title="Changed", description="")
     result = import_file(csv_rows.encode())
     assert errors_of(result) == []
     session.refresh_from_db()
-    assert (session.title, session.description) == (HOSTILE["title"], HOSTILE["description"])
+    assert (session.title, session.description) == (HOSTILE["title_en"], HOSTILE["description_en"])
 
 
 def test_an_xlsx_export_has_date_and_time_cells_and_a_named_sheet(niic):
@@ -196,7 +197,7 @@ def test_control_characters_are_refused_at_input_and_left_out_of_old_data_on_exp
     session.title = "Closing\x0bplenary"
     with pytest.raises(ValidationError) as refused:
         session.full_clean()
-    assert refused.value.message_dict["title"] == [
+    assert refused.value.message_dict["title_en"] == [
         "Use one line of plain text: no line breaks, tabs or other control characters."
     ]
     Session.objects.filter(pk=session.pk).update(title="Closing\x0bplenary", description="A\x07B")
@@ -205,7 +206,7 @@ def test_control_characters_are_refused_at_input_and_left_out_of_old_data_on_exp
     )
     header, row = list(workbook.active.iter_rows(values_only=True))
     cells = dict(zip(header, row, strict=True))
-    assert (cells["title"], cells["description"]) == ("Closingplenary", "AB")
+    assert (cells["title_en"], cells["description_en"]) == ("Closingplenary", "AB")
 
 
 # Malformed import requests: a 400 with a message, never a 500

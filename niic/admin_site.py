@@ -67,11 +67,16 @@ class ProgramAdminSite(admin.AdminSite):
         """The index, with the tools a ModelAdmin offers beside its models (its index_tools:
         [{"name", "url", "description"}] for this user), above the list of models."""
         tools = []
+        translation_status = None
         for model_admin in self._registry.values():
             index_tools = getattr(model_admin, "index_tools", None)
             if index_tools is not None:
                 tools.extend(index_tools(request))
-        return super().index(request, {"program_tools": tools, **(extra_context or {})})
+            status = getattr(model_admin, "translation_status", None)
+            if status is not None:
+                translation_status = status(request) or translation_status
+        context = {"program_tools": tools, "translation_status": translation_status}
+        return super().index(request, {**context, **(extra_context or {})})
 
     def get_urls(self):
         urls = [url for url in super().get_urls() if getattr(url, "name", None) != "view_on_site"]

@@ -290,6 +290,9 @@ def _generate(
                 conference=conference,
                 track=track,
                 title=f"{title} #{index + 1}",
+                # Every other session is translated, so that both languages' pages mix
+                # translated texts and English fallbacks.
+                title_es=f"Sesión generada n.º {index + 1}" if index % 2 == 0 else None,
                 slug=f"session-{index + 1}",
                 format=rng.choice(TRACKLESS_FORMATS if trackless else TRACK_FORMATS),
                 description=abstract(rng, index + 1),

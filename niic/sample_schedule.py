@@ -36,7 +36,7 @@ PLENARY_NOTE = (
     "room and line-up are invented for demonstration."
 )
 PLENARY_NOTE_ES = (
-    "*Programa de muestra.* El artículo no describe las plenarias; esta sesión, su horario, su "
+    "*Programa de ejemplo.* El artículo no describe las plenarias; esta sesión, su horario, su "
     "sala y sus participantes se han inventado como demostración."
 )
 # Sample Spanish titles of the whole-conference sessions (sample data, like their times).

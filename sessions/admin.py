@@ -10,9 +10,11 @@ import datetime
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -22,9 +24,11 @@ from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
+from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
 from speakers.admin import ExportPageCSPMixin, SpeakerAdmin
@@ -131,7 +135,16 @@ def local_field(field_class, input_type, **widget_attrs):
     return widget_class(attrs={"type": input_type, **widget_attrs}, format=widget_format)
 
 
-WHAT_FIELDS = ["conference", "title", "slug", "track", "topics", "format", "description"]
+# A text's languages side by side (one row of the fieldset), English first.
+WHAT_FIELDS = [
+    "conference",
+    tuple(get_translation_fields("title")),
+    "slug",
+    "track",
+    "topics",
+    "format",
+    tuple(get_translation_fields("description")),
+]
 
 
 class SessionAdminForm(SessionForm):
@@ -166,9 +179,15 @@ class SessionAdminForm(SessionForm):
             "cancellation_note",
         ]
         widgets = {
-            "title": forms.TextInput(attrs={"class": "vTextField program-title"}),
+            **{
+                title: forms.TextInput(attrs={"class": "vTextField program-title"})
+                for title in get_translation_fields("title")
+            },
             # Written later, often pasted: a few lines, so that the time and place are in view.
-            "description": forms.Textarea(attrs={"class": "vLargeTextField", "rows": 4}),
+            **{
+                description: forms.Textarea(attrs={"class": "vLargeTextField", "rows": 4})
+                for description in get_translation_fields("description")
+            },
             "languages": InlineCheckboxes,
             "interpretation_languages": InlineCheckboxes,
         }
@@ -410,6 +429,34 @@ class PanelMembershipInline(admin.TabularInline):
         return formset
 
 
+OTHER_LANGUAGES = [
+    (code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+]
+
+
+class TranslationListFilter(admin.SimpleListFilter):
+    """Sessions whose title or description still waits for a translation into a language."""
+
+    title = _("translation")
+    parameter_name = "to_translate"
+
+    def lookups(self, request, model_admin):
+        return [
+            (code, _("No %(language)s title or description yet") % {"language": name})
+            for code, name in translated_language_names()
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in dict(OTHER_LANGUAGES):
+            return queryset.to_translate(self.value())
+        return queryset
+
+
+def translated_language_names():
+    """(code, name in the admin's language) of each language besides English."""
+    return [(code, get_language_info(code)["name_translated"]) for code, _ in OTHER_LANGUAGES]
+
+
 class DayListFilter(admin.SimpleListFilter):
     title = _("day")
     parameter_name = "day"
@@ -500,7 +547,7 @@ class GuardedHistoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(ExportPageCSPMixin, ExportMixin, GuardedHistoryAdmin):
+class SessionAdmin(ExportPageCSPMixin, ExportMixin, TranslationAdmin, GuardedHistoryAdmin):
     form = SessionAdminForm
     resource_classes = [SessionResource]
     export_formats = SPREADSHEET_FORMATS
@@ -516,9 +563,14 @@ class SessionAdmin(ExportPageCSPMixin, ExportMixin, GuardedHistoryAdmin):
         "format",
         "status",
         "languages",
+        TranslationListFilter,
     ]
     list_select_related = ["conference", "track", "room"]
-    search_fields = ["title", "description", "panel__speaker__name"]
+    search_fields = [
+        *get_translation_fields("title"),
+        *get_translation_fields("description"),
+        "panel__speaker__name",
+    ]
     date_hierarchy = "starts_at"
     ordering = ["starts_at", "room__order", "title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -533,7 +585,8 @@ class SessionAdmin(ExportPageCSPMixin, ExportMixin, GuardedHistoryAdmin):
         sessions that are sample data: organizers never make new ones."""
         publication = ["status"]
         if obj is not None and obj.status != Session.Status.DRAFT:
-            publication.append("cancellation_note")  # only a published session is cancelled
+            # Only a published session is cancelled.
+            publication.append(tuple(get_translation_fields("cancellation_note")))
         if obj is not None and (obj.is_sample or obj.conference.is_sample):
             publication.append("is_sample")
         publication.append("loaded_version")
@@ -620,7 +673,7 @@ class SessionAdmin(ExportPageCSPMixin, ExportMixin, GuardedHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         # The topics offered are those of the session's own edition.
         request._session_being_edited = obj
-        form = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
         form.acting_user = request.user
         return form
 
@@ -799,7 +852,11 @@ class SessionAdmin(ExportPageCSPMixin, ExportMixin, GuardedHistoryAdmin):
         )
 
     def get_list_display(self, request):
-        return [*super().get_list_display(request), conflicts_column(self, request)]
+        return [
+            *super().get_list_display(request),
+            "to_translate",
+            conflicts_column(self, request),
+        ]
 
     # Drafts are previewed inside the admin, never on the public site
 
@@ -809,6 +866,60 @@ class SessionAdmin(ExportPageCSPMixin, ExportMixin, GuardedHistoryAdmin):
         if obj.is_public:
             return obj.get_absolute_url()
         return reverse("admin:program_session_preview", args=[obj.pk])
+
+    @admin.display(description=_("to translate"))
+    def to_translate(self, session):
+        """The languages a session's title or description is missing in ("es"), or "—"."""
+        missing = [
+            code
+            for code, _name in OTHER_LANGUAGES
+            if any(
+                getattr(session, f"{field}_en") and not getattr(session, f"{field}_{code}")
+                for field in ("title", "description")
+            )
+        ]
+        return ", ".join(missing) or "—"
+
+    def translation_status(self, request):
+        """Per track of the current edition that this user may see: its sessions, and how
+        many still lack a title or description in each other language (the admin's index)."""
+        edition = Conference.objects.current()
+        if edition is None or not self.has_view_permission(request):
+            return None
+        sessions = self.get_queryset(request).filter(conference=edition)
+        counts = {
+            "total": Count("pk"),
+            **{
+                code: Count("pk", filter=Q(pk__in=Session.objects.to_translate(code).values("pk")))
+                for code, _name in OTHER_LANGUAGES
+            },
+        }
+        by_track = {
+            row["track"]: row for row in sessions.order_by().values("track").annotate(**counts)
+        }
+        changelist = reverse("admin:program_session_changelist")
+        rows = []
+        tracks = [*services.tracks_for(request.user).filter(conference=edition), None]
+        for track in tracks:
+            row = by_track.get(track.pk if track else None)
+            if row is None:
+                continue
+            query = f"track__id__exact={track.pk}" if track else "track__isnull=True"
+            rows.append(
+                {
+                    "track": capfirst(track.name) if track else _("All tracks"),
+                    "total": row["total"],
+                    "missing": [
+                        (
+                            row[code],
+                            f"{changelist}?conference__id__exact={edition.pk}&{query}"
+                            f"&to_translate={code}",
+                        )
+                        for code, _name in OTHER_LANGUAGES
+                    ],
+                }
+            )
+        return {"edition": edition, "languages": translated_language_names(), "rows": rows}
 
     def index_tools(self, request):
         """The board and the conflicts, for the admin's index (niic.admin_site)."""
@@ -1097,8 +1208,9 @@ def restore_differences(session, plan):
     stored = Session.objects.get(pk=session.pk)
     rows = []
     for name in [
-        "title", "slug", "track", "format", "starts_at", "ends_at", "room", "status",
-        "description", "cancellation_note", "has_cart", "has_asl", "is_sample",
+        *get_translation_fields("title"), "slug", "track", "format", "starts_at", "ends_at",
+        "room", "status", *get_translation_fields("description"),
+        *get_translation_fields("cancellation_note"), "has_cart", "has_asl", "is_sample",
     ]:  # fmt: skip
         field = Session._meta.get_field(name)
         now, then = field.value_from_object(stored), field.value_from_object(plan.session)
@@ -1143,7 +1255,7 @@ def display(session, field):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(TranslationAdmin):
     list_display = ["name", "conference", "capacity", "location", "order", "is_sample"]
     list_editable = ["order"]
     list_filter = ["conference"]
@@ -1165,7 +1277,10 @@ class PanelMembershipAdmin(GuardedHistoryAdmin):
     list_display = ["speaker", "role", "session", "order"]
     list_select_related = ["speaker", "session"]
     autocomplete_fields = ["speaker"]
-    search_fields = ["speaker__name", "session__title"]
+    search_fields = [
+        "speaker__name",
+        *(f"session__{name}" for name in get_translation_fields("title")),
+    ]
 
     def get_queryset(self, request):
         seats = super().get_queryset(request)

@@ -143,6 +143,17 @@ class SessionQuerySet(models.QuerySet):
         )
         return dict(rows)
 
+    def to_translate(self, language):
+        """Sessions whose title or description is written in English and not in `language`."""
+        condition = models.Q()
+        for field in ("title", "description"):
+            english = f"{field}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"
+            other = f"{field}_{language}"
+            written = models.Q(**{f"{english}__isnull": False}) & ~models.Q(**{english: ""})
+            missing = models.Q(**{f"{other}__isnull": True}) | models.Q(**{other: ""})
+            condition |= written & missing
+        return self.filter(condition)
+
     def with_panel_count(self):
         return self.annotate(panel_count=models.Count("panel", distinct=True))
 

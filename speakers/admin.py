@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csp import csp_override
 from import_export.admin import ImportExportModelAdmin
 from import_export.tmp_storages import CacheStorage
+from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import get_translation_fields
 
 from .models import Organization, Speaker
 from .resources import SpeakerResource
@@ -30,14 +32,14 @@ class ExportPageCSPMixin:
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(TranslationAdmin):
     list_display = ["name", "acronym", "website", "is_sample"]
-    search_fields = ["name", "acronym"]
+    search_fields = [*get_translation_fields("name"), "acronym"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(ExportPageCSPMixin, ImportExportModelAdmin):
+class SpeakerAdmin(ExportPageCSPMixin, ImportExportModelAdmin, TranslationAdmin):
     """The people. What depends on the program (their sessions, merging duplicates, history
     with restore) is added by sessions.admin, which registers its extension of this class."""
 
@@ -49,7 +51,11 @@ class SpeakerAdmin(ExportPageCSPMixin, ImportExportModelAdmin):
     list_display = ["name", "job_title", "organization", "is_sample"]
     list_filter = ["organization"]
     list_select_related = ["organization"]
-    search_fields = ["name", "organization__name", "organization__acronym"]
+    search_fields = [
+        "name",
+        *(f"organization__{name}" for name in get_translation_fields("name")),
+        "organization__acronym",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organization"]
 

@@ -1,15 +1,17 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.utils import get_translation_fields
 
 from .models import Conference, Topic, Track
 
 
 @admin.register(Conference)
-class ConferenceAdmin(admin.ModelAdmin):
+class ConferenceAdmin(TranslationAdmin):
     list_display = ["name", "year", "city", "start_date", "end_date", "is_current", "is_sample"]
     prepopulated_fields = {"slug": ["short_name", "year"]}
 
 
-class TopicInline(admin.TabularInline):
+class TopicInline(TranslationTabularInline):
     model = Topic
     extra = 0
     fields = ["name", "slug", "order", "description"]
@@ -17,7 +19,7 @@ class TopicInline(admin.TabularInline):
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(TranslationAdmin):
     """Tracks, their topics and chairs. History with restore is added by sessions.admin, which
     registers its extension of this class."""
 
@@ -32,8 +34,8 @@ class TrackAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(TranslationAdmin):
     list_display = ["name", "track", "order"]
     list_filter = ["track__conference"]
     list_select_related = ["track"]
-    search_fields = ["name"]
+    search_fields = get_translation_fields("name")

@@ -4,6 +4,8 @@ an action with its preview and confirmation."""
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from sessions.texts import in_every_language
+
 
 def change_url(session):
     return reverse("admin:program_session_change", args=[session.pk])
@@ -13,7 +15,11 @@ def form_data(session, **changes):
     """What the change form posts for `session`, with `changes` applied."""
     data = {
         "conference": session.conference_id,
-        "title": session.title,
+        # Each text in every language, as the form shows them side by side.
+        **{
+            column: getattr(session, column) or ""
+            for column in [*in_every_language("title"), *in_every_language("description")]
+        },
         "slug": session.slug,
         "track": session.track_id or "",
         "topics": [topic.pk for topic in session.topics.all()],
@@ -24,7 +30,6 @@ def form_data(session, **changes):
         "end_time": session.ends_at.astimezone(session.conference.tzinfo).strftime("%H:%M"),
         "room": session.room_id or "",
         "status": session.status,
-        "description": session.description,
         "loaded_version": session.version,
         "panel-TOTAL_FORMS": 0,
         "panel-INITIAL_FORMS": 0,
@@ -41,6 +46,10 @@ def form_data(session, **changes):
             f"panel-{index}-role": each.role,
             f"panel-{index}-order": each.order,
         }
+    # title= and description= are the English texts.
+    for name in ("title", "description"):
+        if name in changes:
+            changes[f"{name}_en"] = changes.pop(name)
     data.update(changes)
     return data
 

@@ -1,7 +1,9 @@
 """Releases of an edition's program: what one freezes, and what changed since the one before.
 
 A release freezes the public program (published and cancelled sessions) as plain values, keyed
-by session id: title, time, room, panel and status. Comparing two such snapshots says, for
+by session id: title, time, room, panel and status; the texts in every language they are written
+in ({"en": …, "es": …}), so that a release made from a Spanish admin page reads the same as one
+made from an English one. Comparing two such snapshots says, for
 attendees, what is new, moved (time or room), retitled, re-panelled, cancelled or removed. The
 comparison is stored with the release (Release.changes), so that the change log, its Atom feed
 and the agenda's JSON read it in one query however large the program; it is shown in the reader's
@@ -15,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from .models import PanelMembership, Session
 from .rules import slot_label
+from .texts import DEFAULT_LANGUAGE, SITE_LANGUAGES, in_every_language, page_language
 
 CANCELLED = Session.Status.CANCELLED
 
@@ -33,25 +36,25 @@ NO_ROOM = pgettext_lazy("where a session takes place", "room to be announced")
 
 def program_snapshot(conference):
     """{session id (str): its public values} for the edition's public program, in two queries."""
+    titles = in_every_language("title")
+    rooms = [f"room__{column}" for column in in_every_language("name")]
+    notes = in_every_language("cancellation_note")
     sessions = (
         Session.objects.public()
         .for_edition(conference)
         .order_by("starts_at", "pk")
-        .values_list(
-            "pk", "slug", "title", "status", "starts_at", "ends_at", "room_id", "room__name",
-            "cancellation_note",
-        )
-    )  # fmt: skip
+        .values("pk", "slug", "status", "starts_at", "ends_at", "room_id", *titles, *rooms, *notes)
+    )
     snapshot = {}
-    for pk, slug, title, status, starts_at, ends_at, room_id, room, note in sessions:
-        snapshot[str(pk)] = {
-            "slug": slug,
-            "title": title,
-            "status": status,
-            "starts_at": starts_at.astimezone(datetime.UTC).isoformat(),
-            "ends_at": ends_at.astimezone(datetime.UTC).isoformat(),
-            "room": [room_id, room] if room_id else None,
-            "note": note,
+    for row in sessions:
+        snapshot[str(row["pk"])] = {
+            "slug": row["slug"],
+            "title": _texts(row, titles),
+            "status": row["status"],
+            "starts_at": row["starts_at"].astimezone(datetime.UTC).isoformat(),
+            "ends_at": row["ends_at"].astimezone(datetime.UTC).isoformat(),
+            "room": [row["room_id"], _texts(row, rooms)] if row["room_id"] else None,
+            "note": _texts(row, notes),
             "panel": [],
         }
     seats = (
@@ -64,6 +67,42 @@ def program_snapshot(conference):
     for session_id, speaker_id, name, role in seats:
         snapshot[str(session_id)]["panel"].append([speaker_id, name, role])
     return snapshot
+
+
+def _texts(row, columns):
+    """{language: text} of the columns (one per site language) that hold a text."""
+    return {
+        language: row[column]
+        for language, column in zip(SITE_LANGUAGES, columns, strict=True)
+        if row[column]
+    }
+
+
+def in_page_language(texts):
+    """The text of a snapshot in the reader's language, else in English. (Releases made before
+    the texts had languages hold one plain string.)"""
+    if not isinstance(texts, dict):
+        return texts or ""
+    return texts.get(page_language()) or texts.get(DEFAULT_LANGUAGE) or ""
+
+
+def _retitled(before, after):
+    """A title changed in a language it was already written in; a first translation is not
+    news for attendees."""
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return in_page_language(before) != in_page_language(after)
+    return any(language in after and after[language] != text for language, text in before.items())
+
+
+def retitle_shown(before, after):
+    """(before, after) of a new title in the reader's language, or, when only another
+    language's title changed (the English one, say), in that language: never "X → X"."""
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return in_page_language(before), in_page_language(after)
+    for language in dict.fromkeys([page_language(), DEFAULT_LANGUAGE, *before]):
+        if language in before and language in after and before[language] != after[language]:
+            return before[language], after[language]
+    return in_page_language(before), in_page_language(after)
 
 
 def _place(values):
@@ -106,7 +145,7 @@ def changes_between(previous, current):
             continue
         if not _same_place(before, after):
             changes["moved"].append({**entry, "before": _place(before), "after": _place(after)})
-        if before["title"] != after["title"]:
+        if _retitled(before["title"], after["title"]):
             changes["retitled"].append(
                 {**entry, "before": before["title"], "after": after["title"]}
             )
@@ -161,7 +200,7 @@ def _where(place, conference):
         datetime.datetime.fromisoformat(place["ends_at"]),
         conference,
     )
-    return f"{when}, {place['room'][1] if place['room'] else NO_ROOM}"
+    return f"{when}, {in_page_language(place['room'][1]) if place['room'] else NO_ROOM}"
 
 
 def _panel(seats):
@@ -179,15 +218,15 @@ def shown_changes(changes, conference):
             continue
         group = ShownKind(kind=kind, heading=str(KIND_HEADINGS[kind]))
         for entry in entries:
-            change = ShownChange(title=entry["title"], slug=entry["slug"])
+            change = ShownChange(title=in_page_language(entry["title"]), slug=entry["slug"])
             if kind in ("new", "cancelled"):
                 change.after = _where(entry["after"], conference)
-                change.note = entry.get("note", "")
+                change.note = in_page_language(entry.get("note", ""))
             elif kind == "moved":
                 change.before = _where(entry["before"], conference)
                 change.after = _where(entry["after"], conference)
             elif kind == "retitled":
-                change.before, change.after = entry["before"], entry["after"]
+                change.before, change.after = retitle_shown(entry["before"], entry["after"])
             elif kind == "repanelled":
                 change.before, change.after = _panel(entry["before"]), _panel(entry["after"])
             elif kind == "removed":

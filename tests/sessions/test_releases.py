@@ -77,34 +77,38 @@ def test_the_second_release_lists_exactly_the_four_changes_with_before_and_after
             {
                 "id": moved.pk,
                 "slug": moved.slug,
-                "title": moved.title,
+                "title": {"en": moved.title_en},
                 "before": {
                     "starts_at": utc(15, "09:00"),
                     "ends_at": utc(15, "10:15"),
-                    "room": [room_a.pk, "Room A"],
+                    "room": [room_a.pk, {"en": "Room A", "es": "Sala A"}],
                 },
                 "after": {
                     "starts_at": utc(16, "10:30"),
                     "ends_at": utc(16, "11:45"),
-                    "room": [room_b.pk, "Room B"],
+                    "room": [room_b.pk, {"en": "Room B", "es": "Sala B"}],
                 },
             }
         ],
         "retitled": [
-            {"id": lunch.pk, "slug": "lunch", "title": "Lunch and networking",
-             "before": "Lunch", "after": "Lunch and networking"}
+            {"id": lunch.pk, "slug": "lunch",
+             "title": {"en": "Lunch and networking", "es": "Almuerzo"},
+             "before": {"en": "Lunch", "es": "Almuerzo"},
+             "after": {"en": "Lunch and networking", "es": "Almuerzo"}}
         ],
         "repanelled": [
-            {"id": opening.pk, "slug": "opening-plenary", "title": "Opening plenary",
+            {"id": opening.pk, "slug": "opening-plenary",
+             "title": {"en": "Opening plenary", "es": "Plenaria de apertura"},
              "before": [[angelica.pk, "Angelica Salas", "presenter"]],
              "after": [[moderator.pk, "Maria Moderator", "moderator"],
                        [angelica.pk, "Angelica Salas", "presenter"]]}
         ],
         "cancelled": [
-            {"id": break_.pk, "slug": "morning-break", "title": "Morning break",
+            {"id": break_.pk, "slug": "morning-break",
+             "title": {"en": "Morning break", "es": "Pausa de la mañana"},
              "after": {"starts_at": utc(15, "10:15"), "ends_at": utc(15, "10:45"),
-                       "room": [break_.room_id, "Main hall"]},
-             "note": "Coffee is served in the rooms."}
+                       "room": [break_.room_id, {"en": "Main hall", "es": "Salón principal"}]},
+             "note": {"en": "Coffee is served in the rooms."}}
         ],
         "removed": [],
     }  # fmt: skip
@@ -186,12 +190,16 @@ def test_the_change_log_speaks_spanish(client, four_changes):
     ]
     moved = groups[0][1][0][1]
     assert list(moved) == ["Antes", "Ahora"]
-    assert moved["Ahora"].endswith("10:30–11:45 PST, Room B")
+    assert moved["Ahora"].endswith("10:30–11:45 PST, Sala B")
     assert (
         groups[2][1][0][1]["Ahora"]
         == "Maria Moderator (Moderador/a), Angelica Salas (Presentador/a)"
     )
     assert "Cambios en el programa" in html
+    # Only the English title of lunch changed: the Spanish log shows that change, not
+    # "Almuerzo → Almuerzo".
+    retitled = groups[1][1][0]
+    assert retitled == ("Almuerzo", {"Antes": "Lunch", "Ahora": "Lunch and networking"})
 
 
 def test_the_atom_feed_has_an_entry_per_release_with_its_changes(client, four_changes):
@@ -242,7 +250,9 @@ def test_a_session_returned_to_draft_is_listed_as_removed_under_its_public_title
     services.session_save(user=organizer, session=lunch)
     make_session(niic, title="Secret draft", status=Session.Status.DRAFT)
     release = services.program_release(user=organizer, conference=niic, name="v2")
-    assert [entry["title"] for entry in release.changes["removed"]] == ["Lunch"]
+    assert [entry["title"] for entry in release.changes["removed"]] == [
+        {"en": "Lunch", "es": "Almuerzo"}
+    ]
     assert str(lunch.pk) not in release.snapshot
     html = client.get(f"{EDITION}/changes/").text
     assert "Secret" not in html
@@ -264,7 +274,7 @@ def test_a_new_session_is_listed_as_new(client, niic, organizer):
     )
     release = services.program_release(user=organizer, conference=niic, name="v2")
     assert [(entry["id"], entry["title"]) for entry in release.changes["new"]] == [
-        (new.pk, "Caucus on small business")
+        (new.pk, {"en": "Caucus on small business"})
     ]
     groups = change_items(client.get(f"{EDITION}/changes/").text)
     assert groups == [

@@ -170,7 +170,7 @@ def spreadsheet(client, program, rule):
     row = {
         "edition": program.conference.slug,
         "slug": "imported",
-        "title": "Imported",
+        "title_en": "Imported",
         "track": "track-a",
         "topics": "",
         "format": "panel",
@@ -184,7 +184,7 @@ def spreadsheet(client, program, rule):
         "cart": "no",
         "asl": "no",
         "panel": "",
-        "description": "",
+        "description_en": "",
     }
     row.update(
         {

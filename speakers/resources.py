@@ -8,17 +8,20 @@ from its name.
 Every import is all or nothing (AllOrNothingModelResource, which the sessions' resource shares):
 a file with any error changes nothing, and the dry run lists each bad row's number and why."""
 
+import functools
+import operator
 import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
+from modeltranslation.utils import get_translation_fields
 
 from .models import Organization, Speaker
 from .spreadsheets import unquoted
@@ -131,7 +134,12 @@ class AllOrNothingModelResource(resources.ModelResource):
     def check_headers(self, dataset):
         """Headers are matched without regard to case or surrounding spaces; a column this
         resource does not know is refused (header_problems)."""
-        dataset.headers = [cell_text(header).lower() for header in dataset.headers or []]
+        headers = [cell_text(header).lower() for header in dataset.headers or []]
+        aliases = getattr(self, "aliases", {})
+        dataset.headers = [
+            aliases[header] if header in aliases and aliases[header] not in headers else header
+            for header in headers
+        ]
         known = [field.column_name for field in self.get_import_fields()]
         problems = header_problems(dataset.headers, known)
         for index, header in enumerate(dataset.headers):
@@ -191,7 +199,9 @@ class OrganizationWidget(widgets.Widget):
         text = cell_text(value)
         if not text:
             return None
-        for lookup in ("name__iexact", "acronym__iexact", "slug"):
+        # Its name in any language: the lookup must not depend on the admin's language.
+        names = [f"{column}__iexact" for column in get_translation_fields("name")]
+        for lookup in (*names, "acronym__iexact", "slug"):
             found = self.one(text, Organization.objects.filter(**{lookup: text}))
             if found:
                 return found
@@ -199,15 +209,21 @@ class OrganizationWidget(widgets.Widget):
         named = NAME_AND_ACRONYM.match(text)
         if named:
             name, acronym = named["name"], named["acronym"]
-            same_name = Organization.objects.filter(name__iexact=name)
+            same_name = Organization.objects.filter(
+                functools.reduce(operator.or_, (Q(**{lookup: name}) for lookup in names))
+            )
             found = self.one(text, same_name.filter(acronym__iexact=acronym)) or self.one(
                 text, same_name
             )
             if found:
                 return found
-        organization = Organization(name=name, acronym=acronym, slug=unique_organization_slug(name))
+        organization = Organization(
+            **{get_translation_fields("name")[0]: name},
+            acronym=acronym,
+            slug=unique_organization_slug(name),
+        )
         try:
-            organization.full_clean()
+            organization.full_clean(exclude=["name"])  # its name_en carries the rules
         except ValidationError as error:
             raise ValueError(
                 _("The new organization %(name)s cannot be created: %(reasons)s")
@@ -240,20 +256,26 @@ class OrganizationWidget(widgets.Widget):
         return value.slug if value.name.lower() in self.ambiguous_names else value.name
 
 
+# A text column per site language; "job_title" and "bio" (files from before) are the English.
+JOB_TITLES = get_translation_fields("job_title")
+BIOS = get_translation_fields("bio")
+
+
 class SpeakerResource(AllOrNothingModelResource):
     slug = fields.Field(attribute="slug", column_name="slug", widget=TextWidget())
     name = fields.Field(attribute="name", column_name="name", widget=TextWidget())
     pronouns = fields.Field(attribute="pronouns", column_name="pronouns", widget=TextWidget())
-    job_title = fields.Field(attribute="job_title", column_name="job_title", widget=TextWidget())
     organization = fields.Field(
         attribute="organization", column_name="organization", widget=OrganizationWidget()
     )
     website = fields.Field(attribute="website", column_name="website", widget=TextWidget())
-    bio = fields.Field(attribute="bio", column_name="bio", widget=LongTextWidget())
+    # job_title_en, job_title_es, bio_en, bio_es… (one per site language) are made from the
+    # model's columns, with the widgets of widget_from_django_field.
+    aliases = {"job_title": JOB_TITLES[0], "bio": BIOS[0]}
 
     class Meta:
         model = Speaker
-        fields = ["slug", "name", "pronouns", "job_title", "organization", "website", "bio"]
+        fields = ["slug", "name", "pronouns", *JOB_TITLES, "organization", "website", *BIOS]
         import_id_fields = ["slug"]
         clean_model_instances = True  # full_clean(): the admin's rules (slug, URL, lengths…)
         skip_unchanged = True  # an unchanged row is not saved, so no empty history entry
@@ -262,6 +284,22 @@ class SpeakerResource(AllOrNothingModelResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.rows_by_slug = {}
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        if f.name in BIOS:
+            return LongTextWidget
+        if f.name in JOB_TITLES:
+            return TextWidget
+        return super().widget_from_django_field(f, default)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # A text not yet translated is stored as NULL or as "": an empty cell leaves it so.
+        if original is not None:
+            for column in (*JOB_TITLES, *BIOS):
+                if not getattr(instance, column) and not getattr(original, column):
+                    setattr(instance, column, getattr(original, column))
+        return super().skip_row(instance, original, row, import_validation_errors)
 
     def get_queryset(self):
         return Speaker.objects.select_related("organization")

@@ -14,7 +14,10 @@ from tests.factories import make_organization
 
 pytestmark = pytest.mark.django_db
 
-COLUMNS = ["slug", "name", "pronouns", "job_title", "organization", "website", "bio"]
+COLUMNS = [
+    "slug", "name", "pronouns", "job_title_en", "job_title_es", "organization", "website",
+    "bio_en", "bio_es",
+]  # fmt: skip
 CHIRLA = "Coalition for Human Immigrant Rights Los Angeles"
 NPNA = "National Partnership for New Americans"
 
@@ -40,10 +43,10 @@ def speaker_row(**cells):
         "slug": "maria-lopez",
         "name": "María López",
         "pronouns": "she/her",
-        "job_title": "Organizer",
+        "job_title_en": "Organizer",
         "organization": "CHIRLA",
         "website": "https://example.org/maria",
-        "bio": "Organizes in **Boyle Heights**.\n\nSpeaks English and Spanish.",
+        "bio_en": "Organizes in **Boyle Heights**.\n\nSpeaks English and Spanish.",
     }
     row.update(cells)
     return row
@@ -55,10 +58,10 @@ def snapshot():
             "slug": speaker.slug,
             "name": speaker.name,
             "pronouns": speaker.pronouns,
-            "job_title": speaker.job_title,
+            "job_title_en": speaker.job_title,
             "organization": speaker.organization.slug if speaker.organization else None,
             "website": speaker.website,
-            "bio": speaker.bio,
+            "bio_en": speaker.bio,
         }
         for speaker in Speaker.objects.select_related("organization").order_by("slug")
     ]
@@ -72,10 +75,12 @@ def test_export_gives_each_speaker_with_the_organization_name(niic):
         "slug": "angelica-salas",
         "name": "Angelica Salas",
         "pronouns": "",
-        "job_title": "",
+        "job_title_en": "",
+        "job_title_es": "",
         "organization": CHIRLA,
         "website": "",
-        "bio": "",
+        "bio_en": "",
+        "bio_es": "",
     }
     assert [row["organization"] for row in exported.dict] == [CHIRLA, NPNA, NPNA, NPNA]
 
@@ -122,10 +127,10 @@ def test_import_creates_and_updates_speakers_by_slug(niic):
                 "slug": "eva-millona",
                 "name": "Eva A. Millona",
                 "pronouns": "",
-                "job_title": "Executive Director",
+                "job_title_en": "Executive Director",
                 "organization": NPNA,
                 "website": "",
-                "bio": "",
+                "bio_en": "",
             },
         ]
     )

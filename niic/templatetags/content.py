@@ -40,13 +40,14 @@ def text(obj, field, capfirst=False, markdown=False, linebreaks=False, note=True
     language = shown_language(obj, field)
     if language is None or language == page_language():
         return rendered
-    tag = "div" if markdown else "span"
+    if markdown:
+        # Paragraphs: the note comes first, so that it is read before them.
+        note_first = format_html("<p>{}</p>", fallback_note(language)) if note else ""
+        return format_html('{}<div lang="{}">{}</div>', note_first, language, rendered)
     return format_html(
-        '<{} lang="{}">{}</{}>{}',
-        tag,
+        '<span lang="{}">{}</span>{}',
         language,
         rendered,
-        tag,
         fallback_note(language) if note else "",
     )
 

@@ -210,7 +210,7 @@ def test_restoring_a_version_brings_back_its_panel_topics_and_languages(
     assert "Edited" in history.text
     page = admin_client.get(history_url(session, kept))
     assert [(str(label), now, then) for label, now, then in page.context["differences"]] == [
-        ("title", "Panel, changed", "Panel"),
+        ("title [en]", "Panel, changed", "Panel"),
         ("panel", "—", "Julien Ross (Moderator), Eva Millona (Panelist)"),
         ("topics", "—", "Topic"),
         ("languages", "—", "Español"),

@@ -127,7 +127,7 @@ def test_a_refusal_is_listed_at_the_top_linking_to_its_field(admin_client, confe
     assert "is already taken by" in message
     summary = response.text.split('<ul class="program-error-summary"', 1)[1].split("</ul>", 1)[0]
     assert '<li><a href="#id_room">Room</a>: Room “Room A” is already taken by' in summary
-    assert response.text.index("program-error-summary") < response.text.index('id="id_title"')
+    assert response.text.index("program-error-summary") < response.text.index('id="id_title_en"')
 
 
 def test_a_speaker_clash_is_listed_at_the_top_linking_to_its_panel_row(admin_client, conference):
@@ -212,9 +212,9 @@ def test_the_cancellation_note_is_offered_only_once_a_session_can_be_cancelled(
     published = make_session(
         conference, starts_at=la_time(16, "10:00"), ends_at=la_time(16, "11:00")
     )
-    assert 'name="cancellation_note"' not in admin_client.get(ADD_URL).text
-    assert 'name="cancellation_note"' not in admin_client.get(change_url(draft)).text
-    assert 'name="cancellation_note"' in admin_client.get(change_url(published)).text
+    assert 'name="cancellation_note_en"' not in admin_client.get(ADD_URL).text
+    assert 'name="cancellation_note_en"' not in admin_client.get(change_url(draft)).text
+    assert 'name="cancellation_note_en"' in admin_client.get(change_url(published)).text
 
 
 # The session list
@@ -236,7 +236,8 @@ def test_the_list_shows_status_day_and_time_room_short_track_panel_and_conflicts
 
     columns = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', response.text)
     assert columns == [
-        "title", "status", "when", "room", "short_track", "format", "panel_size", "conflicts",
+        "title", "status", "when", "room", "short_track", "format", "panel_size", "to_translate",
+        "conflicts",
     ]  # fmt: skip
     rows = {
         re.search(r'class="field-title"><a [^>]*>([^<]+)<', row).group(1): row

@@ -188,6 +188,10 @@ class SessionAdminForm(SessionForm):
                 description: forms.Textarea(attrs={"class": "vLargeTextField", "rows": 4})
                 for description in get_translation_fields("description")
             },
+            **{
+                note: forms.Textarea(attrs={"class": "vLargeTextField", "rows": 2})
+                for note in get_translation_fields("cancellation_note")
+            },
             "languages": InlineCheckboxes,
             "interpretation_languages": InlineCheckboxes,
         }

@@ -88,7 +88,7 @@ def new_speaker(counted, row, name):
 def fill_in_the_rest(counted, *, when=True):
     """Everything but the edition (preselected) and, from the board, the room and times."""
     page = counted.page
-    counted.fill(page.locator("#id_title"), TITLE)
+    counted.fill(page.locator("#id_title_en"), TITLE)
     counted.choose(page.locator("#id_track"), label=TRACK)
     counted.click(page.locator("#id_topics").get_by_label(TOPIC.capitalize(), exact=True))
     if when:

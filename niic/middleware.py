@@ -17,7 +17,9 @@ below), which is the promise the README makes. Pages that show the clock ("happe
 the schedule's default day) are keyed by a time bucket too.
 
 Only anonymous requests are handled (no session cookie, no Authorization header) and only for
-the routes in PUBLIC_ROUTES; a response that sets a cookie or depends on one is never stored."""
+the routes in PUBLIC_ROUTES; a response that sets a cookie or depends on one is never stored.
+The exports for apps are among them: a view can name headers that every answer of its route
+carries, a 304 given here included (CORS, for the files any site's script may read)."""
 
 import functools
 import gzip
@@ -63,6 +65,18 @@ PUBLIC_ROUTES = {
     "program:room-detail",
     "program:session-detail",
     "program:session-calendar",
+    # For apps, calendars and search engines (sessions.export_views): the same file for every
+    # anonymous visitor, made from the published program alone.
+    "program:use-in-app",
+    "program:schedule-xml",
+    "program:schedule-json",
+    "program:schedule-xcal",
+    "program:schedule-csv",
+    "program:change-log",
+    "program:change-feed",
+    "program:changes-json",
+    "program:speaker-calendar",
+    "program:sitemap",
 }
 # Pages that read the clock: "happening now / up next", and the schedule, which opens on
 # today when no day is asked for.
@@ -86,7 +100,14 @@ PAGE_CACHE_SECONDS = 60 * 60
 RENDER_WAIT_SECONDS = 10
 RENDER_POLL_SECONDS = 0.02
 RENDER_CLAIM_SECONDS = 30
-COMPRESSIBLE_TYPES = ("text/", "application/json", "application/ld+json")
+COMPRESSIBLE_TYPES = (
+    "text/",
+    "application/json",
+    "application/ld+json",
+    "application/xml",
+    "application/atom+xml",
+    "application/calendar+xml",
+)
 ACCEPTS_GZIP = re.compile(r"\bgzip\b", re.IGNORECASE)
 MINIMUM_COMPRESSED_SIZE = 1024
 # Headers that belong to one response, not to the stored page.
@@ -95,21 +116,27 @@ NOT_STORED = {"content-length", "content-encoding", "date", "etag", "last-modifi
 
 @functools.lru_cache(maxsize=4096)
 def public_route(path, language):
-    """The name of the public route this path resolves to, or None. Remembered: resolving is a
-    good part of what a revalidation costs, and the URLconf does not change while serving."""
+    """(name, headers of every answer) of the public route this path resolves to, or None.
+    The headers are those its view names in its `route_headers` attribute (as
+    sessions.export_views.open_to_apps does). Remembered: resolving is a good part of what a
+    revalidation costs, and the URLconf does not change while serving."""
     try:
         with translation.override(language):
-            route = resolve(path).view_name
+            match = resolve(path)
     except Resolver404:
         return None
-    return route if route in PUBLIC_ROUTES else None
+    if match.view_name not in PUBLIC_ROUTES:
+        return None
+    return match.view_name, tuple(getattr(match.func, "route_headers", {}).items())
 
 
 class PublicPage:
     """What identifies one public page: the same for every anonymous visitor who asks for it."""
 
-    def __init__(self, *, route, language, origin, path, query="", clock=False):
+    def __init__(self, *, route, language, origin, path, query="", clock=False, headers=()):
         self.route = route
+        # (name, value) pairs for every answer, a 304 included.
+        self.headers = headers
         self.language = language
         # Feeds and structured data carry absolute URLs: the host is part of the page.
         self.origin = origin
@@ -127,9 +154,10 @@ class PublicPage:
         language = get_language_from_path(request.path_info)
         if language is None:
             return None
-        route = public_route(request.path_info, language)
-        if route is None:
+        found = public_route(request.path_info, language)
+        if found is None:
             return None
+        route, headers = found
         try:
             origin = f"{request.scheme}://{request.get_host()}"
         except DisallowedHost:
@@ -144,6 +172,7 @@ class PublicPage:
             query=urlencode(sorted(pairs, key=lambda pair: pair[0])),
             clock=route in CLOCK_ROUTES
             or (route in CLOCK_ROUTES_WITHOUT_DAY and not any(name == "day" for name, _ in pairs)),
+            headers=headers,
         )
 
     def validators(self, version, now=None):
@@ -182,6 +211,8 @@ class PublicPageCache:
         key, etag, last_modified = page.validators(version)
 
         def finish(response):
+            for name, value in page.headers:
+                response[name] = value
             response["ETag"] = etag
             response["Last-Modified"] = http_date(last_modified)
             response["Cache-Control"] = page.cache_control()

@@ -47,39 +47,49 @@ FILE_STAMP = "FILE-STAMP"
 LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 # Other control characters are not allowed in a TEXT value at all (3.3.11): dropped.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Whatever either of them would change (CR is among the control characters; LF stays LF).
+TO_CLEAN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
 
 
 def escape_text(value):
     """TEXT values (RFC 5545, 3.3.11): backslash, semicolon and comma escaped, every line break
     written as \\n and no other control character kept, so that nothing in organizer text can
     end the content line or start another."""
-    value = CONTROL.sub("", LINE_BREAK.sub("\n", value))
+    if TO_CLEAN.search(value):  # most text has none: one scan instead of two substitutions
+        value = CONTROL.sub("", LINE_BREAK.sub("\n", value))
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def fold(line):
     """Content lines longer than 75 octets continue on lines that start with a space (3.1),
-    never splitting a UTF-8 character."""
-    if len(line.encode()) <= MAX_LINE_OCTETS:
+    never splitting a UTF-8 character: each piece holds as many characters as fit."""
+    encoded = line.encode()
+    if len(encoded) <= MAX_LINE_OCTETS:
         return line
-    pieces, current, size = [], [], 0
-    for character in line:
-        width = len(character.encode())
-        limit = MAX_LINE_OCTETS if not pieces else MAX_LINE_OCTETS - 1
-        if size + width > limit:
-            pieces.append("".join(current))
-            current, size = [], 0
-        current.append(character)
-        size += width
-    pieces.append("".join(current))
-    return "\r\n ".join(pieces)
+    if len(encoded) == len(line):  # ASCII: an octet a character
+        rest = MAX_LINE_OCTETS - 1
+        pieces = [line[:MAX_LINE_OCTETS]]
+        pieces += [line[start : start + rest] for start in range(MAX_LINE_OCTETS, len(line), rest)]
+        return "\r\n ".join(pieces)
+    pieces, start, limit = [], 0, MAX_LINE_OCTETS
+    while len(encoded) - start > limit:
+        end = start + limit
+        while encoded[end] & 0xC0 == 0x80:  # inside a character: cut before it
+            end -= 1
+        pieces.append(encoded[start:end])
+        start, limit = end, MAX_LINE_OCTETS - 1
+    pieces.append(encoded[start:])
+    return b"\r\n ".join(pieces).decode()
 
 
 def utc_stamp(moment):
     return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+@lru_cache(maxsize=4096)
 def local_stamp(moment, zone):
+    """Remembered: sessions share their slots' times, and formatting one costs more than
+    looking it up."""
     return moment.astimezone(zone).strftime("%Y%m%dT%H%M%S")
 
 

@@ -2,6 +2,8 @@
 the text contains, only this small set of tags and attributes survives."""
 
 import re
+import threading
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import markdown
@@ -13,10 +15,23 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
+# Building a Markdown converter (its parser and pattern registries) costs about as much as
+# converting a short text with it: each thread keeps one and resets it before every text, which
+# gives the same HTML as markdown.markdown().
+converters = threading.local()
+
+
+def markdown_to_html(text):
+    converter = getattr(converters, "markdown", None)
+    if converter is None:
+        converter = converters.markdown = markdown.Markdown()
+    return converter.reset().convert(text)
+
+
 def render_markdown(text):
     """Safe HTML from Markdown."""
     return nh3.clean(
-        markdown.markdown(text or ""),
+        markdown_to_html(text or ""),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
@@ -79,9 +94,50 @@ class PlainText(HTMLParser):
         return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+# Text that Markdown would only cut into paragraphs: letters, digits, spaces, line breaks and
+# punctuation that means nothing to Markdown or HTML (no * _ ` [ ] < > & \\ # = | ~ and no
+# other white space), ...
+NOT_PLAIN_CHARACTER = re.compile(r"[^\w \n.,;:?!'\"()/%$@+-]|_")
+# ... with no line that starts like a list item, a rule or an indented block (a space, "-",
+# "+", a digit), or that ends in spaces (two make a hard line break).
+MARKDOWN_LINE = re.compile(r"^[ +\-\d]| $", re.MULTILINE)
+PARAGRAPH_BREAK = re.compile(r"\n{2,}")
+SPACES = re.compile(r" {2,}")
+
+# Feeds render every description of an edition on each request, and a description changes far
+# more rarely than the program's version: each process remembers the plain text of this many
+# (more than the largest edition, so that one feed does not evict its own first descriptions).
+PLAIN_TEXT_CACHE_SIZE = 8192
+
+
+def is_plain(text):
+    """Whether Markdown would do nothing to the text but make paragraphs of it."""
+    return NOT_PLAIN_CHARACTER.search(text) is None and MARKDOWN_LINE.search(text) is None
+
+
+def plain_paragraphs(text):
+    """What markdown_as_plain_text makes of a text that is_plain: its paragraphs (blank lines
+    apart), each on one line with its runs of spaces made one."""
+    paragraphs = PARAGRAPH_BREAK.split(text.strip("\n"))
+    return "\n\n".join(SPACES.sub(" ", paragraph.replace("\n", " ")) for paragraph in paragraphs)
+
+
 def markdown_as_plain_text(text):
     """For calendars and structured data: what the Markdown says, without its asterisks and
     brackets, and without any HTML it contained (a script, an image) or that HTML's content."""
+    return plain_text(text or "")
+
+
+@lru_cache(maxsize=PLAIN_TEXT_CACHE_SIZE)
+def plain_text(text):
+    """A pure function of the text, so remembered: text without Markdown as its paragraphs,
+    any other rendered, sanitized and read back."""
+    if is_plain(text):
+        return plain_paragraphs(text)
+    return rendered_as_plain_text(text)
+
+
+def rendered_as_plain_text(text):
     parser = PlainText()
     parser.feed(render_markdown(text))
     parser.close()

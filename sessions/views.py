@@ -284,9 +284,26 @@ def agenda_calendar(request):
     return calendar_response(sessions, request, name=_("My agenda"), filename="niic-agenda.ics")
 
 
+def with_edition_places(sessions, conference):
+    """What for_listing() gives, for sessions of this edition: each is handed the edition and
+    its track and room, loaded once for the whole edition (a few rows) rather than joined and
+    made anew on every session, which is about half of what loading a whole edition costs."""
+    sessions = list(sessions)
+    tracks = {track.pk: track for track in conference.tracks.all()}
+    rooms = {room.pk: room for room in conference.rooms.all()}
+    for session in sessions:
+        session.conference = conference
+        # One from elsewhere (none should be) is loaded as for_listing() would have.
+        if session.track_id in tracks:
+            session.track = tracks[session.track_id]
+        if session.room_id in rooms:
+            session.room = rooms[session.room_id]
+    return sessions
+
+
 def edition_calendar(request, edition):
     conference = get_edition(edition)
-    sessions = Session.objects.public().for_edition(conference).for_listing()
+    sessions = with_edition_places(Session.objects.public().for_edition(conference), conference)
     return calendar_response(
         sessions,
         request,

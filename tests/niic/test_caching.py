@@ -340,6 +340,136 @@ def test_pages_that_read_the_clock_get_a_new_etag_in_each_time_bucket(program):
     assert still.validators(version, now) == still.validators(version, later)
 
 
+# The exports: files for apps, calendars and search engines are public pages too
+
+
+# {name: (path, whether sessions.export_views.open_to_apps serves it: any site's script
+# may read it, 304s included)}.
+EXPORTS = {
+    "apps": ("{edition}/apps/", False),
+    "schedule.xml": ("{edition}/schedule.xml", True),
+    "schedule.json": ("{edition}/schedule.json", True),
+    "xCal": ("{edition}/schedule.xcs", True),
+    "CSV": ("{edition}/schedule.csv", True),
+    "change log": ("{edition}/changes/", False),
+    "Atom feed": ("{edition}/changes.atom", True),
+    "changes.json": ("/en/changes.json", True),
+    "speaker .ics": ("/en/speakers/{speaker}/calendar.ics", True),
+    "sitemap": ("/en/sitemap.xml", True),
+}
+
+
+def export_pages(p):
+    edition = f"/en/editions/{p.conference.slug}"
+    return {
+        name: path.format(edition=edition, speaker=p.speaker.slug)
+        for name, (path, _) in EXPORTS.items()
+    }
+
+
+@pytest.fixture
+def released(program, organizer):
+    """The program with a first release, so that the change log and its feeds have one."""
+    from sessions import services
+
+    # A note long enough for the feed to be worth compressing.
+    note = "The program: times, rooms and panels as they stand today. " * 6
+    services.program_release(user=organizer, conference=program.conference, name="v1", note=note)
+    return program
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+def test_an_export_is_served_from_the_cache_the_second_time(
+    client, released, name, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    path = export_pages(released)[name]
+    with CaptureQueriesContext(connection) as rendering:
+        first = client.get(path)
+    assert first.status_code == 200
+    assert len(rendering) > 1  # the view's own queries, besides the version's
+
+    # Each reads the version (no shared cache here), and nothing else.
+    with django_assert_max_num_queries(1):
+        again = client.get(path)
+    with django_assert_max_num_queries(1):
+        revalidated = client.get(path, headers={"if-none-match": again["ETag"]})
+    assert (again.status_code, again.templates, again.cookies) == (200, [], {})
+    assert text_of(again) == text_of(first)
+    for header in ("ETag", "Content-Type", "Cache-Control", "Vary"):
+        assert again[header] == first[header], header
+    assert again["Cache-Control"].startswith("public, ")
+    assert "Cookie" not in again["Vary"]
+    assert (revalidated.status_code, revalidated["ETag"]) == (304, again["ETag"])
+    if EXPORTS[name][1]:  # open to apps
+        for response in (first, again, revalidated):
+            assert response["Access-Control-Allow-Origin"] == "*"
+            assert response["Access-Control-Expose-Headers"] == "ETag"
+        assert client.options(path)["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize("name", ["schedule.xml", "xCal", "Atom feed", "sitemap"])
+def test_xml_exports_are_stored_and_sent_compressed(client, released, name):
+    import gzip
+
+    path = export_pages(released)[name]
+    plain = client.get(path)
+    assert len(plain.content) >= 1024  # large enough to be compressed
+    compressed = client.get(path, headers={"accept-encoding": "gzip"})
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert compressed["ETag"] == plain["ETag"]
+
+
+def test_publishing_a_draft_changes_every_export_that_lists_sessions(
+    client, admin_client, released
+):
+    before = visit(
+        client,
+        [
+            export_pages(released)[name]
+            for name in ("schedule.xml", "schedule.json", "xCal", "CSV", "speaker .ics", "sitemap")
+        ],
+    )
+
+    response = admin_client.post(
+        reverse("admin:program_session_changelist"),
+        {"action": "publish", "_selected_action": [released.draft.pk], "apply": "1"},
+    )
+
+    assert response.status_code == 302
+
+    def lists_the_draft(path, old, new):
+        # The sitemap names the session's page, the others its title.
+        shown = "/pathways/" if path.endswith("sitemap.xml") else "Funding pathways"
+        return shown not in old and shown in new
+
+    assert_changed(client, before, lists_the_draft)
+
+
+def test_a_release_changes_the_change_log_its_feeds_and_the_exports_version(
+    client, released, organizer
+):
+    from sessions import services
+
+    pages = export_pages(released)
+    before = visit(
+        client, [pages[name] for name in ("apps", "change log", "Atom feed", "changes.json")]
+    )
+    csv_before = client.get(pages["CSV"])
+    released.session.title = "Building coalitions anew"
+    released.session.save()
+    services.program_release(
+        user=organizer, conference=released.conference, name="v2", note="Retitled."
+    )
+    assert_changed(client, before, shows_text("v2"))
+    csv_after = client.get(pages["CSV"], headers={"if-none-match": csv_before["ETag"]})
+    assert csv_after.status_code == 200
+    assert "v2" in csv_after["Content-Disposition"]
+
+
 # Who is never served from the cache
 
 

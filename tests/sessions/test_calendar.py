@@ -1,7 +1,12 @@
+import random
+import re
+
 import icalendar
 import pytest
+from django.test import RequestFactory
 from django.utils.text import capfirst
 
+from sessions import calendar
 from sessions.models import Session
 from tests.factories import make_session
 
@@ -161,3 +166,57 @@ def test_no_text_can_break_out_of_its_content_line(client, conference, title, de
     (event,) = events_of(response)[1]
     assert "\r" not in str(event["SUMMARY"])
     assert "\r" not in str(event["DESCRIPTION"])
+
+
+def fold_character_by_character(line):
+    """Folding as RFC 5545 3.1 describes it: as many characters as fit in 75 octets, then 74
+    after each leading space."""
+    if len(line.encode()) <= 75:
+        return line
+    pieces, current, size = [], [], 0
+    for character in line:
+        width = len(character.encode())
+        if size + width > (75 if not pieces else 74):
+            pieces.append("".join(current))
+            current, size = [], 0
+        current.append(character)
+        size += width
+    pieces.append("".join(current))
+    return "\r\n ".join(pieces)
+
+
+def test_folding_fills_each_line_without_splitting_a_character():
+    rng = random.Random(5)
+    alphabet = ["a", " ", ",", "é", "—", "€", "中", "😀", "\\n"]
+    lines = [
+        "".join(rng.choices(alphabet, weights=weights, k=rng.randint(60, 400)))
+        for weights in ([50, 5, 1, 0, 0, 0, 0, 0, 1], [5, 1, 1, 3, 2, 2, 2, 2, 1])
+        for _ in range(500)
+    ]
+    for line in lines:
+        folded = calendar.fold(line)
+        assert folded == fold_character_by_character(line)
+        assert folded.replace("\r\n ", "") == line
+        assert all(len(piece.encode()) <= 75 for piece in folded.split("\r\n"))
+
+
+def without_stamps(body):
+    return re.sub(rb"DTSTAMP:\d{8}T\d{6}Z", b"DTSTAMP:", body)
+
+
+def test_the_edition_calendar_says_what_one_from_joined_sessions_says(client, niic, settings):
+    """The edition's feed hands its sessions the edition's tracks and rooms instead of joining
+    them: the file is the same as one made from Session.objects.for_listing()."""
+    Session.objects.filter(slug="lunch").update(
+        status=Session.Status.CANCELLED, cancellation_note="Moved, sorry."
+    )
+    response = client.get("/en/editions/niic-2014/schedule.ics")
+    joined = calendar.calendar_response(
+        Session.objects.public().filter(conference__slug="niic-2014").for_listing(),
+        RequestFactory().get("/en/editions/niic-2014/schedule.ics"),
+        name="NIIC 2014",
+        filename="niic-2014.ics",
+    )
+    assert without_stamps(response.content) == without_stamps(joined.content)
+    assert b"CATEGORIES:" in response.content
+    assert b"LOCATION:" in response.content

@@ -118,7 +118,7 @@ DAY_CLOSES = datetime.time(18)
 NEW_SESSION_LENGTH = datetime.timedelta(hours=1)
 # A track's name on a card or in a list column, cut to this many characters (the full name is
 # given on hover and to screen readers).
-SHORT_TRACK_NAME = 22
+SHORT_TRACK_NAME = 18
 
 ROOM_IN_USE = gettext_lazy(
     "Room “%(room)s” is held by another track’s session at an overlapping time (%(slot)s): "

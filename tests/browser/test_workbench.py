@@ -279,3 +279,26 @@ def test_axe_finds_no_violation_on_a_refused_form(page, axe):
     violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
 
     assert not violations, report(violations)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_column_of_the_session_list_shows_at_1440_px(new_page, language):
+    page = new_page(
+        viewport={"width": 1440, "height": 900}, extra_http_headers={"Accept-Language": language}
+    )
+    setup_roles()
+    user = User.objects.create_user("lister", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=ORGANIZERS))
+    page.goto("/admin/login/")
+    page.locator("#id_username").fill("lister")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("input[type=submit]").click()
+    page.goto("/admin/program/session/")
+
+    list_width, visible_width = page.evaluate(
+        "() => [document.querySelector('#result_list').scrollWidth,"
+        " document.querySelector('#changelist .results').clientWidth]"
+    )
+    assert list_width <= visible_width
+    expect(page.locator("#result_list th.column-to_translate")).to_be_in_viewport()
+    expect(page.locator("#result_list th.column-conflicts")).to_be_in_viewport()

@@ -34,7 +34,12 @@ async function showChanges() {
   if (!box) return;
   let releases;
   try {
-    const response = await fetch(box.dataset.changesUrl, { headers: { Accept: "application/json" } });
+    // Asked again each time (a 304 when nothing was released): the browser may otherwise reuse
+    // a copy for its max-age, and a release just made would wait that long to be flagged.
+    const response = await fetch(box.dataset.changesUrl, {
+      cache: "no-cache",
+      headers: { Accept: "application/json" },
+    });
     if (!response.ok) return;
     releases = (await response.json()).releases;
   } catch {

@@ -25,9 +25,10 @@ lint: $(VENV)/.dev-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# make bench times every public page on generated editions of 200, 1,000 and 5,000 sessions, in a
-# throwaway .bench.sqlite3 made afresh each run, or in the database DATABASE_URL names
-# (make bench DATABASE_URL=postgres://…). A quick run: make bench BENCH_ARGS="--sizes 50 --repeat 3".
+# make bench times every public page and export for apps, and counts its queries and KB, on
+# generated editions of 200, 1,000 and 5,000 sessions, in a throwaway .bench.sqlite3 made afresh
+# each run, or in the database DATABASE_URL names (make bench DATABASE_URL=postgres://…).
+# A quick run: make bench BENCH_ARGS="--sizes 50 --repeat 3".
 bench: $(VENV)/.dev-deps
 	@[ -n "$$DATABASE_URL" ] || rm -f .bench.sqlite3*
 	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/.bench.sqlite3}" $(BIN)/python manage.py bench $(BENCH_ARGS)

@@ -1,8 +1,8 @@
-"""`make bench`: how long each public page takes to render, and how many SQL queries it makes,
-on generated editions of growing size; then the same site over HTTP, on gunicorn with 2 workers
-as `make run` serves it: uncached pages, and with wrk the cached schedule day, a 304 and a
-static file of the same size served by the same stack (WhiteNoise), so that their ratio comes
-from one run.
+"""`make bench`: how long each public page and export takes to render, how many SQL queries it
+makes and how large its body is, on generated editions of growing size; then the same site
+over HTTP, on gunicorn with 2 workers as `make run` serves it: uncached pages, and with wrk the
+cached schedule day, a 304 and a static file of the same size served by the same stack
+(WhiteNoise), so that their ratio comes from one run.
 
 Each size is generated (niic.generated_program), measured and deleted again before the next
 one, so that the site-wide pages (speaker directory, search) see that edition alone. Nothing
@@ -84,6 +84,7 @@ class Measurement:
     median_ms: float
     queries: int
     samples: int
+    body_bytes: int
 
 
 @dataclass
@@ -112,7 +113,8 @@ def speakers_for(sessions):
 
 
 def page_urls(conference):
-    """(page name, URL) for every public page type, for this edition, in English."""
+    """(page name, URL) for every public page type and export for apps, for this edition, in
+    English."""
     edition = {"edition": conference.slug}
     first_day = conference.days[0].isoformat()
     sessions = Session.objects.public().for_edition(conference).order_by("pk")
@@ -138,6 +140,7 @@ def page_urls(conference):
                 "schedule filtered",
                 url("program:schedule", {"day": first_day, "track": track.slug}, **edition),
             ),
+            ("whole program", url("program:whole-program", **edition)),
             ("session", session.get_absolute_url()),
             ("track list", url("program:track-list", **edition)),
             ("track", url("program:track-detail", **track_kwargs)),
@@ -165,6 +168,10 @@ def page_urls(conference):
                 f"agenda .ics ({AGENDA_SIZE})",
                 url("program:agenda-calendar", {"sessions": agenda}),
             ),
+            ("schedule.xml", url("program:schedule-xml", **edition)),
+            ("schedule.json", url("program:schedule-json", **edition)),
+            ("xCal", url("program:schedule-xcal", **edition)),
+            ("schedule.csv", url("program:schedule-csv", **edition)),
         ]
 
 
@@ -176,30 +183,31 @@ def clear_caches():
 
 
 def fetch(client, url):
-    """One request, caches emptied first; how long it took in ms."""
+    """One request, caches emptied first; how long it took in ms, and its body's size in bytes
+    (as rendered: the test client asks for no compression)."""
     clear_caches()
     started = time.perf_counter()
     response = client.get(url)
-    if response.streaming:
-        b"".join(response.streaming_content)
+    # A streamed body is only made as it is read: joined inside the timing, and measured.
+    body = b"".join(response.streaming_content) if response.streaming else response.content
     elapsed = (time.perf_counter() - started) * 1000
     if response.status_code != 200:
         raise CommandError(f"GET {url} answered {response.status_code}, not 200.")
-    return elapsed
+    return elapsed, len(body)
 
 
 def measure(client, url, repeat):
-    slow = fetch(client, url) > SLOW_REQUEST_MS
+    slow = fetch(client, url)[0] > SLOW_REQUEST_MS
     for _ in range(0 if slow else WARM_UPS - 1):
         fetch(client, url)
     with CaptureQueriesContext(connection) as queries:
-        fetch(client, url)
+        _, body_bytes = fetch(client, url)
     # Counted now: captured_queries reads the connection's log, which each request empties.
     query_count = len(queries.captured_queries)
     samples = min(repeat, SLOW_REPEAT) if slow else repeat
     gc.collect()
-    timings = [fetch(client, url) for _ in range(samples)]
-    return Measurement(statistics.median(timings), query_count, samples)
+    timings = [fetch(client, url)[0] for _ in range(samples)]
+    return Measurement(statistics.median(timings), query_count, samples, body_bytes)
 
 
 def database_description():
@@ -219,10 +227,10 @@ def database_description():
 
 class Command(BaseCommand):
     help = (
-        "Time every public page type (median of repeated requests through the test client, "
-        "DEBUG off, caches cleared) and count its SQL queries, on generated editions of "
-        "several sizes. Writes to the database named by DATABASE_URL; `make bench` uses a "
-        "throwaway .bench.sqlite3."
+        "Time every public page type and export for apps (median of repeated requests through "
+        "the test client, DEBUG off, caches cleared), count its SQL queries and measure its "
+        "body, on generated editions of several sizes. Writes to the database named by "
+        "DATABASE_URL; `make bench` uses a throwaway .bench.sqlite3."
     )
 
     def add_arguments(self, parser):
@@ -438,11 +446,15 @@ class Command(BaseCommand):
         write("")
         write(
             "Rendering through the test client (median after "
-            f"{WARM_UPS} warm-ups, DEBUG off, caches cleared before each request), and queries:"
+            f"{WARM_UPS} warm-ups, DEBUG off, caches cleared before each request),"
         )
+        write("queries, and the body's size in KB (uncompressed):")
         pages = list(results[sizes[0]])
         width = max(len(page) for page in pages) + 2
-        header = "page".ljust(width) + "".join(f"{f'{size} ms':>10} {'q':>5}" for size in sizes)
+        # Three columns a size, so that the table stays within 100 columns for three sizes.
+        header = "page".ljust(width) + "".join(
+            f"{f'{size} ms':>10} {'q':>4}{'KB':>8}" for size in sizes
+        )
         write(header)
         write("-" * len(header))
         shortened = False
@@ -452,7 +464,10 @@ class Command(BaseCommand):
                 measured = results[size][page]
                 mark = "*" if measured.samples < runs[size]["repeat"] else " "
                 shortened = shortened or mark == "*"
-                cells.append(f"{measured.median_ms:>10.1f}{mark}{measured.queries:>5}")
+                cells.append(
+                    f"{measured.median_ms:>10.1f}{mark}{measured.queries:>4}"
+                    f"{measured.body_bytes / 1024:>8.1f}"
+                )
             write(page.ljust(width) + "".join(cells))
         if shortened:
             write(

@@ -12,6 +12,7 @@ from speakers.models import Organization
 from tracks.models import Conference
 
 from . import queries
+from .directory import speaker_entries
 from .search import search_program
 
 MAX_QUERY_LENGTH = 200
@@ -81,9 +82,10 @@ def speaker_list(request):
     if form.cleaned_data["organization"]:
         speakers = speakers.filter(organization__slug=form.cleaned_data["organization"])
     by_initial = {}
-    for speaker in speakers:
-        by_initial.setdefault(speaker.name[:1].upper(), []).append(speaker)
+    for entry in speaker_entries(speakers):
+        by_initial.setdefault(entry.name[:1].upper(), []).append(entry)
     context["by_initial"] = sorted(by_initial.items())
+    context["sample_label"] = _("Sample data")
     return render(request, "niic/speaker_list.html", context)
 
 

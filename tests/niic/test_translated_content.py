@@ -323,3 +323,25 @@ def test_a_speaker_sheet_reads_the_same_from_a_spanish_admin(niic):
     assert (maria.job_title_en, maria.job_title_es) == ("Organizer", "Organizadora")
     assert (maria.bio_en, maria.bio_es) == ("Organizes in **Boyle Heights**.", None)
     assert maria.organization.slug == "chirla"
+
+
+def test_the_speaker_directory_shows_each_language_and_marks_the_fallback(client, niic):
+    session = make_session(
+        niic,
+        status=Session.Status.PUBLISHED,
+        starts_at=la_time(16, "15:00"),
+        ends_at=la_time(16, "16:00"),
+    )
+    translated = make_speaker(
+        slug="ana", name="Ana", job_title_en="Director", job_title_es="Directora"
+    )
+    english_only = make_speaker(slug="bo", name="Bo", job_title_en="Organizer")
+    for order, speaker in enumerate([translated, english_only]):
+        session.panel.create(speaker=speaker, role="panelist", order=order)
+
+    spanish = client.get("/es/speakers/").text
+    english = client.get("/en/speakers/").text
+
+    assert '<a href="/es/speakers/ana/">Ana</a> — Directora</li>' in spanish
+    assert '<a href="/es/speakers/bo/">Bo</a> — <span lang="en">Organizer</span></li>' in spanish
+    assert '<a href="/en/speakers/ana/">Ana</a> — Director</li>' in english

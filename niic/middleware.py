@@ -54,6 +54,8 @@ PUBLIC_ROUTES = {
     "search",
     "program:current-schedule",
     "program:current-track-list",
+    "program:current-whole-program",
+    "program:whole-program",
     "program:agenda",
     "program:agenda-calendar",
     "program:schedule",

@@ -30,7 +30,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from .cards import SLUG_PLACEHOLDER, panel_names_by_session
 from .markup import markdown_as_plain_text
-from .texts import page_language, shown_language
+from .texts import page_language, reader
 
 PRODUCT_ID = "-//NIIC program//Conference schedule//EN"
 CALENDAR_STATUS = {"published": "CONFIRMED", "cancelled": "CANCELLED"}
@@ -150,14 +150,15 @@ def vtimezone_lines(time_zone, first_year, last_year):
     return lines
 
 
-def language_parameter(obj, field, language):
+def language_parameter(shown, language):
     """ ";LANGUAGE=en" on a text shown in English in a calendar of another language."""
-    shown = shown_language(obj, field, language)
     return f";LANGUAGE={shown}" if shown and shown != language else ""
 
 
-def event_lines(session, url, panel, *, language, panel_label, sample_note):
+def event_lines(session, url, panel, *, read, panel_label, sample_note):
+    """`read`: the text readers of the file's language (sessions.texts.reader), by field."""
     conference = session.conference
+    title, title_language = read["title"](session)
     zone = conference.tzinfo
     lines = [
         "BEGIN:VEVENT",
@@ -166,18 +167,22 @@ def event_lines(session, url, panel, *, language, panel_label, sample_note):
         f"LAST-MODIFIED:{utc_stamp(session.updated_at)}",
         f"DTSTART;TZID={conference.time_zone}:{local_stamp(session.starts_at, zone)}",
         f"DTEND;TZID={conference.time_zone}:{local_stamp(session.ends_at, zone)}",
-        f"SUMMARY{language_parameter(session, 'title', language)}:"
-        f"{escape_text(capfirst(session.title))}",
+        f"SUMMARY{language_parameter(title_language, read['language'])}:"
+        f"{escape_text(capfirst(title))}",
         f"STATUS:{CALENDAR_STATUS[session.status]}",
         f"URL:{url}",
     ]
     if session.room is not None:
-        lines.append(f"LOCATION:{escape_text(f'{session.room.name}, {conference.city}')}")
+        room, _ = read["name"](session.room)
+        lines.append(f"LOCATION:{escape_text(f'{room}, {conference.city}')}")
     if session.track is not None:
-        lines.append(f"CATEGORIES:{escape_text(capfirst(session.track.name))}")
-    paragraphs = [markdown_as_plain_text(session.description)]
-    if session.status == "cancelled" and session.cancellation_note:
-        paragraphs.insert(0, session.cancellation_note)
+        track, _ = read["name"](session.track)
+        lines.append(f"CATEGORIES:{escape_text(capfirst(track))}")
+    paragraphs = [markdown_as_plain_text(read["description"](session)[0])]
+    if session.status == "cancelled":
+        note, _ = read["cancellation_note"](session)
+        if note:
+            paragraphs.insert(0, note)
     if panel:
         paragraphs.append(panel_label % {"names": panel})
     if session.is_sample:
@@ -213,8 +218,16 @@ def calendar_response(sessions, request, *, name, filename):
         for conference in editions.values()
     }
     # The generated words, translated once for the file.
+    language = page_language()
     generated = {
-        "language": page_language(),
+        # Which column each text comes from, resolved once for the file.
+        "read": {
+            "language": language,
+            **{
+                field: reader(field, language)
+                for field in ("title", "description", "cancellation_note", "name")
+            },
+        },
         # Translators: in a calendar event's description, before the names of its speakers.
         "panel_label": gettext("Panel: %(names)s"),
         "sample_note": str(SAMPLE_NOTE),

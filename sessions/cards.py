@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from .models import PanelMembership, Session
-from .texts import page_language, shown_language
+from .texts import page_language, reader, shown_language
 from .times import TimeRange, time_range
 
 SLUG_PLACEHOLDER = "session-slug-placeholder"
@@ -110,7 +110,10 @@ def session_cards(sessions, *, conference=None, tracks=(), rooms=(), agenda=(), 
     sessions = list(sessions)
     tracks_by_id = {track.pk: track for track in tracks}
     rooms_by_id = {room.pk: room for room in rooms}
+    # Each format's label translated once for the listing, not once per card.
+    format_labels = {value: str(label) for value, label in Session.Format.choices}
     language = page_language()
+    read_title = reader("title", language)
     foreign = {}  # (model, pk, field): the text's language when it is not the page's, else ""
 
     def foreign_language(obj, field):
@@ -143,7 +146,8 @@ def session_cards(sessions, *, conference=None, tracks=(), rooms=(), agenda=(), 
         track = tracks_by_id.get(session.track_id) if tracks_by_id else session.track
         room = rooms_by_id.get(session.room_id) if rooms_by_id else session.room
         time = time_ranges[key]
-        format_label = session.get_format_display()
+        format_label = format_labels[session.format]
+        title, title_language = read_title(session)
         track_label = capfirst(track.name) if track else every_track
         if track and (track_lang := foreign_language(track, "name")):
             track_label = format_html('<span lang="{}">{}</span>', track_lang, track_label)
@@ -155,7 +159,7 @@ def session_cards(sessions, *, conference=None, tracks=(), rooms=(), agenda=(), 
         cards.append(
             SessionCard(
                 pk=session.pk,
-                title=session.title,
+                title=title,
                 url=url_patterns[edition.pk].replace(SLUG_PLACEHOLDER, session.slug),
                 starts_at=session.starts_at,
                 ends_at=session.ends_at,
@@ -177,7 +181,7 @@ def session_cards(sessions, *, conference=None, tracks=(), rooms=(), agenda=(), 
                 # A whole generated edition says so once, at the top of the page.
                 show_sample_badge=session.is_sample and not edition.is_sample,
                 labels=labels,
-                title_lang=foreign_language(session, "title"),
+                title_lang=title_language if title_language != language else "",
                 room_lang=foreign_language(room, "name") if room else "",
             )
         )

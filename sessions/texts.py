@@ -54,3 +54,24 @@ def translated_fields(model):
         return list(translator.get_options_for_model(model).all_fields)
     except NotRegistered:
         return []
+
+
+def reader(field, language=None):
+    """A function that reads `field` of an object in `language` (the active one by default),
+    falling back as the descriptor does, and says which language it read: (text, language).
+    For listings and feeds of hundreds of objects: it resolves the columns once, where
+    `obj.<field>` resolves them again on every read."""
+    language = language or page_language()
+    columns = [
+        (candidate, localized(field, candidate))
+        for candidate in dict.fromkeys([language, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES])
+    ]
+
+    def read(obj):
+        for candidate, column in columns:
+            value = getattr(obj, column)
+            if value:
+                return value, candidate
+        return "", None
+
+    return read

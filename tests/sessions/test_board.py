@@ -381,7 +381,7 @@ def test_cards_show_the_panel_in_panel_order_and_a_short_track_name(admin_client
     ) in text
     assert (
         '<span title="Strengthening our nation through workforce development">'
-        '<span aria-hidden="true">Strengthening our nat…</span>'
+        '<span aria-hidden="true">Strengthening our…</span>'
     ) in text
 
 

@@ -247,7 +247,7 @@ def test_the_list_shows_status_day_and_time_room_short_track_panel_and_conflicts
     assert '<td class="field-panel_size">1</td>' in rows["Kept"]
     assert (
         '<span title="Global migration and international models for integration">'
-        '<span aria-hidden="true">Global migration and …</span>'
+        '<span aria-hidden="true">Global migration …</span>'
     ) in rows["Kept"]
     assert "Room double-booked (1)</a>" in rows["Kept"]
     assert "Room double-booked (1)</a>" in rows["Squatter"]

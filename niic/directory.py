@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from sessions.texts import in_every_language, page_language
+from sessions.texts import fallback_order, in_every_language, page_language
 
 SLUG_PLACEHOLDER = "speaker-slug-placeholder"
 
@@ -27,7 +27,7 @@ class DirectoryEntry:
 def in_language(row, columns, language):
     """The text of one field from its columns ({language: column}), in `language` or else in
     the fallback's, as HTML marked with the language when it is not the page's."""
-    for candidate in dict.fromkeys([language, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES]):
+    for candidate in fallback_order(language):
         value = row[columns[candidate]]
         if value:
             if candidate == language:

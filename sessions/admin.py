@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -874,14 +874,7 @@ class SessionAdmin(ExportPageCSPMixin, ExportMixin, TranslationAdmin, GuardedHis
     @admin.display(description=_("to translate"))
     def to_translate(self, session):
         """The languages a session's title or description is missing in ("es"), or "—"."""
-        missing = [
-            code
-            for code, _name in OTHER_LANGUAGES
-            if any(
-                getattr(session, f"{field}_en") and not getattr(session, f"{field}_{code}")
-                for field in ("title", "description")
-            )
-        ]
+        missing = [code for code, _name in OTHER_LANGUAGES if session.to_translate_in(code)]
         return ", ".join(missing) or "—"
 
     def translation_status(self, request):
@@ -894,7 +887,7 @@ class SessionAdmin(ExportPageCSPMixin, ExportMixin, TranslationAdmin, GuardedHis
         counts = {
             "total": Count("pk"),
             **{
-                code: Count("pk", filter=Q(pk__in=Session.objects.to_translate(code).values("pk")))
+                code: Count("pk", filter=Session.to_translate_condition(code))
                 for code, _name in OTHER_LANGUAGES
             },
         }

@@ -41,7 +41,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from speakers.models import Speaker
-from speakers.resources import cell_text, header_problems, quoted
+from speakers.resources import cell_text, header_problems, quoted, with_aliases
 from speakers.spreadsheets import unquoted
 from tracks.models import Conference, Topic, Track
 
@@ -211,10 +211,7 @@ def check_headers(headers):
     """The file's columns, lower-cased (speakers.resources.header_problems), with the edition,
     and day, start and end together or not at all."""
     headers = [normalized(cell_text(header)) for header in headers or []]
-    headers = [
-        ALIASES[header] if header in ALIASES and ALIASES[header] not in headers else header
-        for header in headers
-    ]
+    headers = with_aliases(headers, ALIASES)
     problems = header_problems(headers, COLUMNS)
     if "edition" not in headers:
         problems.append(_("The column edition is required: it says which edition each row is of."))

@@ -145,14 +145,7 @@ class SessionQuerySet(models.QuerySet):
 
     def to_translate(self, language):
         """Sessions whose title or description is written in English and not in `language`."""
-        condition = models.Q()
-        for field in ("title", "description"):
-            english = f"{field}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"
-            other = f"{field}_{language}"
-            written = models.Q(**{f"{english}__isnull": False}) & ~models.Q(**{english: ""})
-            missing = models.Q(**{f"{other}__isnull": True}) | models.Q(**{other: ""})
-            condition |= written & missing
-        return self.filter(condition)
+        return self.filter(Session.to_translate_condition(language))
 
     def with_panel_count(self):
         return self.annotate(panel_count=models.Count("panel", distinct=True))
@@ -340,6 +333,29 @@ class Session(models.Model):
     @property
     def is_public(self):
         return self.status in self.PUBLIC_STATUSES
+
+    # The texts a session is translated by: the admin's "to translate" filter, column and counts.
+    TRANSLATED_TEXTS = ("title", "description")
+
+    @staticmethod
+    def to_translate_condition(language):
+        """Q: the title or the description is written in English and not in `language`."""
+        condition = models.Q()
+        for field in Session.TRANSLATED_TEXTS:
+            english = f"{field}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"
+            other = f"{field}_{language}"
+            written = models.Q(**{f"{english}__isnull": False}) & ~models.Q(**{english: ""})
+            missing = models.Q(**{f"{other}__isnull": True}) | models.Q(**{other: ""})
+            condition |= written & missing
+        return condition
+
+    def to_translate_in(self, language):
+        """to_translate_condition, for a session already loaded."""
+        english = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        return any(
+            getattr(self, f"{field}_{english}") and not getattr(self, f"{field}_{language}")
+            for field in Session.TRANSLATED_TEXTS
+        )
 
     @property
     def time(self):

@@ -17,14 +17,16 @@ def page_language():
     return (get_language() or DEFAULT_LANGUAGE).split("-")[0]
 
 
+def fallback_order(language):
+    """The languages a text is looked for in, for a page in `language`: it, then the fallbacks
+    (settings.MODELTRANSLATION_FALLBACK_LANGUAGES), as the model's descriptor does."""
+    return list(dict.fromkeys([language, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES]))
+
+
 def shown_language(obj, field, language=None):
     """The language of the text `obj.<field>` shows in `language` (the active one by default):
     that language when the text exists in it, else the fallback's; None when there is no text."""
-    language = language or page_language()
-    for candidate in dict.fromkeys([language, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES]):
-        if getattr(obj, build_localized_fieldname(field, candidate), None):
-            return candidate
-    return None
+    return reader(field, language)(obj)[1]
 
 
 def localized(field, language):
@@ -42,7 +44,7 @@ def texts(obj, field):
     return {
         language: value
         for language in SITE_LANGUAGES
-        if (value := getattr(obj, build_localized_fieldname(field, language), None))
+        if (value := getattr(obj, localized(field, language), None))
     }
 
 
@@ -62,10 +64,7 @@ def reader(field, language=None):
     For listings and feeds of hundreds of objects: it resolves the columns once, where
     `obj.<field>` resolves them again on every read."""
     language = language or page_language()
-    columns = [
-        (candidate, localized(field, candidate))
-        for candidate in dict.fromkeys([language, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES])
-    ]
+    columns = [(candidate, localized(field, candidate)) for candidate in fallback_order(language)]
 
     def read(obj):
         for candidate, column in columns:

@@ -63,6 +63,15 @@ def header_problems(headers, known):
     return problems
 
 
+def with_aliases(headers, aliases):
+    """The headers with each old name ("title") read as its new one ("title_en"), unless the
+    file also has the new one."""
+    return [
+        aliases[header] if header in aliases and aliases[header] not in headers else header
+        for header in headers
+    ]
+
+
 def names_used_twice(queryset, field="name"):
     """The names (lower-cased) that more than one row of queryset has."""
     return set(
@@ -85,6 +94,9 @@ class AllOrNothingModelResource(resources.ModelResource):
     the transaction for the next ones (PostgreSQL). When a real (not dry) import is rolled
     back, rows that would have been saved are reported as skipped, so that nobody (nor the
     admin's log) takes them for saved."""
+
+    # Old column names read as new ones ({"bio": "bio_en"}): see with_aliases.
+    aliases = {}
 
     class Meta:
         use_transactions = True
@@ -135,11 +147,7 @@ class AllOrNothingModelResource(resources.ModelResource):
         """Headers are matched without regard to case or surrounding spaces; a column this
         resource does not know is refused (header_problems)."""
         headers = [cell_text(header).lower() for header in dataset.headers or []]
-        aliases = getattr(self, "aliases", {})
-        dataset.headers = [
-            aliases[header] if header in aliases and aliases[header] not in headers else header
-            for header in headers
-        ]
+        dataset.headers = with_aliases(headers, self.aliases)
         known = [field.column_name for field in self.get_import_fields()]
         problems = header_problems(dataset.headers, known)
         for index, header in enumerate(dataset.headers):

@@ -54,12 +54,8 @@ def text(obj, field, capfirst=False, markdown=False, linebreaks=False, note=True
 
 @register.filter
 def lang_attr(obj, field):
-    """` lang="en"` when the text shown for `field` is not in the page's language. A ready-made
-    card says which language its text is in as `<field>_lang`."""
-    if hasattr(obj, f"{field}_lang"):
-        language = getattr(obj, f"{field}_lang")
-    else:
-        language = shown_language(obj, field)
+    """` lang="en"` when the text shown for `field` is not in the page's language."""
+    language = shown_language(obj, field)
     if language is None or language == page_language():
         return ""
     return format_html(' lang="{}"', language)

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from niic.generated_program import generate_program
-from sessions import admin_views
+from sessions.admin import board, views
 from sessions.conflicts import Kind, find_conflicts
 from sessions.models import Session
 from tests.factories import (
@@ -275,7 +275,7 @@ def test_conflicts_page_links_both_sessions_and_says_what_blocks(rf, admin_user,
     first = make_session(conference, title="First", room=room, status=PUBLISHED)
     second = make_session(conference, title="Second", room=room, status=DRAFT)
 
-    page = render(admin_views.conflicts, rf, admin_user, edition=conference.slug)
+    page = render(views.conflicts, rf, admin_user, edition=conference.slug)
 
     text = page.content.decode()
     assert page.context_data["title"] == f"Conflicts — {conference}"
@@ -295,7 +295,7 @@ def test_conflicts_page_says_a_clash_of_published_sessions_blocks(rf, admin_user
         seat(session, speaker)
     Session.objects.filter(conference=conference).update(status=PUBLISHED)
 
-    page = render(admin_views.conflicts, rf, admin_user, edition=conference.slug)
+    page = render(views.conflicts, rf, admin_user, edition=conference.slug)
 
     text = page.content.decode()
     assert "<strong>Yes</strong> — already in the published program" in text
@@ -306,7 +306,7 @@ def test_conflicts_page_says_a_clash_of_published_sessions_blocks(rf, admin_user
 def test_conflicts_page_of_an_edition_without_conflicts_says_so(rf, admin_user, conference):
     make_session(conference)
 
-    page = render(admin_views.conflicts, rf, admin_user, edition=conference.slug)
+    page = render(views.conflicts, rf, admin_user, edition=conference.slug)
 
     assert f"No conflicts in {conference}." in page.content.decode()
 
@@ -320,7 +320,7 @@ def test_conflicts_page_defaults_to_the_current_edition(rf, admin_user):
         slug="newer", start_date=datetime.date(2015, 12, 14), end_date=datetime.date(2015, 12, 16)
     )
 
-    page = render(admin_views.conflicts, rf, admin_user)
+    page = render(views.conflicts, rf, admin_user)
 
     assert page.context_data["edition"] == current
     assert [each.slug for each in page.context_data["editions"]] == ["newer", "current", "older"]
@@ -330,13 +330,13 @@ def test_conflicts_page_of_an_unknown_edition_is_not_found(rf, admin_user, confe
     request = rf.get("/", {"edition": "nope"})
     request.user = admin_user
     with pytest.raises(Http404):
-        admin_views.conflicts(request, model_admin=session_admin())
+        views.conflicts(request, model_admin=session_admin())
 
 
 def test_both_pages_need_the_view_permission(rf, conference):
     request = rf.get("/")
     request.user = User.objects.create_user("visitor", is_staff=True)
-    for view in (admin_views.conflicts, admin_views.board):
+    for view in (views.conflicts, board.board):
         with pytest.raises(PermissionDenied):
             view(request, model_admin=session_admin())
 
@@ -367,7 +367,7 @@ def test_board_shows_drafts_marked_and_links_to_change_pages(rf, admin_user, con
         ends_at=la_time(16, "11:00"),
     )
 
-    page = render(admin_views.board, rf, admin_user, edition=conference.slug, day="2014-12-15")
+    page = render(board.board, rf, admin_user, edition=conference.slug, day="2014-12-15")
 
     text = page.content.decode()
     for session in (published, draft, cancelled, roomless):
@@ -406,7 +406,7 @@ def test_board_shows_both_sessions_of_a_clash_in_one_cell(rf, admin_user, confer
     make_session(conference, title="Kept", room=room)
     make_session(conference, title="Squatter", room=room, status=DRAFT)
 
-    page = render(admin_views.board, rf, admin_user, edition=conference.slug, day="2014-12-15")
+    page = render(board.board, rf, admin_user, edition=conference.slug, day="2014-12-15")
 
     [cell] = [cell for row in page.context_data["rows"] for cell in row.cells if cell.entries]
     assert [entry.session.title for entry in cell.entries] == ["Kept", "Squatter"]
@@ -424,7 +424,7 @@ def test_board_shows_both_sessions_of_a_clash_in_one_cell(rf, admin_user, confer
 
 
 def test_board_defaults_to_the_first_day_and_refuses_other_days(rf, admin_user, conference):
-    page = render(admin_views.board, rf, admin_user, edition=conference.slug)
+    page = render(board.board, rf, admin_user, edition=conference.slug)
     assert page.context_data["day"] == datetime.date(2014, 12, 14)
     assert "This day: published 0 · drafts 0 · cancelled 0." in page.content.decode()
 
@@ -432,7 +432,7 @@ def test_board_defaults_to_the_first_day_and_refuses_other_days(rf, admin_user, 
         request = rf.get("/", {"edition": conference.slug, "day": day})
         request.user = admin_user
         with pytest.raises(Http404):
-            admin_views.board(request, model_admin=session_admin())
+            board.board(request, model_admin=session_admin())
 
 
 # Query counts
@@ -468,9 +468,9 @@ def test_both_pages_run_the_same_queries_for_50_and_500_sessions(rf, admin_user)
     large, large_day = program_with_clashes(500, 300, seed=2)
 
     for view, small_params, large_params in [
-        (admin_views.conflicts, {"edition": small.slug}, {"edition": large.slug}),
+        (views.conflicts, {"edition": small.slug}, {"edition": large.slug}),
         (
-            admin_views.board,
+            board.board,
             {"edition": small.slug, "day": small_day.isoformat()},
             {"edition": large.slug, "day": large_day.isoformat()},
         ),

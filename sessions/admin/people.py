@@ -1,34 +1,28 @@
+"""Speakers and organizations: their sessions, merging duplicates, history with restore, the
+speaker spreadsheet."""
+
 import re
 
-from django.conf import settings
 from django.contrib import admin
 from django.core.cache import cache
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.csp import csp_override
 from import_export.admin import ImportExportModelAdmin
 from import_export.tmp_storages import CacheStorage
 from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import get_translation_fields
 
-from .models import Organization, Speaker
-from .resources import SpeakerResource
-from .spreadsheets import SPREADSHEET_FORMATS
+from speakers.models import Organization, Speaker
+from speakers.resources import SpeakerResource
+from speakers.spreadsheets import SPREADSHEET_FORMATS
+
+from .. import services
+from .csp import ExportPageCSPMixin
+from .history import GuardedHistoryAdmin
+from .merge import SpeakerMerge
 
 UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}$")
-
-
-class ExportPageCSPMixin:
-    """django-import-export's export page sets inline styles and an inline onchange handler;
-    loosen the Content-Security-Policy for that one staff-only page so its "select all" works."""
-
-    def export_action(self, request):
-        policy = {
-            **settings.SECURE_CSP,
-            "style-src": ["'self'", "'unsafe-inline'"],
-            "script-src-attr": ["'unsafe-inline'"],
-        }
-        return csp_override(policy)(super().export_action)(request)
 
 
 @admin.register(Organization)
@@ -39,9 +33,14 @@ class OrganizationAdmin(TranslationAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(ExportPageCSPMixin, ImportExportModelAdmin, TranslationAdmin):
-    """The people. What depends on the program (their sessions, merging duplicates, history
-    with restore) is added by sessions.admin, which registers its extension of this class."""
+class SpeakerAdmin(
+    SpeakerMerge, ExportPageCSPMixin, ImportExportModelAdmin, GuardedHistoryAdmin, TranslationAdmin
+):
+    """The people: their sessions (those this user may see), merging duplicates, history with
+    restore, and the speaker spreadsheet."""
+
+    actions = ["merge_duplicates"]
+    readonly_fields = ["sessions_list"]
 
     resource_classes = [SpeakerResource]
     formats = SPREADSHEET_FORMATS
@@ -83,3 +82,35 @@ class SpeakerAdmin(ExportPageCSPMixin, ImportExportModelAdmin, TranslationAdmin)
                 status=400,
             )
         return super().process_import(request, **kwargs)
+
+    def restore(self, request, record):
+        return services.speaker_restore(user=request.user, record=record)
+
+    def get_object(self, request, object_id, from_field=None):
+        speaker = super().get_object(request, object_id, from_field)
+        if speaker is not None:
+            # The ModelAdmin serves every request; the reader travels with the object.
+            speaker.admin_reader = request.user
+        return speaker
+
+    @admin.display(description=_("sessions"))
+    def sessions_list(self, speaker):
+        return sessions_of_speaker(speaker, speaker.admin_reader)
+
+
+def sessions_of_speaker(speaker, user):
+    """The speaker's sessions this user may see: public ones, and drafts they may edit."""
+    seats = [
+        seat
+        for seat in speaker.panel_memberships.select_related(
+            "session__conference", "session__track"
+        ).order_by("session__starts_at")
+        if services.may_see(user, seat.session)
+    ]
+    if not seats:
+        return gettext("No sessions yet.")
+    return ", ".join(
+        f"{seat.session} ({seat.session.conference.short_name} "
+        f"{seat.session.conference.year}, {seat.get_role_display()})"
+        for seat in seats
+    )

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
-from .importing import COLUMNS, FileError, read_dataset, read_rows
+from .. import services
+from ..importing import COLUMNS, FileError, read_dataset, read_rows
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 UPLOAD_SECONDS = 60 * 60

@@ -1,8 +1,13 @@
+"""Editions, tracks with their topics and chairs, and topics."""
+
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from modeltranslation.utils import get_translation_fields
 
-from .models import Conference, Topic, Track
+from tracks.models import Conference, Topic, Track
+
+from .. import services
+from .history import GuardedHistoryAdmin
 
 
 @admin.register(Conference)
@@ -19,9 +24,8 @@ class TopicInline(TranslationTabularInline):
 
 
 @admin.register(Track)
-class TrackAdmin(TranslationAdmin):
-    """Tracks, their topics and chairs. History with restore is added by sessions.admin, which
-    registers its extension of this class."""
+class TrackAdmin(GuardedHistoryAdmin, TranslationAdmin):
+    """Tracks, their topics and chairs, with history and restore."""
 
     list_display = ["name", "conference", "order", "colour"]
     list_editable = ["order"]
@@ -31,6 +35,9 @@ class TrackAdmin(TranslationAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["chairs"]
     inlines = [TopicInline]
+
+    def restore(self, request, record):
+        return services.track_restore(user=request.user, record=record)
 
 
 @admin.register(Topic)

@@ -1,0 +1,185 @@
+"""The organizers' tools beside the admin's forms, wired in SessionAdmin.get_urls(): every conflict
+of an edition; one day of an edition as a board of rooms by time, drafts included, to move
+sessions on; the move itself, which goes through sessions.services like every change; and
+releasing the program.
+
+The conflicts and the board show only the sessions `model_admin.get_queryset(request)` lets this
+user see (a track
+chair's board also marks the rooms other tracks' published sessions hold, as "in use by another
+track", without their content), and run the same few queries however large the program."""
+
+from itertools import groupby
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from tracks.models import Conference
+
+from .. import releases, services
+from ..conflicts import find_conflicts
+from ..models import Release, Session
+
+NO_ROOM = None
+STATUS_ORDER = {
+    Session.Status.PUBLISHED: 0,
+    Session.Status.DRAFT: 1,
+    Session.Status.CANCELLED: 2,
+}
+
+
+def _require_view_permission(request, model_admin):
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+
+
+def _editions_and_edition(request):
+    """All editions (for the switcher, newest first) and the one asked for by ?edition=<slug>;
+    by default the current edition, else the latest. Editions are few: one query."""
+    editions = list(Conference.objects.order_by("-start_date", "slug"))
+    slug = request.GET.get("edition")
+    if slug:
+        for edition in editions:
+            if edition.slug == slug:
+                return editions, edition
+        raise Http404(_("No edition with this slug."))
+    current = next((edition for edition in editions if edition.is_current), None)
+    return editions, current or (editions[0] if editions else None)
+
+
+def _admin_url(name):
+    """The URL of one of our admin pages, or None while SessionAdmin.get_urls() lacks it."""
+    try:
+        return reverse(f"admin:{name}")
+    except NoReverseMatch:
+        return None
+
+
+def _context(request, model_admin, **extra):
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "conflicts_url": _admin_url("program_session_conflicts"),
+        "board_url": _admin_url("program_session_board"),
+        **extra,
+    }
+
+
+def conflicts(request, model_admin):
+    """Every conflict of one edition among the sessions this user may see, by day and time."""
+    _require_view_permission(request, model_admin)
+    editions, edition = _editions_and_edition(request)
+    days = []
+    found = []
+    if edition is not None:
+        found = find_conflicts(model_admin.get_queryset(request).filter(conference=edition))
+        zone = edition.tzinfo
+        days = [
+            (day, list(items))
+            for day, items in groupby(
+                found, key=lambda conflict: timezone.localtime(conflict.starts_at, zone).date()
+            )
+        ]
+    blocking = sum(conflict.blocks_publishing for conflict in found)
+    context = _context(
+        request,
+        model_admin,
+        title=_("Conflicts — %(edition)s") % {"edition": edition} if edition else _("Conflicts"),
+        edition=edition,
+        editions=editions,
+        conflicts=found,
+        days=days,
+        blocking_count=blocking,
+        warning_count=len(found) - blocking,
+    )
+    return TemplateResponse(request, "admin/program/session/conflicts.html", context)
+
+
+# The schedule board: one day of an edition, rooms by time, to move sessions on.
+
+
+class ReleaseForm(forms.Form):
+    name = forms.CharField(
+        label=_lazy("Name"),
+        max_length=40,
+        help_text=_lazy("What apps and the change log call this version, e.g. v3."),
+    )
+    note = forms.CharField(
+        label=_lazy("Note for attendees (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_lazy("Shown in the public change log, e.g. why sessions moved."),
+    )
+
+
+def release(request, model_admin):
+    """“Release the program”: what changed since the edition's last release, then, once
+    confirmed, a new release (sessions.services.program_release). Organizers only."""
+    if not services.may_release(request.user):
+        raise PermissionDenied
+    editions, edition = _editions_and_edition(request)
+    context = _context(
+        request,
+        model_admin,
+        title=_("Release the program — %(edition)s") % {"edition": edition}
+        if edition
+        else _("Release the program"),
+        edition=edition,
+        editions=editions,
+    )
+    if edition is None:
+        return TemplateResponse(request, "admin/program/session/release.html", context)
+    form = ReleaseForm(
+        request.POST if request.method == "POST" else None,
+        initial={"name": services.next_release_name(edition)},
+    )
+    if form.is_valid():
+        try:
+            made = services.program_release(
+                user=request.user,
+                conference=edition,
+                name=form.cleaned_data["name"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            by_field = getattr(error, "error_dict", None) or {None: error.error_list}
+            for name, errors in by_field.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            model_admin.message_user(
+                request,
+                _("%(edition)s: “%(name)s” is released; the change log and the exports show it.")
+                % {"edition": edition, "name": made.name},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(f"{request.path}?edition={edition.slug}")
+    previous, changes = services.release_preview(user=request.user, conference=edition)
+    with timezone.override(edition.tzinfo):
+        return rendered(
+            TemplateResponse(
+                request,
+                "admin/program/session/release.html",
+                {
+                    **context,
+                    "form": form,
+                    "previous": previous,
+                    "pending": Release(changes=changes),
+                    "changes": releases.shown_changes(changes, edition),
+                    "has_changes": releases.has_changes(changes),
+                    "past": list(edition.releases.for_log().select_related("released_by")),
+                },
+            )
+        )
+
+
+def rendered(response):
+    """Render now, while the edition's time zone is active."""
+    response.render()
+    return response

@@ -1,0 +1,93 @@
+"""Every change an organizer or a track chair makes to the program goes through this package.
+
+Each function takes the acting user (keyword-only), checks that user's right to what it changes
+(a track chair acts only on the sessions of the tracks they chair, organizers on every one), runs
+the scheduling rules of sessions.rules against the program as it stands, and writes in one
+transaction. A refusal is a ValidationError (a rule; its messages name the other session) or a
+PermissionDenied (a right); either way nothing is saved. The admin, its actions, its history
+pages and the spreadsheet import only call these functions.
+
+Publishing cannot race. On PostgreSQL a change that leaves a session published first takes a
+transaction-scoped advisory lock for its room and for each of its speakers, in a fixed order, so
+that two changes touching the same room or speaker run one after the other and the second one
+checks the rules against what the first committed; an exclusion constraint on rooms backs this
+up. On SQLite every transaction takes the database's single write lock as it begins
+(settings.DATABASES, transaction_mode IMMEDIATE), which serializes the same changes.
+
+Each change to a session saves it once, after its panel, topics and languages are in place, and
+records them with that version in its history (Session.history, related_snapshot), so that
+history shows and restores the whole session.
+
+The package by concern: `rights` (who may change what), `locks`, `history` (what a version
+records), `session` (one session with its panel), `bulk` (the admin's actions), `restore`,
+`panels` (one seat at a time), `editions` (editions, tracks, topics, rooms, languages),
+`people` (speakers, organizations, merging), `releasing` and `imports` (spreadsheets). Callers
+use the names below, never a module's private helpers.
+"""
+
+from .bulk import (
+    Outcome,
+    Refused,
+    each_error,
+    sessions_cancel,
+    sessions_duplicate,
+    sessions_move_to_track,
+    sessions_publish,
+    sessions_return_to_draft,
+)
+from .editions import track_restore
+from .history import Related, Seat, snapshot
+from .imports import sessions_import
+from .panels import panel_seat_delete, panel_seat_save
+from .people import speaker_restore, speakers_merge
+from .releasing import next_release_name, program_release, release_preview
+from .restore import RestorePlan, restore_plan, session_restore
+from .rights import (
+    NOT_ALLOWED,
+    NOT_YOUR_TRACK,
+    editable_sessions,
+    is_organizer,
+    may_edit,
+    may_release,
+    may_see,
+    tracks_for,
+)
+from .session import session_delete, session_move, session_save, unique_slug
+
+__all__ = [
+    "NOT_ALLOWED",
+    "NOT_YOUR_TRACK",
+    "Outcome",
+    "Refused",
+    "Related",
+    "RestorePlan",
+    "Seat",
+    "each_error",
+    "editable_sessions",
+    "is_organizer",
+    "may_edit",
+    "may_release",
+    "may_see",
+    "next_release_name",
+    "panel_seat_delete",
+    "panel_seat_save",
+    "program_release",
+    "release_preview",
+    "restore_plan",
+    "session_delete",
+    "session_move",
+    "session_restore",
+    "session_save",
+    "sessions_cancel",
+    "sessions_duplicate",
+    "sessions_import",
+    "sessions_move_to_track",
+    "sessions_publish",
+    "sessions_return_to_draft",
+    "snapshot",
+    "speaker_restore",
+    "speakers_merge",
+    "track_restore",
+    "tracks_for",
+    "unique_slug",
+]

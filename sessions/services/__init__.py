@@ -21,7 +21,7 @@ history shows and restores the whole session.
 The package by concern: `rights` (who may change what), `locks`, `history` (what a version
 records), `session` (one session with its panel), `bulk` (the admin's actions), `restore`,
 `panels` (one seat at a time), `editions` (editions, tracks, topics, rooms, languages),
-`people` (speakers, organizations, merging), `releasing` and `imports` (spreadsheets). Callers
+`people` (speakers, organizations), `merging` (duplicate speakers), `releasing` and `imports` (spreadsheets). Callers
 use the names below, never a module's private helpers.
 """
 
@@ -38,8 +38,9 @@ from .bulk import (
 from .editions import track_restore
 from .history import Related, Seat, snapshot
 from .imports import sessions_import
+from .merging import speakers_merge
 from .panels import panel_seat_delete, panel_seat_save
-from .people import speaker_restore, speakers_merge
+from .people import speaker_restore
 from .releasing import next_release_name, program_release, release_preview
 from .restore import RestorePlan, restore_plan, session_restore
 from .rights import (

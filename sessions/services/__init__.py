@@ -21,8 +21,8 @@ history shows and restores the whole session.
 The package by concern: `rights` (who may change what), `locks`, `history` (what a version
 records), `session` (one session with its panel), `bulk` (the admin's actions), `restore`,
 `panels` (one seat at a time), `editions` (editions, tracks, topics, rooms, languages),
-`people` (speakers, organizations), `merging` (duplicate speakers), `releasing` and `imports` (spreadsheets). Callers
-use the names below, never a module's private helpers.
+`people` (speakers, organizations), `merging` (duplicate speakers), `releasing` and `imports`
+(spreadsheets). Callers use the names below, never a module's private helpers.
 """
 
 from .bulk import (

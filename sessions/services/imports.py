@@ -199,7 +199,6 @@ def _changes(row):
     def differs(wanted, current):
         return wanted is not None and set(wanted) != set(current)
 
-    current_panel = [(seat.speaker_id, seat.role) for seat in original.panel.all()]
     return {
         "fields": any(
             not same_value(
@@ -211,9 +210,19 @@ def _changes(row):
         "topics": differs(related.topics, original.topics.all()),
         "languages": differs(related.languages, original.languages.all()),
         "interpretation": differs(related.interpretation, original.interpretation_languages.all()),
-        "panel": related.panel is not None
-        and sorted((seat.speaker.pk, seat.role) for seat in related.panel) != sorted(current_panel),
+        "panel": _panel_differs(related.panel, original),
     }
+
+
+def _panel_differs(seats, original):
+    """Whether the file's panel (None: left as it is) differs from the stored one. A speaker the
+    file adds has no id yet, so cannot be sorted with the others: the panel changes."""
+    if seats is None:
+        return False
+    if any(seat.speaker.pk is None for seat in seats):
+        return True
+    wanted = sorted((seat.speaker.pk, seat.role) for seat in seats)
+    return wanted != sorted((seat.speaker_id, seat.role) for seat in original.panel.all())
 
 
 def _write_rows(user, changed):

@@ -609,3 +609,30 @@ def test_admin_export_follows_the_changelist_filter(admin_client, niic):
 def test_export_of_an_edition_takes_a_fixed_handful_of_queries(niic, django_assert_num_queries):
     with django_assert_num_queries(7):
         SessionResource().export(Session.objects.filter(conference=niic))
+
+
+def test_import_panel_of_an_existing_session_with_an_existing_and_a_new_speaker(niic):
+    changed = {**CLOSING_PLENARY, "panel": "Eva Millona (moderator); Somebody Brand New"}
+
+    rows = import_rows([changed])
+
+    assert errors_of(rows) == []
+    assert actions_of(rows) == ["update"]
+    closing = Session.objects.get(conference=niic, slug="closing-plenary")
+    assert [
+        (seat.speaker.slug, seat.role, seat.order) for seat in closing.panel.in_panel_order()
+    ] == [("eva-millona", "moderator", 0), ("somebody-brand-new", "panelist", 1)]
+    assert closing.history.first().related_snapshot["panel"] == [
+        {
+            "speaker": Speaker.objects.get(slug="eva-millona").pk,
+            "name": "Eva Millona",
+            "role": "moderator",
+            "order": 0,
+        },
+        {
+            "speaker": Speaker.objects.get(slug="somebody-brand-new").pk,
+            "name": "Somebody Brand New",
+            "role": "panelist",
+            "order": 1,
+        },
+    ]

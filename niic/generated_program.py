@@ -188,11 +188,48 @@ def generate_program(
 def _generate(
     rng, session_count, speaker_count, seed, room_count, days, start_date, slot_starts, longest
 ):
+    # The random draws come in a fixed order (rooms, speakers, sessions, links, panels): the
+    # same seed must keep giving the same program.
     slug = f"generated-s{seed}-n{session_count}"
+    _delete_generated(slug)
+    conference = _create_conference(slug, seed, session_count, start_date, days)
+    english, _ = Language.objects.get_or_create(code="en", defaults={"name": "English"})
+    spanish, _ = Language.objects.get_or_create(code="es", defaults={"name": "Español"})
+    tracks, topics_by_track = _create_tracks(conference)
+    rooms = _create_rooms(rng, conference, room_count)
+    speakers = _create_speakers(rng, slug, speaker_count)
+    slot_times = [
+        datetime.datetime.combine(
+            start_date + datetime.timedelta(days=day),
+            clock,
+            tzinfo=conference.tzinfo,
+        )
+        for day in range(days)
+        for clock in slot_starts
+    ]
+    sessions = _create_sessions(
+        rng, conference, session_count, tracks, rooms, slot_times, durations_for(longest)
+    )
+    _link_topics_and_languages(rng, sessions, topics_by_track, english, spanish)
+    seats = _seat_panels(rng, sessions, speakers)
+    return GeneratedProgram(
+        conference=conference,
+        rooms=len(rooms),
+        sessions=len(sessions),
+        speakers=len(speakers),
+        panel_seats=len(seats),
+    )
+
+
+def _delete_generated(slug):
+    """A second run with the same options replaces the edition, its organizations and speakers."""
     Conference.objects.filter(slug=slug).delete()
     Organization.objects.filter(slug__startswith=f"{slug}-").delete()
     Speaker.objects.filter(slug__startswith=f"{slug}-").delete()
-    conference = Conference.objects.create(
+
+
+def _create_conference(slug, seed, session_count, start_date, days):
+    return Conference.objects.create(
         name=f"Generated program (seed {seed}, {session_count} sessions)",
         short_name="GEN",
         ordinal=1,
@@ -206,9 +243,10 @@ def _generate(
         description="A generated edition for tests and benchmarks. Nothing in it is real.",
         is_sample=True,
     )
-    english, _ = Language.objects.get_or_create(code="en", defaults={"name": "English"})
-    spanish, _ = Language.objects.get_or_create(code="es", defaults={"name": "Español"})
 
+
+def _create_tracks(conference):
+    """The tracks, one per theme, and {track id: its topics}."""
     tracks = Track.objects.bulk_create(
         Track(
             conference=conference,
@@ -228,8 +266,11 @@ def _generate(
     topics_by_track = {}
     for topic in topics:
         topics_by_track.setdefault(topic.track_id, []).append(topic)
+    return tracks, topics_by_track
 
-    rooms = Room.objects.bulk_create(
+
+def _create_rooms(rng, conference, room_count):
+    return Room.objects.bulk_create(
         Room(
             conference=conference,
             name=f"Room {index + 1}",
@@ -240,6 +281,10 @@ def _generate(
         )
         for index in range(room_count)
     )
+
+
+def _create_speakers(rng, slug, speaker_count):
+    """The speakers, about eight to an organization, each with a bio."""
     organizations = Organization.objects.bulk_create(
         Organization(
             name=f"Sample Organization {index + 1}",
@@ -264,24 +309,16 @@ def _generate(
                 is_sample=True,
             )
         )
-    speakers = Speaker.objects.bulk_create(people, batch_size=1000)
-    durations = durations_for(longest)
+    return Speaker.objects.bulk_create(people, batch_size=1000)
 
-    slot_times = [
-        datetime.datetime.combine(
-            start_date + datetime.timedelta(days=day),
-            clock,
-            tzinfo=conference.tzinfo,
-        )
-        for day in range(days)
-        for clock in slot_starts
-    ]
+
+def _create_sessions(rng, conference, session_count, tracks, rooms, slot_times, durations):
+    """The sessions, filling every slot of the first room before the next room gets one, so
+    that a slot never holds two sessions in one room."""
     sessions = []
-    slot_of_session = []
     for index in range(session_count):
-        slot = index % len(slot_times)
+        starts_at = slot_times[index % len(slot_times)]
         room = rooms[index // len(slot_times)]
-        starts_at = slot_times[slot]
         trackless = rng.random() < 0.05
         track = None if trackless else rng.choice(tracks)
         title = f"{rng.choice(TITLE_VERBS)} {rng.choice(TITLE_OBJECTS)} {rng.choice(TITLE_PLACES)}"
@@ -305,13 +342,14 @@ def _generate(
                 is_sample=True,
             )
         )
-        slot_of_session.append(slot)
-    sessions = Session.objects.bulk_create(sessions, batch_size=1000)
+    return Session.objects.bulk_create(sessions, batch_size=1000)
 
-    topic_links, language_links, interpretation_links, seats = [], [], [], []
-    sessions_by_slot = {}
-    for session, slot in zip(sessions, slot_of_session, strict=True):
-        sessions_by_slot.setdefault(slot, []).append(session)
+
+def _link_topics_and_languages(rng, sessions, topics_by_track, english, spanish):
+    """A topic of its track for each session, a spoken language (mostly English) and, for some,
+    interpretation into the other."""
+    topic_links, language_links, interpretation_links = [], [], []
+    for session in sessions:
         if session.track_id:
             topic = rng.choice(topics_by_track[session.track_id])
             topic_links.append(Session.topics.through(session_id=session.pk, topic_id=topic.pk))
@@ -324,7 +362,19 @@ def _generate(
                     session_id=session.pk, language=interpreted
                 )
             )
+    Session.topics.through.objects.bulk_create(topic_links, batch_size=1000)
+    Session.languages.through.objects.bulk_create(language_links, batch_size=1000)
+    Session.interpretation_languages.through.objects.bulk_create(
+        interpretation_links, batch_size=1000
+    )
 
+
+def _seat_panels(rng, sessions, speakers):
+    """One to four panelists a session, a moderator first on panels of three or more."""
+    sessions_by_slot = {}
+    for session in sessions:
+        sessions_by_slot.setdefault(session.starts_at, []).append(session)
+    seats = []
     for slot_sessions in sessions_by_slot.values():
         # Panels in one slot draw on disjoint speakers, so nobody is in two places at once.
         sizes = [rng.randint(1, 4) for _ in slot_sessions]
@@ -342,17 +392,5 @@ def _generate(
                 seats.append(
                     PanelMembership(session=session, speaker=next(chosen), role=role, order=order)
                 )
-
-    Session.topics.through.objects.bulk_create(topic_links, batch_size=1000)
-    Session.languages.through.objects.bulk_create(language_links, batch_size=1000)
-    Session.interpretation_languages.through.objects.bulk_create(
-        interpretation_links, batch_size=1000
-    )
     PanelMembership.objects.bulk_create(seats, batch_size=1000)
-    return GeneratedProgram(
-        conference=conference,
-        rooms=len(rooms),
-        sessions=len(sessions),
-        speakers=len(speakers),
-        panel_seats=len(seats),
-    )
+    return seats

@@ -12,6 +12,8 @@ from speakers.models import Speaker
 from tracks.models import Conference, Topic, Track
 from tracks.validators import validate_one_line, validate_text
 
+from . import rules
+from .states import PUBLIC_STATUSES, SessionStatus
 from .times import time_range
 
 
@@ -38,6 +40,8 @@ class Room(models.Model):
         default=False,
         help_text=_("Invented for demonstration or tests; shown as such on the site."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("room")
@@ -72,6 +76,8 @@ class Language(models.Model):
         max_length=60,
         help_text=_("The language's own name, e.g. Español."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("language")
@@ -121,9 +127,7 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(conference=conference)
 
     def overlapping(self, starts_at, ends_at):
-        from .rules import overlapping
-
-        return self.filter(overlapping(starts_at, ends_at))
+        return self.filter(rules.overlapping(starts_at, ends_at))
 
     def on_day(self, conference, day):
         """Sessions starting on `day` as the conference's own clock tells it."""
@@ -181,12 +185,9 @@ class Session(models.Model):
         RECEPTION = "reception", _("Reception")
         BREAK = "break", _("Break")
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
-        CANCELLED = "cancelled", _("Cancelled")
+    Status = SessionStatus
 
-    PUBLIC_STATUSES = (Status.PUBLISHED, Status.CANCELLED)
+    PUBLIC_STATUSES = PUBLIC_STATUSES
 
     conference = models.ForeignKey(
         Conference, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="sessions"
@@ -320,8 +321,6 @@ class Session(models.Model):
         edition of its room and track, and, once published, a room no other published session
         holds at the time. Its panel's speakers and its topics are checked with the panel and
         topics it is being saved with, by sessions.services."""
-        from . import rules
-
         errors = rules.own_errors(self)
         if not errors and self.status == self.Status.PUBLISHED:
             room_clashes = [rules.room_taken(self, other) for other in rules.room_clashes(self)]
@@ -364,9 +363,7 @@ class Session(models.Model):
     @property
     def slot_label(self):
         """“Sun, Dec 14, 10:00–11:15 PST”, in the conference's own time zone."""
-        from .rules import slot_label
-
-        return slot_label(self.starts_at, self.ends_at, self.conference)
+        return rules.slot_label(self.starts_at, self.ends_at, self.conference)
 
 
 class PanelMembershipQuerySet(models.QuerySet):

@@ -22,15 +22,15 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import PanelMembership, Session
+from .states import SessionStatus
 
 # The day of a session in a message: "Mon, Dec 15" in English, "lun 15 dic" in Spanish.
 DAY_FORMAT = pgettext_lazy("a session's day in messages; Django date format", "D, M j")
 EDITION_FIRST_DAY_FORMAT = pgettext_lazy("first day of an edition; Django date format", "M j")
 EDITION_LAST_DAY_FORMAT = pgettext_lazy("last day of an edition; Django date format", "M j, Y")
 
-PUBLISHED = Session.Status.PUBLISHED
-CANCELLED = Session.Status.CANCELLED
+PUBLISHED = SessionStatus.PUBLISHED
+CANCELLED = SessionStatus.CANCELLED
 
 
 def overlaps(first_start, first_end, second_start, second_end):
@@ -185,12 +185,19 @@ def status_change_errors(old_status, new_status):
     return {}
 
 
+def seats_model(session):
+    """The panel seats' model, reached through the session so that this module imports no
+    model (sessions.models imports it)."""
+    return type(session).panel.rel.related_model
+
+
 def room_clashes(session):
     """Published sessions holding this session's room at an overlapping time."""
+    sessions = type(session).objects
     if not session.room_id or session.starts_at is None or session.ends_at is None:
-        return Session.objects.none()
+        return sessions.none()
     return (
-        Session.objects.filter(status=PUBLISHED, room_id=session.room_id)
+        sessions.filter(status=PUBLISHED, room_id=session.room_id)
         .filter(overlapping(session.starts_at, session.ends_at))
         .exclude(pk=session.pk)
         .select_related("conference", "room")
@@ -200,10 +207,11 @@ def room_clashes(session):
 
 def speaker_clashes(session, speaker_ids):
     """Seats of these speakers on other published sessions at an overlapping time."""
+    seats = seats_model(session).objects
     if not speaker_ids or session.starts_at is None or session.ends_at is None:
-        return PanelMembership.objects.none()
+        return seats.none()
     return (
-        PanelMembership.objects.filter(speaker_id__in=speaker_ids, session__status=PUBLISHED)
+        seats.filter(speaker_id__in=speaker_ids, session__status=PUBLISHED)
         .filter(overlapping(session.starts_at, session.ends_at, prefix="session__"))
         .exclude(session_id=session.pk)
         .select_related("speaker", "session__conference", "session__room")
@@ -306,7 +314,7 @@ def draft_clash_warnings(session, *, visible):
             )
             for other in others.filter(room_id=session.room_id)
         ]
-    seats = PanelMembership.objects.filter(
+    seats = seats_model(session).objects.filter(
         speaker__in=session.panel.values("speaker"), session__in=others
     )
     warnings += [
@@ -336,3 +344,158 @@ BOTH_DRAFTS = _("Both are drafts: once one is published, publishing the other wi
 SESSION_PROBLEM = _("“%(session)s” (%(slot)s): %(problem)s")
 IT_IS_PUBLISHED = _("It is published.")
 SAVING_WILL_BE_REFUSED = _("Saving or publishing it as it is will be refused.")
+
+
+# What a change to the things sessions use must keep: an edition, track, topic, room, language,
+# speaker or organization is changed or deleted only if every session using it stays valid.
+# Each refusal names the sessions concerned (the first few, then how many more).
+
+NAMED_SESSIONS = 3
+
+OUTSIDE_NEW_DAYS = _(
+    "These sessions would fall outside the edition's days: %(sessions)s. Move them first."
+)
+TRACK_SESSIONS_IN_EDITION = _(
+    "Track “%(track)s” has sessions in %(conference)s: %(sessions)s. A track stays in its "
+    "edition; move those sessions to another track first."
+)
+ROOM_SESSIONS_IN_EDITION = _(
+    "Room “%(room)s” holds sessions of %(conference)s: %(sessions)s. A room stays in its "
+    "edition; move those sessions to another room first."
+)
+TOPIC_LISTED_BY_SESSIONS = _(
+    "Topic “%(topic)s” is listed by sessions of the track “%(track)s”: %(sessions)s. Take it "
+    "off those sessions first."
+)
+STILL_USED = _("“%(name)s” is used by these sessions: %(sessions)s. Change them first.")
+EDITION_HAS_SESSIONS = _(
+    "%(conference)s has sessions: %(sessions)s. Delete or move them before the edition."
+)
+SPEAKER_ON_PUBLIC_PANELS = _(
+    "%(speaker)s sits on the panel of sessions attendees can see: %(sessions)s. Take them off "
+    "those panels (or merge the duplicate) first."
+)
+AND_MORE = _("%(named)s and %(count)d more")
+
+
+def named_sessions(sessions):
+    """“A”, “B”, “C” and 4 more: the sessions a refusal is about, in time order."""
+    sessions = sessions.order_by("starts_at", "pk").distinct()
+    titles = [f"“{session}”" for session in sessions[: NAMED_SESSIONS + 1]]
+    if len(titles) <= NAMED_SESSIONS:
+        return ", ".join(titles)
+    more = sessions.count() - NAMED_SESSIONS
+    return AND_MORE % {"named": ", ".join(titles[:NAMED_SESSIONS]), "count": more}
+
+
+def edition_change_errors(edition, original):
+    """New days or a new zone must still hold every session already scheduled in the edition."""
+    if original is None or not (edition.start_date and edition.end_date and edition.time_zone):
+        return []
+    try:
+        opens, closes = edition.opens_at(), edition.closes_at()
+    except (ValueError, LookupError):
+        return []  # the time zone's own validator reports it
+    outside = edition.sessions.filter(Q(starts_at__lt=opens) | Q(ends_at__gt=closes))
+    if not outside.exists():
+        return []
+    return [
+        ValidationError(
+            OUTSIDE_NEW_DAYS, code="outside_edition", params={"sessions": named_sessions(outside)}
+        )
+    ]
+
+
+def track_change_errors(track, original):
+    if original is None or original.conference_id == track.conference_id:
+        return []
+    sessions = original.sessions.all()
+    if not sessions.exists():
+        return []
+    return [
+        ValidationError(
+            TRACK_SESSIONS_IN_EDITION,
+            code="track_of_other_edition",
+            params={
+                "track": original,
+                "conference": original.conference,
+                "sessions": named_sessions(sessions),
+            },
+        )
+    ]
+
+
+def room_change_errors(room, original):
+    if original is None or original.conference_id == room.conference_id:
+        return []
+    sessions = original.sessions.all()
+    if not sessions.exists():
+        return []
+    return [
+        ValidationError(
+            ROOM_SESSIONS_IN_EDITION,
+            code="room_of_other_edition",
+            params={
+                "room": original,
+                "conference": original.conference,
+                "sessions": named_sessions(sessions),
+            },
+        )
+    ]
+
+
+def topic_change_errors(topic, original):
+    if original is None or original.track_id == topic.track_id:
+        return []
+    sessions = original.sessions.filter(track_id=original.track_id)
+    if not sessions.exists():
+        return []
+    return [
+        ValidationError(
+            TOPIC_LISTED_BY_SESSIONS,
+            code="topic_of_other_track",
+            params={
+                "topic": original,
+                "track": original.track,
+                "sessions": named_sessions(sessions),
+            },
+        )
+    ]
+
+
+def still_used(obj, sessions):
+    """Deleting what sessions still use (a track, room, topic, language) is refused."""
+    if not sessions.exists():
+        return []
+    return [
+        ValidationError(
+            STILL_USED, code="in_use", params={"name": obj, "sessions": named_sessions(sessions)}
+        )
+    ]
+
+
+def edition_delete_errors(edition):
+    if not edition.sessions.exists():
+        return []
+    return [
+        ValidationError(
+            EDITION_HAS_SESSIONS,
+            code="in_use",
+            params={"conference": edition, "sessions": named_sessions(edition.sessions.all())},
+        )
+    ]
+
+
+def speaker_delete_errors(speaker):
+    """A speaker on a panel attendees can see is not deleted from under it; seats on drafts are
+    taken off those drafts' panels by the services, with a version of each draft."""
+    sessions = speaker.sessions.filter(status__in=(PUBLISHED, CANCELLED))
+    if not sessions.exists():
+        return []
+    return [
+        ValidationError(
+            SPEAKER_ON_PUBLIC_PANELS,
+            code="in_use",
+            params={"speaker": speaker, "sessions": named_sessions(sessions)},
+        )
+    ]

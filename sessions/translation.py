@@ -13,7 +13,7 @@ class SessionTranslation(TranslationOptions):
     required_languages = {"en": ("title",)}
 
 
-@register(Room)
+@register([Room, Room.history.model])
 class RoomTranslation(TranslationOptions):
     fields = ("name", "location", "accessibility_notes")
     required_languages = {"en": ("name",)}

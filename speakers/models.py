@@ -27,6 +27,8 @@ class Organization(models.Model):
         help_text=_("Invented for demonstration or tests; shown as such on the site."),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")

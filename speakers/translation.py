@@ -11,7 +11,7 @@ class SpeakerTranslation(TranslationOptions):
     fields = ("job_title", "bio")
 
 
-@register(Organization)
+@register([Organization, Organization.history.model])
 class OrganizationTranslation(TranslationOptions):
     fields = ("name",)
     required_languages = {"en": ("name",)}

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from .colours import validate_colour_on_white
@@ -78,6 +77,7 @@ class Conference(models.Model):
     )
 
     objects = ConferenceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("edition")
@@ -118,34 +118,6 @@ class Conference(models.Model):
     def closes_at(self):
         next_day = self.end_date + datetime.timedelta(days=1)
         return datetime.datetime.combine(next_day, datetime.time.min, tzinfo=self.tzinfo)
-
-    def clean(self):
-        # New days or a new zone must still hold every session already scheduled: each session
-        # lies within its edition's days (sessions.rules).
-        if self.pk is None or not (self.start_date and self.end_date and self.time_zone):
-            return
-        try:
-            opens, closes = self.opens_at(), self.closes_at()
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return  # the time zone's own validator reports it
-        outside = self.sessions.filter(
-            models.Q(starts_at__lt=opens) | models.Q(ends_at__gt=closes)
-        ).order_by("starts_at")
-        count = outside.count()
-        if count:
-            titles = ", ".join(
-                f"“{title}”" for title in outside.values_list("title", flat=True)[:3]
-            )
-            raise ValidationError(
-                ngettext(
-                    "%(count)d session would fall outside the edition's days: %(titles)s. Move "
-                    "it first.",
-                    "%(count)d sessions would fall outside the edition's days: %(titles)s. Move "
-                    "them first.",
-                    count,
-                )
-                % {"count": count, "titles": titles}
-            )
 
 
 class Track(models.Model):
@@ -209,6 +181,8 @@ class Topic(models.Model):
         help_text=_("Markdown."),
     )
     order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("topic")

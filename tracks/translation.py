@@ -7,7 +7,7 @@ from modeltranslation.translator import TranslationOptions, register
 from .models import Conference, Topic, Track
 
 
-@register(Conference)
+@register([Conference, Conference.history.model])
 class ConferenceTranslation(TranslationOptions):
     fields = ("name", "description")
     required_languages = {"en": ("name",)}
@@ -19,7 +19,7 @@ class TrackTranslation(TranslationOptions):
     required_languages = {"en": ("name",)}
 
 
-@register(Topic)
+@register([Topic, Topic.history.model])
 class TopicTranslation(TranslationOptions):
     fields = ("name", "description")
     required_languages = {"en": ("name",)}

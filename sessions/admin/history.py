@@ -6,6 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ForeignKey
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +40,17 @@ class GuardedHistoryAdmin(SimpleHistoryAdmin):
         ):
             raise Http404
         return super().history_view(request, object_id, extra_context)
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # django-simple-history's own calls select_related() with no field names for a model
+        # without foreign keys (Language), which Django 6.1 deprecates.
+        records = history_manager.filter(**{pk_name: object_id}).select_related("history_user")
+        foreign_keys = [
+            field.name
+            for field in history_manager.model.tracked_fields
+            if isinstance(field, ForeignKey)
+        ]
+        return records.select_related(*foreign_keys) if foreign_keys else records
 
     def has_stored_versions(self, object_id):
         try:

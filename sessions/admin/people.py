@@ -19,6 +19,7 @@ from speakers.spreadsheets import SPREADSHEET_FORMATS
 
 from .. import services
 from .csp import ExportPageCSPMixin
+from .door import ThroughTheServices
 from .history import GuardedHistoryAdmin
 from .merge import SpeakerMerge
 
@@ -26,15 +27,23 @@ UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}$")
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TranslationAdmin):
+class OrganizationAdmin(ThroughTheServices, GuardedHistoryAdmin, TranslationAdmin):
     list_display = ["name", "acronym", "website", "is_sample"]
     search_fields = [*get_translation_fields("name"), "acronym"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def restore(self, request, record):
+        return services.program_object_restore(user=request.user, record=record)
+
 
 @admin.register(Speaker)
 class SpeakerAdmin(
-    SpeakerMerge, ExportPageCSPMixin, ImportExportModelAdmin, GuardedHistoryAdmin, TranslationAdmin
+    SpeakerMerge,
+    ThroughTheServices,
+    ExportPageCSPMixin,
+    ImportExportModelAdmin,
+    GuardedHistoryAdmin,
+    TranslationAdmin,
 ):
     """The people: their sessions (those this user may see), merging duplicates, history with
     restore, and the speaker spreadsheet."""
@@ -84,7 +93,7 @@ class SpeakerAdmin(
         return super().process_import(request, **kwargs)
 
     def restore(self, request, record):
-        return services.speaker_restore(user=request.user, record=record)
+        return services.program_object_restore(user=request.user, record=record)
 
     def get_object(self, request, object_id, from_field=None):
         speaker = super().get_object(request, object_id, from_field)

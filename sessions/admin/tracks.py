@@ -7,13 +7,17 @@ from modeltranslation.utils import get_translation_fields
 from tracks.models import Conference, Topic, Track
 
 from .. import services
+from .door import ThroughTheServices
 from .history import GuardedHistoryAdmin
 
 
 @admin.register(Conference)
-class ConferenceAdmin(TranslationAdmin):
+class ConferenceAdmin(ThroughTheServices, GuardedHistoryAdmin, TranslationAdmin):
     list_display = ["name", "year", "city", "start_date", "end_date", "is_current", "is_sample"]
     prepopulated_fields = {"slug": ["short_name", "year"]}
+
+    def restore(self, request, record):
+        return services.program_object_restore(user=request.user, record=record)
 
 
 class TopicInline(TranslationTabularInline):
@@ -24,7 +28,7 @@ class TopicInline(TranslationTabularInline):
 
 
 @admin.register(Track)
-class TrackAdmin(GuardedHistoryAdmin, TranslationAdmin):
+class TrackAdmin(ThroughTheServices, GuardedHistoryAdmin, TranslationAdmin):
     """Tracks, their topics and chairs, with history and restore."""
 
     list_display = ["name", "conference", "order", "colour"]
@@ -37,12 +41,15 @@ class TrackAdmin(GuardedHistoryAdmin, TranslationAdmin):
     inlines = [TopicInline]
 
     def restore(self, request, record):
-        return services.track_restore(user=request.user, record=record)
+        return services.program_object_restore(user=request.user, record=record)
 
 
 @admin.register(Topic)
-class TopicAdmin(TranslationAdmin):
+class TopicAdmin(ThroughTheServices, GuardedHistoryAdmin, TranslationAdmin):
     list_display = ["name", "track", "order"]
     list_filter = ["track__conference"]
     list_select_related = ["track"]
     search_fields = get_translation_fields("name")
+
+    def restore(self, request, record):
+        return services.program_object_restore(user=request.user, record=record)

@@ -20,8 +20,8 @@ history shows and restores the whole session.
 
 The package by concern: `rights` (who may change what), `locks`, `history` (what a version
 records), `session` (one session with its panel), `bulk` (the admin's actions), `restore`,
-`panels` (one seat at a time), `editions` (editions, tracks, topics, rooms, languages),
-`people` (speakers, organizations), `merging` (duplicate speakers), `releasing` and `imports`
+`panels` (one seat at a time), `program_objects` (editions, tracks, topics, rooms, languages,
+speakers, organizations), `merging` (duplicate speakers), `releasing` and `imports`
 (spreadsheets). Callers use the names below, never a module's private helpers.
 """
 
@@ -35,12 +35,17 @@ from .bulk import (
     sessions_publish,
     sessions_return_to_draft,
 )
-from .editions import track_restore
 from .history import Related, Seat, snapshot
 from .imports import sessions_import
 from .merging import speakers_merge
 from .panels import panel_seat_delete, panel_seat_save
-from .people import speaker_restore
+from .program_objects import (
+    program_object_check,
+    program_object_delete,
+    program_object_restore,
+    program_object_save,
+    program_objects_delete,
+)
 from .releasing import next_release_name, program_release, release_preview
 from .restore import RestorePlan, restore_plan, session_restore
 from .rights import (
@@ -53,6 +58,7 @@ from .rights import (
     may_see,
     tracks_for,
 )
+from .speaker_imports import may_import_speakers, speakers_import
 from .session import session_delete, session_move, session_save, unique_slug
 
 __all__ = [
@@ -67,11 +73,17 @@ __all__ = [
     "editable_sessions",
     "is_organizer",
     "may_edit",
+    "may_import_speakers",
     "may_release",
     "may_see",
     "next_release_name",
     "panel_seat_delete",
     "panel_seat_save",
+    "program_object_check",
+    "program_object_delete",
+    "program_object_restore",
+    "program_object_save",
+    "program_objects_delete",
     "program_release",
     "release_preview",
     "restore_plan",
@@ -86,9 +98,8 @@ __all__ = [
     "sessions_publish",
     "sessions_return_to_draft",
     "snapshot",
-    "speaker_restore",
+    "speakers_import",
     "speakers_merge",
-    "track_restore",
     "tracks_for",
     "unique_slug",
 ]

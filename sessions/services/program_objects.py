@@ -60,7 +60,7 @@ class Kind:
 
 
 def take_off_draft_panels(user, speaker):
-    for session in Session.objects.filter(panel__speaker=speaker).select_for_update():
+    for session in Session.objects.filter(pk__in=speaker.panel_memberships.values("session")):
         panel = [
             Seat(speaker=seat.speaker, role=seat.role, order=seat.order)
             for seat in session.panel.select_related("speaker").exclude(speaker=speaker)

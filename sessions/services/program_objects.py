@@ -162,4 +162,7 @@ def program_objects_delete(*, user, objects):
 def program_object_restore(*, user, record):
     """Bring an object back to a version in its history, as a change like any other. A track's
     chairs are not part of its versions, so restoring never changes who chairs it."""
-    return program_object_save(user=user, obj=record.instance, reason=REASON_RESTORED)
+    obj = record.instance
+    # A version is built as a new object; it is the stored one while that row exists.
+    obj._state.adding = not type(obj).objects.filter(pk=obj.pk).exists()
+    return program_object_save(user=user, obj=obj, reason=REASON_RESTORED)

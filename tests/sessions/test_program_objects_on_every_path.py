@@ -72,7 +72,12 @@ def admin_url(obj, view="change"):
 def as_posted(response, **changes):
     """What the admin page in `response` posts when submitted unchanged, with `changes`."""
     forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
+    inlines = (
+        response.context["inline_admin_formsets"]
+        if "inline_admin_formsets" in response.context
+        else []
+    )
+    for inline in inlines:
         forms += [inline.formset.management_form, *inline.formset.forms]
     data = {}
     for form in forms:
@@ -332,3 +337,36 @@ def test_an_edition_whose_days_still_hold_every_session_is_saved(client, program
     post_change(client, program["conference"], end_date="2014-12-17")
     program["conference"].refresh_from_db()
     assert program["conference"].end_date == datetime.date(2014, 12, 17)
+
+
+def test_restoring_a_track_to_a_version_in_another_edition_is_refused(client, program, organizer):
+    track = program["track"]
+    Session.objects.filter(track=track).delete()
+    track.conference = program["other_edition"]
+    track.save()  # a version in 2015, when the track had no sessions
+    moved = track.history.order_by("-history_date", "-history_id").first()
+    track.conference = program["conference"]
+    track.save()
+    make_session(program["conference"], title="Back home", slug="back-home", track=track)
+    before = state()
+    url = reverse("admin:tracks_track_simple_history", args=[track.pk, moved.history_id])
+    response = client.post(url, as_posted(client.get(url)), follow=True)
+    assert shown(response) == [
+        f"Track “Health” has sessions in {EDITION_2014}: “Back home”. A track stays in its "
+        "edition; move those sessions to another track first."
+    ]
+    assert state() == before
+
+
+def test_a_refusal_reads_in_spanish(client, program):
+    url = admin_url(program["room"])
+    response = client.post(
+        url,
+        as_posted(client.get(url), conference=program["other_edition"].pk),
+        follow=True,
+        headers={"accept-language": "es"},
+    )
+    assert shown(response) == [
+        f"La sala “Hall A” tiene sesiones de {EDITION_2014}: “Opening”. Una sala se queda en su "
+        "edición: mueva antes esas sesiones a otra sala."
+    ]

@@ -120,68 +120,86 @@ def build_timetable(cards, *, zone, now=None):
     origin = first.replace(minute=first.minute - first.minute % MAX_STEP_MINUTES, second=0)
     origin = origin.replace(microsecond=0)
     step = _step(origin, cards)
-    placed = [
-        _Placed(
-            card=card,
-            first_row=_minutes(card.starts_at - origin) // step,
-            end_row=max(
-                math.ceil(_minutes(card.ends_at - origin) / step),
-                _minutes(card.starts_at - origin) // step + 1,
-            ),
-        )
-        for card in cards
+    placed = sorted(
+        (_place(card, origin, step) for card in cards),
+        key=lambda item: (item.first_row, item.end_row),
+    )
+    clusters = [
+        (cluster, all(item.card.track_id is None for item in cluster))
+        for cluster in _clusters(placed)
     ]
-    placed.sort(key=lambda item: (item.first_row, item.end_row))
-    clusters = _clusters(placed)
-    spanning = [all(item.card.track_id is None for item in cluster) for cluster in clusters]
-    in_columns = [
-        item.card
-        for cluster, spans in zip(clusters, spanning, strict=True)
-        if not spans
-        for item in cluster
-    ]
+    in_columns = [item.card for cluster, spans in clusters if not spans for item in cluster]
     rooms = _columns(in_columns or cards)
-    column_of = {room: index for index, room in enumerate(rooms)}
     row_count = max(item.end_row for item in placed)
+    cells, filled = _session_cells(clusters, rooms, row_count)
+    rows = _rows(origin, step, row_count, len(rooms), {**_empty_cells(filled), **cells})
+    timetable = Timetable(rooms=rooms, rows=rows, step_minutes=step)
+    if now is not None:
+        _mark_now(timetable, placed, now)
+    return timetable
 
-    # starts[(row, column)] = the cell that begins there; covered[column] = rows it fills.
-    starts = {}
+
+def _place(card, origin, step):
+    """The rows a session's cell spans: at least one, however short the session."""
+    first_row = _minutes(card.starts_at - origin) // step
+    end_row = max(math.ceil(_minutes(card.ends_at - origin) / step), first_row + 1)
+    return _Placed(card=card, first_row=first_row, end_row=end_row)
+
+
+def _session_cells(clusters, rooms, row_count):
+    """{(row, column): the cell that begins there} for the sessions, and for each column the
+    rows that they fill."""
+    cells = {}
     filled = [[False] * row_count for _ in rooms]
-    for cluster, spans in zip(clusters, spanning, strict=True):
+    column_of = {room: index for index, room in enumerate(rooms)}
+    for cluster, spans in clusters:
         if spans:
-            first_row = cluster[0].first_row
-            end_row = max(item.end_row for item in cluster)
-            starts[(first_row, 0)] = Cell(
-                cards=[item.card for item in cluster],
-                rowspan=end_row - first_row,
-                colspan=len(rooms),
-            )
-            for column in filled:
-                column[first_row:end_row] = [True] * (end_row - first_row)
-            continue
-        open_cells = {}
-        for item in cluster:
-            column = column_of[item.card.room]
-            cell_start = open_cells.get(column)
-            if cell_start is not None and cell_start[1] > item.first_row:
-                # Two sessions in one room at once (a cancelled one and its replacement):
-                # they share the cell, which grows to cover both.
-                cell, end_row = starts[(cell_start[0], column)], max(cell_start[1], item.end_row)
-                cell.cards.append(item.card)
-                cell.rowspan = end_row - cell_start[0]
-                open_cells[column] = (cell_start[0], end_row)
-            else:
-                starts[(item.first_row, column)] = Cell(
-                    cards=[item.card], rowspan=item.end_row - item.first_row
-                )
-                open_cells[column] = (item.first_row, item.end_row)
-            first_row, end_row = open_cells[column]
-            filled[column][first_row:end_row] = [True] * (end_row - first_row)
+            _place_across(cluster, cells, filled)
+        else:
+            _place_in_rooms(cluster, column_of, cells, filled)
+    return cells, filled
 
-    # One empty cell for each run of free rows in a column.
-    empty_starts = {}
+
+def _place_across(cluster, cells, filled):
+    """A run of sessions for every track: one cell across all the columns."""
+    first_row = cluster[0].first_row
+    end_row = max(item.end_row for item in cluster)
+    cells[(first_row, 0)] = Cell(
+        cards=[item.card for item in cluster],
+        rowspan=end_row - first_row,
+        colspan=len(filled),
+    )
+    for column in filled:
+        column[first_row:end_row] = [True] * (end_row - first_row)
+
+
+def _place_in_rooms(cluster, column_of, cells, filled):
+    """Each session in its room's column."""
+    open_cells = {}  # {column: (first row, end row) of the cell last begun there}
+    for item in cluster:
+        column = column_of[item.card.room]
+        cell_start = open_cells.get(column)
+        if cell_start is not None and cell_start[1] > item.first_row:
+            # Two sessions in one room at once (a cancelled one and its replacement):
+            # they share the cell, which grows to cover both.
+            cell, end_row = cells[(cell_start[0], column)], max(cell_start[1], item.end_row)
+            cell.cards.append(item.card)
+            cell.rowspan = end_row - cell_start[0]
+            open_cells[column] = (cell_start[0], end_row)
+        else:
+            cells[(item.first_row, column)] = Cell(
+                cards=[item.card], rowspan=item.end_row - item.first_row
+            )
+            open_cells[column] = (item.first_row, item.end_row)
+        first_row, end_row = open_cells[column]
+        filled[column][first_row:end_row] = [True] * (end_row - first_row)
+
+
+def _empty_cells(filled):
+    """One empty cell for each run of free rows in a column."""
+    cells = {}
     for column, rows in enumerate(filled):
-        row = 0
+        row_count, row = len(rows), 0
         while row < row_count:
             if rows[row]:
                 row += 1
@@ -189,23 +207,23 @@ def build_timetable(cards, *, zone, now=None):
             run_end = row
             while run_end < row_count and not rows[run_end]:
                 run_end += 1
-            empty_starts[(row, column)] = Cell(cards=[], rowspan=run_end - row)
+            cells[(row, column)] = Cell(cards=[], rowspan=run_end - row)
             row = run_end
+    return cells
 
+
+def _rows(origin, step, row_count, column_count, cells):
+    """The table's rows, each with the cells that begin in it, left to right."""
     rows = []
     for index in range(row_count):
         row = Row(starts_at=origin + datetime.timedelta(minutes=index * step))
-        for column in range(len(rooms)):
-            cell = starts.get((index, column)) or empty_starts.get((index, column))
+        for column in range(column_count):
+            cell = cells.get((index, column))
             if cell is not None:
                 row.cells.append(cell)
                 row.has_starts = row.has_starts or bool(cell.cards)
         rows.append(row)
-
-    timetable = Timetable(rooms=rooms, rows=rows, step_minutes=step)
-    if now is not None:
-        _mark_now(timetable, placed, now)
-    return timetable
+    return rows
 
 
 def _mark_now(timetable, placed, now):

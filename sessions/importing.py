@@ -26,28 +26,41 @@ session as it is (day, start and end go together):
     description_en  Markdown, in English ("description" is read as description_en)
     description_es  Markdown, in Spanish; an empty cell leaves the text to be translated
 
-Names are compared without regard to case or accents. Every lookup is made once for the whole
+Names are compared without regard to case or accents. The file is read as every spreadsheet
+is (speakers.spreadsheets: read_dataset, then read_table); every lookup is made once for the whole
 file (editions, tracks, rooms, topics, languages, speakers, the sessions the rows name), so a
 file costs the same few queries whatever its length; the rules and the writing are
 sessions.services.sessions_import's job."""
 
 import datetime
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
-import tablib
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from speakers.models import Speaker
-from speakers.resources import cell_text, header_problems, quoted, with_aliases
-from speakers.spreadsheets import unquoted
+from speakers.spreadsheets import (
+    CellError,
+    FileError,
+    Row,
+    cell_text,
+    is_blank,
+    long_text,
+    normalized,
+    quoted,
+    read_dataset,
+    read_table,
+)
 from tracks.models import Conference, Topic, Track
 
 from . import services
 from .models import Language, PanelMembership, Room, Session
 from .texts import in_every_language
+
+# What callers use: the admin's import page, the benchmarks and the tests read a file with
+# read_dataset, then read_rows, and hand the rows to services.sessions_import.
+__all__ = ["COLUMNS", "FileError", "SessionRow", "read_dataset", "read_rows"]
 
 TITLES = in_every_language("title")
 DESCRIPTIONS = in_every_language("description")
@@ -59,7 +72,6 @@ COLUMNS = [
 # Files written before the texts had a column per language.
 ALIASES = {"title": ENGLISH_TITLE, "description": ENGLISH_DESCRIPTION}
 TIME_COLUMNS = ("day", "start", "end")
-MAX_ROWS = 5000
 YES = {"yes", "y", "true", "1", "sí", "si", "x"}
 NO = {"no", "n", "false", "0", ""}
 DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
@@ -69,17 +81,6 @@ CLOCK = re.compile(
     re.IGNORECASE,
 )
 PANEL_SEAT = re.compile(r"^(?P<who>.*?)\s*\((?P<role>[^()]*)\)$")
-
-
-class CellError(ValueError):
-    """A cell that cannot be read; the message says why and what is expected."""
-
-
-def normalized(text):
-    """For comparing names: no case, no accents, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    bare = "".join(character for character in decomposed if not unicodedata.combining(character))
-    return " ".join(bare.casefold().split())
 
 
 def split_list(value):
@@ -177,76 +178,31 @@ def local_datetime(day, clock, conference):
 # The file
 
 
-class FileError(ValueError):
-    """The file as a whole cannot be read: its format, its size, its headers."""
-
-
-def read_dataset(content, file_name):
-    """The rows of a CSV or XLSX file, chosen by its extension, as a tablib Dataset."""
-    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
-    try:
-        if extension == "xlsx":
-            dataset = tablib.Dataset().load(content, format="xlsx")
-        elif extension in ("csv", "txt"):
-            text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
-            dataset = tablib.Dataset().load(text, format="csv")
-        else:
-            raise FileError(_("Upload a CSV or an XLSX file (its name ends in .csv or .xlsx)."))
-    except FileError:
-        raise
-    except Exception as error:  # tablib and openpyxl raise many kinds
-        raise FileError(
-            _("This file could not be read as %(format)s. Save it again as CSV (UTF-8) or XLSX.")
-            % {"format": extension.upper()}
-        ) from error
-    if dataset.height > MAX_ROWS:
-        raise FileError(
-            _("This file has %(count)d rows; import at most %(limit)d at a time.")
-            % {"count": dataset.height, "limit": MAX_ROWS}
-        )
-    return dataset
-
-
-def check_headers(headers):
-    """The file's columns, lower-cased (speakers.resources.header_problems), with the edition,
-    and day, start and end together or not at all."""
-    headers = [normalized(cell_text(header)) for header in headers or []]
-    headers = with_aliases(headers, ALIASES)
-    problems = header_problems(headers, COLUMNS)
+def more_problems(headers):
+    """Beyond the columns every sheet checks: the edition, and day, start and end together or
+    not at all."""
+    problems = []
     if "edition" not in headers:
         problems.append(_("The column edition is required: it says which edition each row is of."))
     present = [column for column in TIME_COLUMNS if column in headers]
     if present and len(present) < len(TIME_COLUMNS):
         problems.append(_("The columns day, start and end go together: give all three or none."))
-    if problems:
-        raise FileError(" ".join(problems))
-    return headers
+    return problems
 
 
 # The rows
 
 
 @dataclass
-class Row:
+class SessionRow(Row):
     """One row of the file and what it asks for: the session as it will be (`session`, its
-    fields set), and as stored (`original`, None for a new one), with its related values; or the
-    errors of its cells, by column."""
+    fields set), and as stored (`original`, None for a new one), with its related values and
+    the speakers it names for the first time."""
 
-    number: int
-    cells: dict
     session: Session | None = None
     original: Session | None = None
     related: services.Related = field(default_factory=services.Related)
     new_speakers: list = field(default_factory=list)
-    errors: dict = field(default_factory=dict)
-    blank: bool = False
-    # Set by sessions.services.sessions_import: what the row changes, and so what it does:
-    # "new", "update", "unchanged" or "error".
-    changes: dict = field(default_factory=dict)
-    action: str = ""
-
-    def add_error(self, column, message):
-        self.errors.setdefault(column, []).append(str(message))
 
     @property
     def is_new(self):
@@ -346,8 +302,7 @@ class Lookups:
 
 def read_rows(dataset):
     """Every row of the file as a Row, its cells read against one set of lookups."""
-    headers = check_headers(dataset.headers)
-    rows = [dict(zip(headers, values, strict=False)) for values in dataset]
+    rows = read_table(dataset, COLUMNS, aliases=ALIASES, more_problems=more_problems)
     lookups = Lookups(rows)
     reader = RowReader(lookups)
     return [reader.read(number, cells) for number, cells in enumerate(rows, start=2)]
@@ -361,24 +316,16 @@ class RowReader:
         self.new_speakers = {}  # normalized name → the Speaker a row creates
 
     def read(self, number, cells):
-        row = Row(number=number, cells=cells)
-        if not any(cell_text(value) for value in cells.values()):
-            row.blank = True  # spreadsheets often end with empty rows
+        row = SessionRow(number=number, cells=cells, blank=is_blank(cells))
+        if row.blank:
             return row
-        edition = self.cell(row, "edition", self.read_edition)
+        edition = row.cell("edition", self.read_edition)
         if edition is None:
             return row
         session, original = self.find_session(row, edition)
         row.session, row.original = session, original
         self.apply_fields(row, edition, session)
         return row
-
-    def cell(self, row, column, read, *args):
-        try:
-            return read(row.cells.get(column), *args)
-        except CellError as error:
-            row.add_error(column, error)
-            return None
 
     def read_edition(self, value):
         text = cell_text(value)
@@ -448,37 +395,36 @@ class RowReader:
             if column in cells:
                 setattr(session, column, cell_text(cells[column]))
         if "track" in cells:
-            session.track = self.cell(
-                row, "track", self.read_place, self.lookups.tracks_of, edition, _("track")
+            session.track = row.cell(
+                "track", self.read_place, self.lookups.tracks_of, edition, _("track")
             )
         if "topics" in cells and "track" not in row.errors:
-            row.related.topics = self.cell(row, "topics", self.read_topics, edition, session.track)
+            row.related.topics = row.cell("topics", self.read_topics, edition, session.track)
         if "room" in cells:
-            session.room = self.cell(
-                row, "room", self.read_place, self.lookups.rooms_of, edition, _("room")
+            session.room = row.cell(
+                "room", self.read_place, self.lookups.rooms_of, edition, _("room")
             )
         if any(column in cells for column in TIME_COLUMNS):
             self.read_times(row, edition, session)
         elif row.is_new:
             row.add_error("day", _("A new session needs its day, start and end."))
         if "format" in cells:
-            session.format = self.cell(row, "format", parse_choice, Session.Format, _("format"))
+            session.format = row.cell("format", parse_choice, Session.Format, _("format"))
         if "status" in cells:
-            session.status = self.cell(row, "status", parse_choice, Session.Status, _("status"))
+            session.status = row.cell("status", parse_choice, Session.Status, _("status"))
         if "languages" in cells:
-            row.related.languages = self.cell(row, "languages", self.read_languages)
+            row.related.languages = row.cell("languages", self.read_languages)
         if "interpretation" in cells:
-            row.related.interpretation = self.cell(row, "interpretation", self.read_languages)
+            row.related.interpretation = row.cell("interpretation", self.read_languages)
         if "cart" in cells:
-            session.has_cart = self.cell(row, "cart", parse_yes_no)
+            session.has_cart = row.cell("cart", parse_yes_no)
         if "asl" in cells:
-            session.has_asl = self.cell(row, "asl", parse_yes_no)
+            session.has_asl = row.cell("asl", parse_yes_no)
         if "panel" in cells:
-            row.related.panel = self.cell(row, "panel", self.read_panel, row)
+            row.related.panel = row.cell("panel", self.read_panel, row)
         for column in DESCRIPTIONS:
             if column in cells:
-                value = cells[column]
-                setattr(session, column, "" if value is None else unquoted(str(value)))
+                setattr(session, column, long_text(cells[column]))
 
     def read_place(self, value, names_of_edition, edition, what):
         text = cell_text(value)
@@ -528,13 +474,13 @@ class RowReader:
         return topics
 
     def read_times(self, row, edition, session):
-        day = self.cell(row, "day", parse_day)
-        start = self.cell(row, "start", parse_clock)
-        end = self.cell(row, "end", parse_clock)
+        day = row.cell("day", parse_day)
+        start = row.cell("start", parse_clock)
+        end = row.cell("end", parse_clock)
         if day is None or start is None or end is None:
             return
-        starts_at = self.cell(row, "start", lambda _value: local_datetime(day, start, edition))
-        ends_at = self.cell(row, "end", lambda _value: local_datetime(day, end, edition))
+        starts_at = row.cell("start", lambda _value: local_datetime(day, start, edition))
+        ends_at = row.cell("end", lambda _value: local_datetime(day, end, edition))
         if starts_at is None or ends_at is None:
             return
         if ends_at <= starts_at:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources
 
 from speakers.models import Speaker
-from speakers.resources import names_used_twice
+from speakers.spreadsheets import names_used_twice
 
 from .models import PanelMembership, Session
 from .texts import in_every_language

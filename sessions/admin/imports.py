@@ -1,13 +1,20 @@
-"""The session import page of the admin: upload a spreadsheet, see what it would do to every
-row (with each error next to its row, in words), then confirm.
+"""The import pages of the admin, for sessions and for speakers alike: upload a spreadsheet, see
+what it would do to every row (with each error next to its row, in words), then confirm.
+
+One pipeline serves both sheets (a Sheet says which reader and which service): the file is read
+into rows (sessions.importing.read_rows, speakers.resources.read_rows), and the services check
+the user's rights and every rule for the whole file and write all of it or nothing
+(services.sessions_import, services.speakers_import). The preview is the same call as a dry run.
 
 The uploaded file waits for the confirmation in Django's cache (Redis when configured, so any
-app server can take the confirmation), under a random token tied to the user who uploaded it: a
-confirmation form can name nothing else. Every request this page cannot use (no file, a file it
-cannot read, a token that is malformed, expired or someone else's) answers 400 with a message."""
+app server can take the confirmation), under a random token tied to the user who uploaded it
+and to the sheet: a confirmation form can name nothing else. Every request this page cannot use
+(no file, a file it cannot read, a token that is malformed, expired or someone else's) answers
+400 with a message."""
 
 import re
 import secrets
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -15,23 +22,89 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from speakers import resources as speaker_sheet
+from speakers.spreadsheets import FileError, counts, read_dataset
+
+from .. import importing as session_sheet
 from .. import services
-from ..importing import COLUMNS, FileError, read_dataset, read_rows
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 UPLOAD_SECONDS = 60 * 60
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """A kind of spreadsheet the admin imports, and how its page speaks of it."""
+
+    key: str  # of its uploads in the cache
+    read_rows: object  # dataset -> rows
+    apply: object  # services.<things>_import(*, user, rows, dry_run)
+    columns: list
+    template: str
+    title: str
+    help_text: str
+    changed_meanwhile: str
+    imported: object  # (counts) -> the message once imported
+    changelist: str
+
+
+SESSIONS = Sheet(
+    key="program-import",
+    read_rows=session_sheet.read_rows,
+    apply=services.sessions_import,
+    columns=session_sheet.COLUMNS,
+    template="admin/program/session/import.html",
+    title=_("Import sessions"),
+    help_text=_("CSV (UTF-8) or XLSX, at most 5 MB: one row per session."),
+    changed_meanwhile=_(
+        "Nothing was imported: the program changed since the preview, and some rows now "
+        "break a rule. See why below."
+    ),
+    imported=lambda counts: (
+        ngettext(
+            "Imported: %(new)d new session, %(update)d updated.",
+            "Imported: %(new)d new sessions, %(update)d updated.",
+            counts["new"],
+        )
+        % counts
+    ),
+    changelist="admin:program_session_changelist",
+)
+SPEAKERS = Sheet(
+    key="speaker-import",
+    read_rows=speaker_sheet.read_rows,
+    apply=services.speakers_import,
+    columns=speaker_sheet.COLUMNS,
+    template="admin/speakers/speaker/import.html",
+    title=_("Import speakers"),
+    help_text=_("CSV (UTF-8) or XLSX, at most 5 MB: one row per speaker."),
+    changed_meanwhile=_(
+        "Nothing was imported: the speakers changed since the preview, and some rows now have "
+        "errors. See why below."
+    ),
+    imported=lambda counts: (
+        ngettext(
+            "Imported: %(new)d new speaker, %(update)d updated.",
+            "Imported: %(new)d new speakers, %(update)d updated.",
+            counts["new"],
+        )
+        % counts
+    ),
+    changelist="admin:speakers_speaker_changelist",
+)
+
+
 class UploadForm(forms.Form):
-    spreadsheet = forms.FileField(
-        label=_("Spreadsheet"),
-        help_text=_("CSV (UTF-8) or XLSX, at most 5 MB: one row per session."),
-    )
+    spreadsheet = forms.FileField(label=_("Spreadsheet"))
+
+    def __init__(self, *args, sheet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["spreadsheet"].help_text = sheet.help_text
 
     def clean_spreadsheet(self):
         upload = self.cleaned_data["spreadsheet"]
@@ -42,99 +115,129 @@ class UploadForm(forms.Form):
         return upload
 
 
-def upload_key(user, token):
-    return f"program-import:{user.pk}:{token}"
+def upload_key(sheet, user, token):
+    return f"{sheet.key}:{user.pk}:{token}"
 
 
 def session_import(request, model_admin):
+    return import_page(request, model_admin, SESSIONS)
+
+
+def speaker_import(request, model_admin):
+    return import_page(request, model_admin, SPEAKERS)
+
+
+def import_page(request, model_admin, sheet):
     if not model_admin.has_import_permission(request):
         raise PermissionDenied
     if request.method == "POST" and "token" in request.POST:
-        return confirm(request, model_admin)
+        return confirm(request, model_admin, sheet)
     if request.method != "POST":
-        return page(request, model_admin, form=UploadForm())
-    form = UploadForm(request.POST, request.FILES)
+        return page(request, model_admin, sheet, form=UploadForm(sheet=sheet))
+    form = UploadForm(request.POST, request.FILES, sheet=sheet)
     if not form.is_valid():
-        return page(request, model_admin, form=form, status=400)
+        return page(request, model_admin, sheet, form=form, status=400)
     upload = form.cleaned_data["spreadsheet"]
     content = upload.read()
     try:
-        rows = read_rows(read_dataset(content, upload.name))
+        rows = sheet.read_rows(read_dataset(content, upload.name))
     except FileError as error:
         form.add_error("spreadsheet", str(error))
-        return page(request, model_admin, form=form, status=400)
-    rows = services.sessions_import(user=request.user, rows=rows, dry_run=True)
+        return page(request, model_admin, sheet, form=form, status=400)
+    rows = sheet.apply(user=request.user, rows=rows, dry_run=True)
     token = secrets.token_hex(16)
-    cache.set(upload_key(request.user, token), (upload.name, content), UPLOAD_SECONDS)
-    return page(request, model_admin, rows=rows, token=token, file_name=upload.name)
+    cache.set(upload_key(sheet, request.user, token), (upload.name, content), UPLOAD_SECONDS)
+    return page(request, model_admin, sheet, rows=rows, token=token, file_name=upload.name)
 
 
-def confirm(request, model_admin):
+def confirm(request, model_admin, sheet):
     token = request.POST.get("token", "")
-    stored = cache.get(upload_key(request.user, token)) if TOKEN.match(token) else None
+    key = upload_key(sheet, request.user, token)
+    stored = cache.get(key) if TOKEN.match(token) else None
     if stored is None:
+        problem = _(
+            "This upload cannot be found: it expired after an hour, or was made by someone "
+            "else. Upload the file again."
+        )
         return page(
-            request,
-            model_admin,
-            form=UploadForm(),
-            problem=_(
-                "This upload cannot be found: it expired after an hour, or was made by someone "
-                "else. Upload the file again."
-            ),
-            status=400,
+            request, model_admin, sheet, form=UploadForm(sheet=sheet), problem=problem, status=400
         )
     file_name, content = stored
     try:
-        rows = services.sessions_import(
-            user=request.user, rows=read_rows(read_dataset(content, file_name))
-        )
+        rows = sheet.read_rows(read_dataset(content, file_name))
     except FileError as error:
-        return page(request, model_admin, form=UploadForm(), problem=str(error), status=400)
+        form = UploadForm(sheet=sheet)
+        return page(request, model_admin, sheet, form=form, problem=str(error), status=400)
+    rows = sheet.apply(user=request.user, rows=rows)
     if any(row.errors for row in rows):
-        model_admin.message_user(
-            request,
-            _(
-                "Nothing was imported: the program changed since the preview, and some rows now "
-                "break a rule. See why below."
-            ),
-            messages.ERROR,
-        )
-        return page(request, model_admin, rows=rows, token=token, file_name=file_name)
-    cache.delete(upload_key(request.user, token))
-    counts = {action: sum(row.action == action for row in rows) for action in ("new", "update")}
-    model_admin.message_user(
-        request,
-        ngettext(
-            "Imported: %(new)d new session, %(update)d updated.",
-            "Imported: %(new)d new sessions, %(update)d updated.",
-            counts["new"],
-        )
-        % counts,
-        messages.SUCCESS,
-    )
-    return HttpResponseRedirect(reverse("admin:program_session_changelist"))
+        model_admin.message_user(request, sheet.changed_meanwhile, messages.ERROR)
+        return page(request, model_admin, sheet, rows=rows, token=token, file_name=file_name)
+    cache.delete(key)
+    model_admin.message_user(request, sheet.imported(counts(rows)), messages.SUCCESS)
+    return HttpResponseRedirect(reverse(sheet.changelist))
 
 
-def page(request, model_admin, *, status=200, **context):
+def page(request, model_admin, sheet, *, status=200, **context):
     rows = context.get("rows")
     if rows is not None:
+        tally = counts(rows)
         context.update(
             refused=any(row.errors for row in rows),
-            new_count=sum(row.action == "new" for row in rows),
-            update_count=sum(row.action == "update" for row in rows),
-            unchanged_count=sum(row.action == "unchanged" for row in rows),
+            new_count=tally["new"],
+            update_count=tally["update"],
+            unchanged_count=tally["unchanged"],
             error_count=sum(bool(row.errors) for row in rows),
-            new_speakers=sorted({speaker.name for row in rows for speaker in row.new_speakers}),
+            new_speakers=sorted(
+                {speaker.name for row in rows for speaker in getattr(row, "new_speakers", [])}
+            ),
+            new_organizations=sorted(
+                {
+                    row.new_organization.name
+                    for row in rows
+                    if getattr(row, "new_organization", None)
+                }
+            ),
         )
     return TemplateResponse(
         request,
-        "admin/program/session/import.html",
+        sheet.template,
         {
             **model_admin.admin_site.each_context(request),
             "opts": model_admin.model._meta,
-            "title": _("Import sessions"),
-            "columns": COLUMNS,
+            "title": sheet.title,
+            "columns": sheet.columns,
+            "import_url": request.path,
             **context,
         },
         status=status,
     )
+
+
+class SpeakerImport:
+    """The speaker list's Import page (a mixin of SpeakerAdmin), the same page as the
+    sessions'; its Export stays django-import-export's."""
+
+    change_list_template = "admin/speakers/speaker/change_list.html"
+
+    def has_import_permission(self, request):
+        return services.may_import_speakers(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_import_permission": self.has_import_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="speakers_speaker_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        return speaker_import(request, self)

@@ -1,15 +1,10 @@
 """Speakers and organizations: their sessions, merging duplicates, history with restore, the
 speaker spreadsheet."""
 
-import re
-
 from django.contrib import admin
-from django.core.cache import cache
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
-from import_export.tmp_storages import CacheStorage
+from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import get_translation_fields
 
@@ -21,9 +16,8 @@ from .. import services
 from .csp import ExportPageCSPMixin
 from .door import ThroughTheServices
 from .history import GuardedHistoryAdmin
+from .imports import SpeakerImport
 from .merge import SpeakerMerge
-
-UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}$")
 
 
 @admin.register(Organization)
@@ -41,7 +35,8 @@ class SpeakerAdmin(
     SpeakerMerge,
     ThroughTheServices,
     ExportPageCSPMixin,
-    ImportExportModelAdmin,
+    SpeakerImport,
+    ExportMixin,
     GuardedHistoryAdmin,
     TranslationAdmin,
 ):
@@ -52,10 +47,7 @@ class SpeakerAdmin(
     readonly_fields = ["sessions_list"]
 
     resource_classes = [SpeakerResource]
-    formats = SPREADSHEET_FORMATS
-    # The uploaded file waits for the confirmation in the cache, under a random name, not in a
-    # folder a forged confirmation could point elsewhere in.
-    tmp_storage_class = CacheStorage
+    export_formats = SPREADSHEET_FORMATS
     list_display = ["name", "job_title", "organization", "is_sample"]
     list_filter = ["organization"]
     list_select_related = ["organization"]
@@ -66,31 +58,6 @@ class SpeakerAdmin(
     ]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organization"]
-
-    def has_import_permission(self, request):
-        # An import may change any speaker: only those who may change speakers (organizers).
-        return request.user.has_perm("speakers.change_speaker") and super().has_import_permission(
-            request
-        )
-
-    def process_import(self, request, **kwargs):
-        """The confirmation of an import: refused with a 400 and a message when it names an
-        upload that is not waiting (malformed, expired or forged) or a format there is not."""
-        name = request.POST.get("import_file_name", "")
-        format_index = request.POST.get("format", "")
-        waiting = UPLOAD_NAME.match(name) and cache.get(CacheStorage.CACHE_PREFIX + name)
-        if not waiting or not format_index.isdigit() or int(format_index) >= len(self.formats):
-            return TemplateResponse(
-                request,
-                "admin/bad_request.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "title": _("This upload cannot be found"),
-                    "opts": self.model._meta,
-                },
-                status=400,
-            )
-        return super().process_import(request, **kwargs)
 
     def restore(self, request, record):
         return services.program_object_restore(user=request.user, record=record)

@@ -58,8 +58,8 @@ from .rights import (
     may_see,
     tracks_for,
 )
-from .speaker_imports import may_import_speakers, speakers_import
 from .session import session_delete, session_move, session_save, unique_slug
+from .speaker_imports import may_import_speakers, speakers_import
 
 __all__ = [
     "NOT_ALLOWED",

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from speakers.models import Speaker
+from speakers.spreadsheets import same_value
 from tracks.signals import program_changed
 
 from .. import rules, texts
@@ -33,15 +34,11 @@ def sessions_import(*, user, rows, dry_run=False):
         _check_rows(ready)
         _check_clashes(ready)
         for row in rows:
-            row.changes = _changes(row) if row.session is not None and not row.errors else {}
-            row.action = (
-                "error"
-                if row.errors or row.session is None
-                else "new"
-                if row.original is None
-                else "update"
-                if any(row.changes.values())
-                else "unchanged"
+            valid = row.session is not None and not row.errors
+            row.settle(
+                subject=row.session,
+                is_new=row.original is None,
+                changes=_changes(row) if valid else {},
             )
         refused = any(row.errors for row in rows)
         if not (refused or dry_run):
@@ -177,11 +174,6 @@ ROW_FIELDS = [
     *texts.in_every_language("description"), "starts_at", "ends_at", "room", "status",
     "has_cart", "has_asl",
 ]  # fmt: skip
-
-
-def same_value(wanted, current):
-    # A text not yet translated is stored as NULL or as "": an empty cell leaves it so.
-    return wanted == current or (wanted in (None, "") and current in (None, ""))
 
 
 def _changes(row):

@@ -1,20 +1,27 @@
-"""Speakers to and from a spreadsheet (speakers.resources.SpeakerResource)."""
+"""Speakers to and from a spreadsheet: the export (speakers.resources.SpeakerResource), the
+import (speakers.resources.read_rows read by sessions.services.speakers_import, the pipeline the
+session import uses), and the admin's import page."""
 
 import csv
 import io
 
 import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from import_export.formats.base_formats import CSV, XLSX
 
+from sessions import services
 from speakers.models import Organization, Speaker
-from speakers.resources import SpeakerResource
-from tests.factories import make_organization
+from speakers.resources import COLUMNS, SpeakerResource, read_rows
+from speakers.spreadsheets import FileError, SafeCSV, SafeXLSX, read_dataset
+from tests.factories import make_chair, make_organization, make_organizer, make_track
 
 pytestmark = pytest.mark.django_db
 
-COLUMNS = [
+SHEET = [
     "slug", "name", "pronouns", "job_title_en", "job_title_es", "organization", "website",
     "bio_en", "bio_es",
 ]  # fmt: skip
@@ -22,20 +29,34 @@ CHIRLA = "Coalition for Human Immigrant Rights Los Angeles"
 NPNA = "National Partnership for New Americans"
 
 
-def dataset(rows, headers=COLUMNS):
+def csv_text(rows, headers=SHEET):
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=headers, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    return CSV(encoding="utf-8").create_dataset(out.getvalue())
+    return out.getvalue()
 
 
-def import_rows(rows, dry_run=False):
-    return SpeakerResource().import_data(dataset(rows), dry_run=dry_run)
+def importer():
+    """The organizer who imports the files of these tests."""
+    return User.objects.filter(username="importer").first() or make_organizer(username="importer")
 
 
-def errors_of(result):
-    return [(row.number, row.error_dict) for row in result.invalid_rows]
+def import_file(content, name="speakers.csv", dry_run=False, user=None):
+    rows = read_rows(read_dataset(content, name))
+    return services.speakers_import(user=user or importer(), rows=rows, dry_run=dry_run)
+
+
+def import_rows(rows, dry_run=False, headers=SHEET):
+    return import_file(csv_text(rows, headers).encode(), dry_run=dry_run)
+
+
+def errors_of(rows):
+    return [(row.number, row.errors) for row in rows if row.errors]
+
+
+def actions_of(rows):
+    return [row.action for row in rows]
 
 
 def speaker_row(**cells):
@@ -70,7 +91,7 @@ def snapshot():
 def test_export_gives_each_speaker_with_the_organization_name(niic):
     exported = SpeakerResource().export()
 
-    assert exported.headers == COLUMNS
+    assert exported.headers == SHEET == COLUMNS
     assert exported.dict[0] == {
         "slug": "angelica-salas",
         "name": "Angelica Salas",
@@ -85,7 +106,7 @@ def test_export_gives_each_speaker_with_the_organization_name(niic):
     assert [row["organization"] for row in exported.dict] == [CHIRLA, NPNA, NPNA, NPNA]
 
 
-@pytest.mark.parametrize("file_format", [CSV, XLSX], ids=["csv", "xlsx"])
+@pytest.mark.parametrize("file_format", [SafeCSV, SafeXLSX], ids=["csv", "xlsx"])
 def test_round_trip_export_delete_import_gives_back_the_same_speakers(niic, file_format):
     Speaker.objects.filter(slug="eva-millona").update(
         pronouns="she/her",
@@ -98,24 +119,22 @@ def test_round_trip_export_delete_import_gives_back_the_same_speakers(niic, file
     data = file_format().export_data(SpeakerResource().export())
     Speaker.objects.all().delete()
 
-    fmt = file_format(encoding="utf-8") if file_format is CSV else file_format()
-    result = SpeakerResource().import_data(
-        fmt.create_dataset(data.encode("utf-8") if file_format is CSV else data), dry_run=False
-    )
+    name = "speakers.csv" if file_format is SafeCSV else "speakers.xlsx"
+    rows = import_file(data.encode() if isinstance(data, str) else data, name)
 
-    assert (result.has_errors(), result.has_validation_errors()) == (False, False)
-    assert result.totals["new"] == 5
+    assert errors_of(rows) == []
+    assert actions_of(rows) == ["new"] * 5
     assert snapshot() == before
     assert Organization.objects.count() == 2
 
 
 def test_reimporting_an_unchanged_export_skips_every_row_and_writes_no_history(niic):
-    exported = SpeakerResource().export()
+    exported = SafeXLSX().export_data(SpeakerResource().export())
     history = Speaker.history.count()
 
-    result = SpeakerResource().import_data(exported, dry_run=False)
+    rows = import_file(exported, "speakers.xlsx")
 
-    assert (result.totals["skip"], result.totals["update"], result.totals["new"]) == (4, 0, 0)
+    assert actions_of(rows) == ["unchanged"] * 4
     assert Speaker.history.count() == history
 
 
@@ -136,7 +155,7 @@ def test_import_creates_and_updates_speakers_by_slug(niic):
     )
 
     assert errors_of(result) == []
-    assert (result.totals["new"], result.totals["update"]) == (1, 1)
+    assert actions_of(result) == ["new", "update"]
     maria = Speaker.objects.get(slug="maria-lopez")
     assert (maria.name, maria.pronouns, maria.job_title, maria.organization.slug) == (
         "María López",
@@ -152,7 +171,13 @@ def test_import_creates_and_updates_speakers_by_slug(niic):
         "Executive Director",
         "national-partnership-for-new-americans",
     )
-    assert eva.history.first().history_change_reason == "Imported from a spreadsheet"
+    record = eva.history.first()
+    assert (record.history_change_reason, record.history_user, record.history_type) == (
+        "Imported from a spreadsheet",
+        importer(),
+        "~",
+    )
+    assert maria.history.first().history_type == "+"
 
 
 def test_import_creates_a_missing_organization_once_with_a_slug_from_its_name(niic):
@@ -208,9 +233,8 @@ def test_import_file_with_one_bad_row_changes_nothing_and_names_the_row(niic):
     preview = import_rows(rows, dry_run=True)
     result = import_rows(rows)
 
-    assert errors_of(preview) == [(2, {"website": ["Enter a valid URL."]})]
-    assert errors_of(result) == [(2, {"website": ["Enter a valid URL."]})]
-    assert (result.totals["new"], result.totals["update"]) == (0, 0)
+    assert errors_of(preview) == [(3, {"website": ["Enter a valid URL."]})]
+    assert errors_of(result) == [(3, {"website": ["Enter a valid URL."]})]
     assert snapshot() == before
     assert Organization.objects.count() == organizations
 
@@ -223,7 +247,7 @@ def test_import_ambiguous_acronym_is_an_error_for_that_row(niic):
 
     assert errors_of(result) == [
         (
-            1,
+            2,
             {
                 "organization": [
                     "Several organizations are called “wa” (washington-advocates, "
@@ -239,10 +263,10 @@ def test_import_speaker_twice_in_one_file_is_refused(niic):
 
     assert errors_of(result) == [
         (
-            2,
+            3,
             {
                 "slug": [
-                    "Row 1 of this file already has the speaker “maria-lopez”; each speaker may "
+                    "Row 2 of this file already has the speaker “maria-lopez”; each speaker may "
                     "appear only once."
                 ]
             },
@@ -255,38 +279,158 @@ def test_import_without_a_slug_or_name_is_refused_with_the_models_messages(niic)
     result = import_rows([speaker_row(slug="", name="")])
 
     assert errors_of(result) == [
-        (1, {"slug": ["This field cannot be blank."], "name": ["This field cannot be blank."]})
+        (2, {"slug": ["This field cannot be blank."], "name": ["This field cannot be blank."]})
     ]
 
 
-# Through the admin: forged confirmations and unreadable files are 400s without tracebacks
+def test_import_empty_cells_leave_untranslated_texts_as_they_are_and_clear_others(niic):
+    Speaker.objects.filter(slug="eva-millona").update(job_title_en="Director", job_title_es=None)
+    row = {"slug": "eva-millona", "name": "Eva Millona", "job_title_en": "", "job_title_es": ""}
+
+    rows = import_rows([row], headers=["slug", "name", "job_title_en", "job_title_es"])
+
+    assert actions_of(rows) == ["update"]
+    eva = Speaker.objects.get(slug="eva-millona")
+    assert (eva.job_title_en, eva.job_title_es) == ("", None)
 
 
-def speakers_file(rows, headers=COLUMNS):
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=headers, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return SimpleUploadedFile("speakers.csv", out.getvalue().encode(), "text/csv")
+def test_import_of_a_file_with_only_some_columns_leaves_the_others_as_they_are(niic):
+    before = {row["slug"]: row for row in snapshot()}
+
+    rows = import_rows(
+        [{"slug": "eva-millona", "pronouns": "she/her"}], headers=["slug", "pronouns"]
+    )
+
+    assert actions_of(rows) == ["update"]
+    after = {row["slug"]: row for row in snapshot()}
+    assert after == {**before, "eva-millona": {**before["eva-millona"], "pronouns": "she/her"}}
+
+
+def test_a_file_without_a_slug_column_is_refused_as_a_whole(niic):
+    with pytest.raises(FileError) as refusal:
+        import_rows([{"name": "Somebody"}], headers=["name"])
+    assert str(refusal.value) == "The column slug is required: it says which speaker each row is."
+
+
+def test_a_track_chair_may_not_import_speakers_even_past_the_admin(niic):
+    chair = make_chair(make_track(niic, slug="mine", name="Mine"))
+
+    with pytest.raises(PermissionDenied):
+        import_file(csv_text([speaker_row()]).encode(), user=chair)
+
+    assert not Speaker.objects.filter(slug="maria-lopez").exists()
+
+
+@pytest.mark.parametrize("size", [20, 200])
+def test_a_speaker_import_costs_the_same_queries_whatever_its_length(niic, size):
+    rows = [
+        speaker_row(slug=f"speaker-{number}", name=f"Speaker {number}", organization=NPNA)
+        for number in range(size)
+    ]
+    rows[0]["organization"] = "A Brand New Organization"
+    content = csv_text(rows).encode()
+    importer()
+
+    with CaptureQueriesContext(connection) as captured:
+        result = import_file(content)
+
+    assert actions_of(result) == ["new"] * size
+    # The speakers named and every organization; the user's rights; the new organization and
+    # its history; the speakers and their history, in bulk.
+    assert len(captured) == SPEAKER_QUERIES_PER_IMPORT[connection.vendor]
+
+
+SPEAKER_QUERIES_PER_IMPORT = {"sqlite": 11, "postgresql": 11}
+
+
+# Through the admin: the same page as the sessions', upload, preview, confirm
+
+
+def upload(rows, headers=SHEET, name="speakers.csv"):
+    return SimpleUploadedFile(name, csv_text(rows, headers).encode(), "text/csv")
+
+
+def test_admin_speaker_import_is_saved_once_confirmed(admin_client, niic):
+    preview = admin_client.post(
+        reverse("admin:speakers_speaker_import"), {"spreadsheet": upload([speaker_row()])}
+    )
+    assert preview.status_code == 200
+    assert actions_of(preview.context["rows"]) == ["new"]
+    assert not Speaker.objects.filter(slug="maria-lopez").exists()
+
+    confirmed = admin_client.post(
+        reverse("admin:speakers_speaker_import"), {"token": preview.context["token"]}
+    )
+
+    assert (confirmed.status_code, confirmed["Location"]) == (
+        302,
+        reverse("admin:speakers_speaker_changelist"),
+    )
+    assert Speaker.objects.get(slug="maria-lopez").organization.slug == "chirla"
+
+
+def test_admin_speaker_import_preview_of_a_bad_file_shows_the_errors_and_no_confirm(
+    admin_client, niic
+):
+    rows = [speaker_row(), speaker_row(slug="bad-one", name="Bad One", website="nope")]
+
+    response = admin_client.post(
+        reverse("admin:speakers_speaker_import"), {"spreadsheet": upload(rows)}
+    )
+
+    assert response.status_code == 200
+    assert errors_of(response.context["rows"]) == [(3, {"website": ["Enter a valid URL."]})]
+    assert "Enter a valid URL." in response.text
+    assert 'name="token"' not in response.text
+    assert not Speaker.objects.filter(slug="maria-lopez").exists()
 
 
 @pytest.mark.parametrize(
     "forged",
-    [
-        {"import_file_name": "../../etc/passwd", "format": "0"},
-        {"import_file_name": "0" * 32, "format": "0"},
-        {"format": "7"},
-        {"format": "csv"},
-    ],
-    ids=["path", "nothing waiting", "format index", "format name"],
+    [{"token": "../../etc/passwd"}, {"token": "0" * 32}],
+    ids=["path", "nothing waiting"],
 )
-def test_a_forged_import_confirmation_answers_400_and_imports_nothing(admin_client, forged):
-    preview = admin_client.post(
-        reverse("admin:speakers_speaker_import"),
-        {"resource": "0", "format": "0", "import_file": speakers_file([speaker_row()])},
+def test_a_forged_import_confirmation_answers_400_and_imports_nothing(admin_client, niic, forged):
+    admin_client.post(
+        reverse("admin:speakers_speaker_import"), {"spreadsheet": upload([speaker_row()])}
     )
-    confirm = {**preview.context["confirm_form"].initial, **forged}
-    response = admin_client.post(reverse("admin:speakers_speaker_process_import"), confirm)
+
+    response = admin_client.post(reverse("admin:speakers_speaker_import"), forged)
+
+    assert response.status_code == 400
+    assert "This upload cannot be found" in response.text
+    assert not Speaker.objects.filter(slug="maria-lopez").exists()
+
+
+def test_a_session_upload_cannot_be_confirmed_on_the_speaker_page(admin_client, niic):
+    from tests.sessions.test_import_export import csv_text as sessions_csv
+
+    preview = admin_client.post(
+        reverse("admin:program_session_import"),
+        {
+            "spreadsheet": SimpleUploadedFile(
+                "program.csv", sessions_csv([{"edition": "niic-2014"}], ["edition"]).encode()
+            )
+        },
+    )
+
+    response = admin_client.post(
+        reverse("admin:speakers_speaker_import"), {"token": preview.context["token"]}
+    )
+
+    assert response.status_code == 400
+
+
+def test_an_upload_can_be_confirmed_only_by_whoever_made_it(admin_client, client, niic):
+    preview = admin_client.post(
+        reverse("admin:speakers_speaker_import"), {"spreadsheet": upload([speaker_row()])}
+    )
+    client.force_login(make_organizer(username="colleague"))
+
+    response = client.post(
+        reverse("admin:speakers_speaker_import"), {"token": preview.context["token"]}
+    )
+
     assert response.status_code == 400
     assert not Speaker.objects.filter(slug="maria-lopez").exists()
 
@@ -294,13 +438,21 @@ def test_a_forged_import_confirmation_answers_400_and_imports_nothing(admin_clie
 def test_an_unreadable_speakers_file_shows_a_message_and_no_traceback(admin_client):
     response = admin_client.post(
         reverse("admin:speakers_speaker_import"),
-        {
-            "resource": "0",
-            "format": "0",
-            "import_file": speakers_file([{"slug": "x"}], headers=["slug", "naem"]),
-        },
+        {"spreadsheet": upload([{"slug": "x"}], headers=["slug", "naem"])},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Unknown columns: “naem”." in response.text
     assert "Traceback" not in response.text
     assert "site-packages" not in response.text
+
+
+def test_the_speaker_list_links_to_the_import_for_organizers_only(admin_client, client, niic):
+    link = f'href="{reverse("admin:speakers_speaker_import")}"'
+    chair = make_chair(make_track(niic, slug="mine", name="Mine"))
+    client.force_login(chair)
+
+    organizer_page = admin_client.get(reverse("admin:speakers_speaker_changelist"))
+    chair_page = client.get(reverse("admin:speakers_speaker_changelist"))
+
+    assert (organizer_page.text.count(link), chair_page.text.count(link)) == (1, 0)
+    assert client.get(reverse("admin:speakers_speaker_import")).status_code == 403

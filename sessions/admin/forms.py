@@ -299,11 +299,3 @@ class CancelForm(forms.Form):
 class MoveToTrackForm(forms.Form):
     confirm = forms.CharField(widget=forms.HiddenInput, initial="1")
     track = forms.ModelChoiceField(queryset=None, label=_("Move to track"))
-
-
-class MergeForm(forms.Form):
-    keep = forms.ModelChoiceField(
-        queryset=Speaker.objects.none(),
-        widget=forms.RadioSelect,
-        label=_("Keep this record; the others are merged into it and deleted"),
-    )

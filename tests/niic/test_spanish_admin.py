@@ -207,6 +207,7 @@ def test_the_import_merge_and_validators_speak_spanish(spanish_organizer, busy_p
             "action": "merge_duplicates",
             "_selected_action": [busy_program["speaker"].pk, duplicate.pk],
             "keep": busy_program["speaker"].pk,
+            "apply": busy_program["speaker"].pk,
         },
         follow=True,
     )

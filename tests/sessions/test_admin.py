@@ -453,40 +453,6 @@ def test_setup_roles_is_idempotent(db):
 # Speakers
 
 
-def test_merging_duplicate_speakers_keeps_every_panel_seat(admin_client, conference):
-    keep = make_speaker(name="Angelica Salas", slug="angelica-salas")
-    duplicate = make_speaker(name="Angélica Salas", slug="angelica-salas-2", job_title="Director")
-    first, second = (
-        make_session(conference, title="One"),
-        make_session(
-            conference, title="Two", starts_at=la_time(16, "09:00"), ends_at=la_time(16, "10:00")
-        ),
-    )
-    both = make_session(
-        conference, title="Both", starts_at=la_time(14, "13:00"), ends_at=la_time(14, "14:00")
-    )
-    seat(first, keep)
-    seat(second, duplicate, role="moderator")
-    seat(both, keep)
-    seat(both, duplicate)
-    response = admin_client.post(
-        reverse("admin:speakers_speaker_changelist"),
-        {
-            "action": "merge_duplicates",
-            "_selected_action": [keep.pk, duplicate.pk],
-            "keep": keep.pk,
-        },
-        follow=True,
-    )
-    assert response.status_code == 200
-    keep.refresh_from_db()
-    assert keep.job_title == "Director"
-    assert sorted((s.session.title, s.role) for s in keep.panel_memberships.all()) == [
-        ("Both", "panelist"), ("One", "panelist"), ("Two", "moderator"),
-    ]  # fmt: skip
-    assert not Speaker.objects.filter(pk=duplicate.pk).exists()
-
-
 def test_a_track_chair_cannot_import_speakers_either(client, chair):
     client.force_login(chair)
     assert client.get(reverse("admin:speakers_speaker_import")).status_code == 403

@@ -125,6 +125,7 @@ def test_merging_speakers_who_sit_on_overlapping_published_sessions_is_refused(
             "action": "merge_duplicates",
             "_selected_action": [keep.pk, duplicate.pk],
             "keep": keep.pk,
+            "apply": keep.pk,
         },
         follow=True,
     )

@@ -258,6 +258,7 @@ def merge(client, program, rule):
             "action": "merge_duplicates",
             "_selected_action": [program.speaker.pk, duplicate.pk],
             "keep": program.speaker.pk,
+            "apply": program.speaker.pk,
         },
         follow=True,
     )

@@ -16,12 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from speakers.models import Speaker
 
 from .. import services
-from ..services.merging import (
-    MERGED_FIELDS,
-    records_for_merge,
-    role_label,
-    speakers_merge_preview,
-)
 from .messages import linked_message, message_list, session_link
 
 OTHER_RECORD_CHOSEN = _(
@@ -57,7 +51,7 @@ def merged_message(plan):
             )
             % {
                 "count": len(plan.joined),
-                "roles": ", ".join(role_label(change.role) for change in plan.joined),
+                "roles": ", ".join(services.role_label(change.role) for change in plan.joined),
             }
         )
     if not parts:
@@ -90,12 +84,12 @@ def record_rows(form, records, user):
             {
                 "radio": radios[str(record.pk)],
                 "speaker": record,
-                "filled": sum(1 for name in MERGED_FIELDS if getattr(record, name)),
-                "fields": len(MERGED_FIELDS),
+                "filled": sum(1 for name in services.MERGED_FIELDS if getattr(record, name)),
+                "fields": len(services.MERGED_FIELDS),
                 "seats": [
                     {
                         "link": session_link(seat.session, user),
-                        "role": role_label(seat.role),
+                        "role": services.role_label(seat.role),
                         "slot": seat.session.slot_label,
                         "edition": seat.session.conference,
                         "status": seat.session.get_status_display(),
@@ -168,7 +162,7 @@ class SpeakerMerge:
 
     @admin.action(description=_("Merge the selected duplicates"), permissions=["change", "delete"])
     def merge_duplicates(self, request, queryset):
-        records = records_for_merge(queryset)
+        records = services.records_for_merge(queryset)
         if len(records) < 2:
             self.message_user(request, _("Select at least two speakers to merge."), messages.ERROR)
             return None
@@ -188,14 +182,18 @@ class SpeakerMerge:
                 return None
             if confirmed:
                 self.message_user(request, OTHER_RECORD_CHOSEN, messages.WARNING)
-            plan = speakers_merge_preview(user=request.user, keep=keep, duplicates=duplicates)
+            plan = services.speakers_merge_preview(
+                user=request.user, keep=keep, duplicates=duplicates
+            )
         except PermissionDenied as error:
             self.not_merged(request, error)
             return None
         except ValidationError as error:
             # The program changed since the preview: show why, with the preview as it now is.
             self.not_merged(request, error)
-            plan = speakers_merge_preview(user=request.user, keep=keep, duplicates=duplicates)
+            plan = services.speakers_merge_preview(
+                user=request.user, keep=keep, duplicates=duplicates
+            )
         return self.merge_page(request, form, records, plan=plan)
 
     def not_merged(self, request, error):

@@ -37,7 +37,14 @@ from .bulk import (
 )
 from .history import Related, Seat, snapshot
 from .imports import sessions_import
-from .merging import speakers_merge
+from .merging import (
+    MERGED_FIELDS,
+    MergePlan,
+    records_for_merge,
+    role_label,
+    speakers_merge,
+    speakers_merge_preview,
+)
 from .panels import panel_seat_delete, panel_seat_save
 from .program_objects import (
     program_object_check,
@@ -62,8 +69,10 @@ from .session import session_delete, session_move, session_save, unique_slug
 from .speaker_imports import may_import_speakers, speakers_import
 
 __all__ = [
+    "MERGED_FIELDS",
     "NOT_ALLOWED",
     "NOT_YOUR_TRACK",
+    "MergePlan",
     "Outcome",
     "Refused",
     "Related",
@@ -85,8 +94,10 @@ __all__ = [
     "program_object_save",
     "program_objects_delete",
     "program_release",
+    "records_for_merge",
     "release_preview",
     "restore_plan",
+    "role_label",
     "session_delete",
     "session_move",
     "session_restore",
@@ -100,6 +111,7 @@ __all__ = [
     "snapshot",
     "speakers_import",
     "speakers_merge",
+    "speakers_merge_preview",
     "tracks_for",
     "unique_slug",
 ]

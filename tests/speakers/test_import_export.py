@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from sessions import services
 from speakers.models import Organization, Speaker
@@ -456,3 +457,24 @@ def test_the_speaker_list_links_to_the_import_for_organizers_only(admin_client, 
 
     assert (organizer_page.text.count(link), chair_page.text.count(link)) == (1, 0)
     assert client.get(reverse("admin:speakers_speaker_import")).status_code == 403
+
+
+def test_a_speaker_sheet_from_before_reads_the_same_from_a_spanish_admin(niic):
+    """Which column a text lands in depends on the file, never on the admin's language."""
+    row = {
+        "slug": "maria-lopez",
+        "name": "María López",
+        "job_title": "Organizer",  # a sheet from before: "job_title" is the English
+        "job_title_es": "Organizadora",
+        "organization": CHIRLA,
+        "bio": "Organizes in **Boyle Heights**.",
+    }
+
+    with translation.override("es"):
+        rows = import_rows([row], headers=list(row))
+
+    assert errors_of(rows) == []
+    maria = Speaker.objects.get(slug="maria-lopez")
+    assert (maria.job_title_en, maria.job_title_es) == ("Organizer", "Organizadora")
+    assert (maria.bio_en, maria.bio_es) == ("Organizes in **Boyle Heights**.", None)
+    assert maria.organization.slug == "chirla"

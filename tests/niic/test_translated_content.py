@@ -8,12 +8,8 @@ import json
 import re
 
 import pytest
-import tablib
-from django.utils import translation
 
 from sessions.models import Session
-from speakers.models import Speaker
-from speakers.resources import SpeakerResource
 from speakers.spreadsheets import SafeCSV
 from tests.factories import la_time, make_room, make_session, make_speaker
 from tests.sessions.admin_forms import change_url, form_data
@@ -296,33 +292,6 @@ def test_an_import_with_spanish_titles_round_trips(niic):
     assert stored.description_es == "Se sirve en el patio."
     again = import_rows([lunch])
     assert [row.action for row in again] == ["unchanged"]
-
-
-def test_a_speaker_sheet_reads_the_same_from_a_spanish_admin(niic):
-    """Which column a text lands in depends on the file, never on the admin's language."""
-    rows = [
-        {
-            "slug": "maria-lopez",
-            "name": "María López",
-            "job_title": "Organizer",  # a sheet from before: "job_title" is the English
-            "job_title_es": "Organizadora",
-            "organization": "Coalition for Human Immigrant Rights Los Angeles",
-            "bio": "Organizes in **Boyle Heights**.",
-        }
-    ]
-    headers = list(rows[0])
-    sheet = tablib.Dataset(headers=headers)
-    sheet.append([rows[0][header] for header in headers])
-
-    with translation.override("es"):
-        result = SpeakerResource().import_data(sheet)
-
-    assert not result.has_errors()
-    assert not result.has_validation_errors()
-    maria = Speaker.objects.get(slug="maria-lopez")
-    assert (maria.job_title_en, maria.job_title_es) == ("Organizer", "Organizadora")
-    assert (maria.bio_en, maria.bio_es) == ("Organizes in **Boyle Heights**.", None)
-    assert maria.organization.slug == "chirla"
 
 
 def test_the_speaker_directory_shows_each_language_and_marks_the_fallback(client, niic):

@@ -22,6 +22,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 import django
@@ -39,11 +40,11 @@ from niic import loadtools, program_version
 from niic.generated_program import generate_program
 from sessions import services
 from sessions.importing import read_dataset, read_rows
-from sessions.models import Session
+from sessions.models import Room, Session
 from sessions.resources import SessionResource
 from speakers.models import Organization, Speaker
 from speakers.spreadsheets import SafeXLSX
-from tracks.models import Conference
+from tracks.models import Conference, Topic, Track
 
 DEFAULT_SIZES = [200, 1000, 5000]
 WARM_UPS = 2
@@ -112,26 +113,43 @@ def speakers_for(sessions):
     return max(100, sessions // 2)
 
 
+class Sample(NamedTuple):
+    """What an edition's pages are measured on: its first public session and a speaker of it,
+    its first track, topic and room, and an agenda of AGENDA_SIZE sessions."""
+
+    session: Session
+    speaker: Speaker
+    track: Track
+    topic: Topic
+    room: Room
+    agenda: str
+
+    @classmethod
+    def of(cls, conference):
+        sessions = Session.objects.public().for_edition(conference).order_by("pk")
+        session = sessions.select_related("conference").first()
+        seat = session.panel.select_related("speaker__organization").order_by("pk").first()
+        track = conference.tracks.order_by("order", "pk").first()
+        topic = track.topics.order_by("order", "pk").first()
+        room = conference.rooms.order_by("order", "pk").first()
+        # Spread over the whole edition rather than its first slot.
+        ids = list(sessions.values_list("pk", flat=True))
+        agenda = ",".join(str(pk) for pk in ids[:: max(1, len(ids) // AGENDA_SIZE)][:AGENDA_SIZE])
+        return cls(session, seat.speaker, track, topic, room, agenda)
+
+
+def url(name, query=None, **kwargs):
+    path = reverse(name, kwargs=kwargs or None)
+    return f"{path}?{urlencode(query)}" if query else path
+
+
 def page_urls(conference):
     """(page name, URL) for every public page type and export for apps, for this edition, in
     English."""
-    edition = {"edition": conference.slug}
+    session, speaker, track, topic, room, agenda = Sample.of(conference)
     first_day = conference.days[0].isoformat()
-    sessions = Session.objects.public().for_edition(conference).order_by("pk")
-    session = sessions.select_related("conference").first()
-    speaker_seat = session.panel.select_related("speaker__organization").order_by("pk").first()
-    track = conference.tracks.order_by("order", "pk").first()
-    topic = track.topics.order_by("order", "pk").first()
-    room = conference.rooms.order_by("order", "pk").first()
-    # Spread over the whole edition rather than its first slot.
-    ids = list(sessions.values_list("pk", flat=True))
-    agenda = ",".join(str(pk) for pk in ids[:: max(1, len(ids) // AGENDA_SIZE)][:AGENDA_SIZE])
+    edition = {"edition": conference.slug}
     track_kwargs = {**edition, "track": track.slug}
-
-    def url(name, query=None, **kwargs):
-        path = reverse(name, kwargs=kwargs or None)
-        return f"{path}?{urlencode(query)}" if query else path
-
     with translation.override("en"):
         return [
             ("home", url("edition-home", **edition)),
@@ -147,13 +165,10 @@ def page_urls(conference):
             ("topic", url("program:topic-detail", topic=topic.slug, **track_kwargs)),
             ("room", url("program:room-detail", room=room.slug, **edition)),
             ("speaker directory", url("speaker-list")),
-            ("speaker", url("speaker-detail", speaker=speaker_seat.speaker.slug)),
+            ("speaker", url("speaker-detail", speaker=speaker.slug)),
             (
                 "organization",
-                url(
-                    "organization-detail",
-                    organization=speaker_seat.speaker.organization.slug,
-                ),
+                url("organization-detail", organization=speaker.organization.slug),
             ),
             ("search", url("search", {"q": SEARCH_TERM})),
             ("edition list", url("edition-list")),
@@ -443,6 +458,24 @@ class Command(BaseCommand):
                 f"  The database holds {others} other edition(s): the speaker directory, "
                 "search and edition list include them."
             )
+        self.report_test_client(sizes, runs, results)
+        if http_runs:
+            self.report_http(sizes, http_runs)
+        write("")
+        write("Spreadsheet import (XLSX, every row new, then every row unchanged):")
+        for size in sizes:
+            timings = runs[size]["import"]
+            write(
+                f"  {size:>6} rows: {timings['new']:.1f} s new, "
+                f"{timings['unchanged']:.1f} s unchanged"
+            )
+        write("")
+        write("Targets (issue 9):")
+        for line in self.target_lines(results, http_runs):
+            write("  " + line)
+
+    def report_test_client(self, sizes, runs, results):
+        write = self.stdout.write
         write("")
         write(
             "Rendering through the test client (median after "
@@ -474,20 +507,6 @@ class Command(BaseCommand):
                 f"* over {SLOW_REQUEST_MS / 1000:g} s on its first request: median of "
                 f"{SLOW_REPEAT} requests after 1 warm-up."
             )
-        if http_runs:
-            self.report_http(sizes, http_runs)
-        write("")
-        write("Spreadsheet import (XLSX, every row new, then every row unchanged):")
-        for size in sizes:
-            timings = runs[size]["import"]
-            write(
-                f"  {size:>6} rows: {timings['new']:.1f} s new, "
-                f"{timings['unchanged']:.1f} s unchanged"
-            )
-        write("")
-        write("Targets (issue 9):")
-        for line in self.target_lines(results, http_runs):
-            write("  " + line)
 
     def report_http(self, sizes, http_runs):
         write = self.stdout.write
@@ -499,50 +518,33 @@ class Command(BaseCommand):
             f"1 thread, {WRK_CONNECTIONS} connections, {WRK_SECONDS} s each."
         )
         measured = [size for size in sizes if size in http_runs]
+        runs = [http_runs[size] for size in measured]
         width = 34
+
+        def row(label, cells):
+            write(label.ljust(width) + "".join(cells))
+
         header = "".ljust(width) + "".join(f"{size:>22}" for size in measured)
         write(header)
         write("-" * len(header))
         for page in HTTP_PAGES:
-            cells = [f"{http_runs[size].uncached_ms[page]:>19.1f} ms" for size in measured]
-            write(f"uncached {page}".ljust(width) + "".join(cells))
-        write(
-            "schedule day HTML".ljust(width)
-            + "".join(f"{http_runs[size].day_bytes / 1024:>19.0f} KB" for size in measured)
-        )
+            row(f"uncached {page}", (f"{run.uncached_ms[page]:>19.1f} ms" for run in runs))
+        row("schedule day HTML", (f"{run.day_bytes / 1024:>19.0f} KB" for run in runs))
         for label, attribute in (
             ("cached schedule day", "cached_day"),
             ("304 of the schedule day", "not_modified"),
             ("static file, same size", "static_file"),
         ):
-            write(label.ljust(width) + "".join(f"{'':>22}" for size in measured))
-            write(
-                "  requests/s".ljust(width)
-                + "".join(
-                    f"{getattr(http_runs[size], attribute).requests_per_second:>22.0f}"
-                    for size in measured
-                )
-            )
-            write(
-                "  p50 / p99 ms".ljust(width)
-                + "".join(
-                    f"{getattr(http_runs[size], attribute).p50_ms:>13.1f} / "
-                    f"{getattr(http_runs[size], attribute).p99_ms:>5.1f}"
-                    for size in measured
-                )
-            )
-            write(
-                "  errors".ljust(width)
-                + "".join(f"{getattr(http_runs[size], attribute).errors:>22}" for size in measured)
-            )
+            wrk_runs = [getattr(run, attribute) for run in runs]
+            row(label, (f"{'':>22}" for _ in wrk_runs))
+            row("  requests/s", (f"{wrk.requests_per_second:>22.0f}" for wrk in wrk_runs))
+            row("  p50 / p99 ms", (f"{wrk.p50_ms:>13.1f} / {wrk.p99_ms:>5.1f}" for wrk in wrk_runs))
+            row("  errors", (f"{wrk.errors:>22}" for wrk in wrk_runs))
         for label, attribute in (
             ("cached / static", "cached_day"),
             ("304 / static", "not_modified"),
         ):
-            write(
-                label.ljust(width)
-                + "".join(f"{self.share(http_runs[size], attribute):>21.0%} " for size in measured)
-            )
+            row(label, (f"{self.share(run, attribute):>21.0%} " for run in runs))
 
     @staticmethod
     def share(run, attribute):

@@ -30,6 +30,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from .cards import SLUG_PLACEHOLDER, panel_names_by_session
 from .markup import markdown_as_plain_text
+from .safe_text import attachment_header
 from .texts import page_language, reader
 
 PRODUCT_ID = "-//NIIC program//Conference schedule//EN"
@@ -126,7 +127,7 @@ def stamped_response(body, stamp, *, around, content_type, filename):
     )
     response = HttpResponse(content.encode(), content_type=content_type)
     response["ETag"] = etag
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment_header(filename)
     return response
 
 

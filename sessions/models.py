@@ -68,7 +68,11 @@ class Language(models.Model):
     """A language a session is held in or interpreted into."""
 
     code = models.CharField(
-        verbose_name=_("code"), max_length=12, unique=True, help_text=_("BCP 47 tag, e.g. en, es.")
+        validators=[validate_one_line],
+        verbose_name=_("code"),
+        max_length=12,
+        unique=True,
+        help_text=_("BCP 47 tag, e.g. en, es."),
     )
     name = models.CharField(
         validators=[validate_one_line],
@@ -440,11 +444,13 @@ class Release(models.Model):
         verbose_name=_("number"), editable=False, help_text=_("1 for an edition's first release.")
     )
     name = models.CharField(
+        validators=[validate_one_line],
         verbose_name=_("name"),
         max_length=40,
         help_text=_("What apps and the change log call this version, e.g. v3."),
     )
     note = models.TextField(
+        validators=[validate_text],
         verbose_name=_("note for attendees"),
         blank=True,
         max_length=2000,

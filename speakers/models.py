@@ -20,7 +20,7 @@ class Organization(models.Model):
         help_text=_("E.g. CHIRLA."),
     )
     slug = models.SlugField(verbose_name=_("slug"), max_length=80, unique=True)
-    website = models.URLField(verbose_name=_("website"), blank=True)
+    website = models.URLField(validators=[validate_one_line], verbose_name=_("website"), blank=True)
     is_sample = models.BooleanField(
         verbose_name=_("sample data"),
         default=False,
@@ -70,7 +70,7 @@ class Speaker(models.Model):
         validators=[validate_photo_extension, validate_photo_size],
         help_text=_("JPEG, PNG or WebP, at most 2 MB."),
     )
-    website = models.URLField(verbose_name=_("website"), blank=True)
+    website = models.URLField(validators=[validate_one_line], verbose_name=_("website"), blank=True)
     is_sample = models.BooleanField(
         verbose_name=_("sample data"),
         default=False,

@@ -24,8 +24,9 @@ def validate_photo_size(photo):
         )
 
 
-# Text that reaches calendars, spreadsheets and feeds holds no control characters (kept the same
-# as tracks/validators.py: apps do not import each other).
+# Text that reaches calendars, spreadsheets and feeds holds no control characters: the same two
+# validators as tracks/validators.py, which says why they are written twice
+# (tests/sessions/test_control_characters.py checks that they are equal).
 validate_one_line = RegexValidator(
     r"[\x00-\x1f\x7f]",
     inverse_match=True,

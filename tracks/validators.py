@@ -1,6 +1,12 @@
 """Text that reaches calendars, spreadsheets and feeds holds no control characters: a vertical
-tab breaks an XLSX export, a bare carriage return a calendar file. (speakers/validators.py keeps
-the same two validators: apps do not import each other.)"""
+tab breaks an XLSX export and an Atom feed, a bare carriage return a calendar file, a line break
+a response header. Every CharField and TextField a person types into carries one of the two
+(sessions' models take them from here).
+
+speakers/validators.py holds the same two: tracks and speakers import nothing of ours, and the
+rule is two Django RegexValidators, not code. tests/sessions/test_control_characters.py checks
+that the two modules' validators are equal and refuse the same characters, so a change to one
+that is not made to the other fails the tests."""
 
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _

@@ -5,13 +5,13 @@ import re
 import uuid
 from xml.sax.saxutils import escape, quoteattr
 
+from ..safe_text import xml_safe
+
 GENERATOR = "NIIC program"
 # The namespace of every guid the exports make (a fixed, random UUID: changing it would change
 # every guid that apps and video teams keep).
 GUID_NAMESPACE = uuid.UUID("6f3c2a5e-8d1b-4b7a-9c0e-2f4d8a6b1e37")
 TIMESLOT = "00:15"
-# Characters XML 1.0 cannot carry, even escaped.
-NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
@@ -46,8 +46,8 @@ def hours_minutes(delta):
 
 
 def xml_text(value):
-    return escape(NOT_IN_XML.sub("", str(value)))
+    return escape(xml_safe(value))
 
 
 def xml_attribute(value):
-    return quoteattr(NOT_IN_XML.sub("", str(value)))
+    return quoteattr(xml_safe(value))

@@ -53,7 +53,7 @@ from .program_objects import (
     program_object_save,
     program_objects_delete,
 )
-from .releasing import next_release_name, program_release, release_preview
+from .releasing import next_release_name, program_release, release_change, release_preview
 from .restore import RestorePlan, restore_plan, session_restore
 from .rights import (
     NOT_ALLOWED,
@@ -95,6 +95,7 @@ __all__ = [
     "program_objects_delete",
     "program_release",
     "records_for_merge",
+    "release_change",
     "release_preview",
     "restore_plan",
     "role_label",

@@ -1,4 +1,5 @@
-"""Releasing the program: a preview of what changed, then the release."""
+"""Releasing the program: a preview of what changed, then the release; later, its name and
+note corrected."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +13,7 @@ from ..models import Release
 from .rights import may_release
 
 RELEASE_ORGANIZERS_ONLY = _("Only organizers may release the program.")
+RELEASE_CHANGE_ORGANIZERS_ONLY = _("Only organizers may change a release's name or note.")
 NOTHING_TO_RELEASE = _(
     "Nothing attendees can see has changed since “%(previous)s”: there is nothing to release."
 )
@@ -64,3 +66,19 @@ def next_release_name(conference):
     """The name a release would take by default: v1, v2, …"""
     last = conference.releases.order_by("-number").values_list("number", flat=True).first()
     return f"v{(last or 0) + 1}"
+
+
+def release_change(*, user, release, name, note):
+    """Give a release a new name and note (a typo, a note that says too little or too much):
+    what it froze and what it lists as changed stay as they were. Organizers only, as for
+    releasing. Returns the Release as saved; the public change log, its feed and the exports
+    show the new texts from the next request (saving a release bumps the program version)."""
+    if not may_release(user):
+        raise PermissionDenied(RELEASE_CHANGE_ORGANIZERS_ONLY)
+    with transaction.atomic():
+        release = Release.objects.select_for_update().get(pk=release.pk)
+        release.name = name.strip()
+        release.note = note.strip()
+        release.full_clean()
+        release.save(update_fields=["name", "note"])
+    return release

@@ -2,9 +2,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .photos import PhotoField, photo_name
 from .validators import (
     validate_one_line,
     validate_photo_extension,
+    validate_photo_pixels,
     validate_photo_size,
     validate_text,
 )
@@ -63,11 +65,11 @@ class Speaker(models.Model):
         blank=True,
         help_text=_("Markdown. Any HTML is removed when shown."),
     )
-    photo = models.ImageField(
+    photo = PhotoField(
         verbose_name=_("photo"),
-        upload_to="speakers/",
+        upload_to=photo_name,
         blank=True,
-        validators=[validate_photo_extension, validate_photo_size],
+        validators=[validate_photo_extension, validate_photo_size, validate_photo_pixels],
         help_text=_("JPEG, PNG or WebP, at most 2 MB."),
     )
     website = models.URLField(validators=[validate_one_line], verbose_name=_("website"), blank=True)

@@ -3,25 +3,36 @@ from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
-# Every model whose rows reach a public page or feed, as app_label.ModelName.
-PROGRAM_MODELS = [
-    "tracks.Conference",
-    "tracks.Track",
-    "tracks.Topic",
-    "program.Room",
-    "program.Language",
-    "program.Session",
-    "program.PanelMembership",
-    "program.Release",  # the change log, its feed and the exports' version
-    "speakers.Speaker",
-    "speakers.Organization",
-]
-# Their many-to-many fields that a public page shows (a track's chairs are not shown).
-PROGRAM_RELATIONS = [
-    ("program.Session", "topics"),
-    ("program.Session", "languages"),
-    ("program.Session", "interpretation_languages"),
-]
+# The apps that hold the program. Everything they store may reach a public page or feed, and
+# the program version is one for the whole site (every page is cached under it), so every
+# write to them bumps it: listing models by hand would let a new one be forgotten. A track's
+# chairs are the one thing written here that no page shows; a change to them costs one
+# needless render of each page, which is rare and cheaper than a list to keep.
+PROGRAM_APPS = ["tracks", "program", "speakers"]
+
+
+def program_models():
+    """The program apps' models, without the history records django-simple-history writes
+    beside every change (their model's own signal has bumped the version already)."""
+    from simple_history.models import HistoricalChanges
+
+    return [
+        model
+        for label in PROGRAM_APPS
+        for model in apps.get_app_config(label).get_models()
+        if not issubclass(model, HistoricalChanges)
+    ]
+
+
+def program_relations():
+    """The through models of their many-to-many fields that have no model of their own (a
+    session's panel goes through PanelMembership, whose own signals count)."""
+    return [
+        field.remote_field.through
+        for model in program_models()
+        for field in model._meta.local_many_to_many
+        if field.remote_field.through._meta.auto_created
+    ]
 
 
 class NiicConfig(AppConfig):
@@ -40,12 +51,10 @@ class NiicConfig(AppConfig):
 
         # The apps know nothing of caching; the site bumps the program version whenever one
         # of them writes something the public sees.
-        for label in PROGRAM_MODELS:
-            model = apps.get_model(label)
+        for model in program_models():
             post_save.connect(program_version.model_changed_receiver, sender=model)
             post_delete.connect(program_version.model_changed_receiver, sender=model)
-        for label, field in PROGRAM_RELATIONS:
-            through = getattr(apps.get_model(label), field).through
+        for through in program_relations():
             m2m_changed.connect(program_version.m2m_changed_receiver, sender=through)
         program_changed.connect(program_version.program_changed_receiver)
         post_import.connect(program_version.program_changed_receiver)

@@ -17,7 +17,8 @@ below), which is the promise the README makes. Pages that show the clock ("happe
 the schedule's default day) are keyed by a time bucket too.
 
 Only anonymous requests are handled (no session cookie, no Authorization header) and only for
-the routes in PUBLIC_ROUTES; a response that sets a cookie or depends on one is never stored.
+the routes each URLconf marks public() (sessions.public_pages, which also says which pages
+read the clock); a response that sets a cookie or depends on one is never stored.
 The exports for apps are among them: a view can name headers that every answer of its route
 carries, a 304 given here included (CORS, for the files any site's script may read)."""
 
@@ -39,51 +40,11 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_path
 
+from sessions.public_pages import Clock, registry
+
 from . import program_version
 
 logger = logging.getLogger(__name__)
-
-# The views behind i18n_patterns that every anonymous visitor sees alike.
-PUBLIC_ROUTES = {
-    "home",
-    "edition-list",
-    "edition-home",
-    "speaker-list",
-    "speaker-detail",
-    "organization-detail",
-    "search",
-    "program:current-schedule",
-    "program:current-track-list",
-    "program:current-whole-program",
-    "program:whole-program",
-    "program:agenda",
-    "program:agenda-calendar",
-    "program:schedule",
-    "program:edition-calendar",
-    "program:track-list",
-    "program:track-detail",
-    "program:track-calendar",
-    "program:topic-detail",
-    "program:room-detail",
-    "program:session-detail",
-    "program:session-calendar",
-    # For apps, calendars and search engines (sessions.export_views): the same file for every
-    # anonymous visitor, made from the published program alone.
-    "program:use-in-app",
-    "program:schedule-xml",
-    "program:schedule-json",
-    "program:schedule-xcal",
-    "program:schedule-csv",
-    "program:change-log",
-    "program:change-feed",
-    "program:changes-json",
-    "program:speaker-calendar",
-    "program:sitemap",
-}
-# Pages that read the clock: "happening now / up next", and the schedule, which opens on
-# today when no day is asked for.
-CLOCK_ROUTES = {"home", "edition-home"}
-CLOCK_ROUTES_WITHOUT_DAY = {"program:current-schedule", "program:schedule"}
 
 FRESHNESS_SECONDS = settings.NIIC_FRESHNESS_SECONDS
 # Browsers and CDNs use a page for MAX_AGE seconds, then once more while they fetch it again in
@@ -118,8 +79,9 @@ NOT_STORED = {"content-length", "content-encoding", "date", "etag", "last-modifi
 
 @functools.lru_cache(maxsize=4096)
 def public_route(path, language):
-    """(name, headers of every answer) of the public route this path resolves to, or None.
-    The headers are those its view names in its `route_headers` attribute (as
+    """(PublicRoute, headers of every answer) of the public route this path resolves to, or
+    None; `language` is the path's, None for a route outside the language prefix. The headers
+    are those its view names in its `route_headers` attribute (as
     sessions.export_views.open_to_apps does). Remembered: resolving is a good part of what a
     revalidation costs, and the URLconf does not change while serving."""
     try:
@@ -127,9 +89,10 @@ def public_route(path, language):
             match = resolve(path)
     except Resolver404:
         return None
-    if match.view_name not in PUBLIC_ROUTES:
+    route = registry().get(match.view_name)
+    if route is None:
         return None
-    return match.view_name, tuple(getattr(match.func, "route_headers", {}).items())
+    return route, tuple(getattr(match.func, "route_headers", {}).items())
 
 
 class PublicPage:
@@ -154,26 +117,27 @@ class PublicPage:
         if settings.SESSION_COOKIE_NAME in request.COOKIES or "authorization" in request.headers:
             return None
         language = get_language_from_path(request.path_info)
-        if language is None:
-            return None
         found = public_route(request.path_info, language)
         if found is None:
             return None
         route, headers = found
+        if route.localized != (language is not None):
+            return None  # a language-free route whose path happens to begin like /es/
         try:
             origin = f"{request.scheme}://{request.get_host()}"
         except DisallowedHost:
             return None  # Django answers 400 further on
         pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
         return cls(
-            route=route,
-            language=language,
+            route=route.name,
+            # A route outside the language prefix is the same page in every language.
+            language=language or "",
             origin=origin,
             path=request.path,
             # Parameter order does not change the page (values of one name keep theirs).
             query=urlencode(sorted(pairs, key=lambda pair: pair[0])),
-            clock=route in CLOCK_ROUTES
-            or (route in CLOCK_ROUTES_WITHOUT_DAY and not any(name == "day" for name, _ in pairs)),
+            clock=route.clock is Clock.ALWAYS
+            or (route.clock is Clock.WITHOUT_DAY and not any(name == "day" for name, _ in pairs)),
             headers=headers,
         )
 

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from sessions import sitemap
+from sessions.public_pages import Clock, public
 from sessions.views import track_colours
 
 from . import accounts, faults, media, views
@@ -37,23 +39,38 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("health/", faults.health, name="health"),
-    # Outside the language prefix: the same for every language.
-    path("track-colours.css", track_colours, name="track-colours"),
-    path("favicon.ico", views.favicon, name="favicon"),
+    # Outside the language prefix: the same for every language. Public pages too (marked with
+    # public(), as every public route is: sessions.public_pages).
+    public(path("track-colours.css", track_colours, name="track-colours")),
+    public(path("favicon.ico", views.favicon, name="favicon")),
 ]
 
 # Public pages carry their language in the URL (/en/…, /es/…), so no cookie is ever needed to
 # remember it and every page can be cached by any proxy.
+# Every route of the public site is marked public(); the program's own are in sessions.urls.
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
-    path("editions/", views.edition_list, name="edition-list"),
-    path("editions/<slug:edition>/", views.edition_home, name="edition-home"),
-    path("speakers/", views.speaker_list, name="speaker-list"),
-    path("speakers/<slug:speaker>/", views.speaker_detail, name="speaker-detail"),
-    path(
-        "organizations/<slug:organization>/", views.organization_detail, name="organization-detail"
+    public(path("", views.home, name="home"), clock=Clock.ALWAYS, sitemap=sitemap.SITE_PAGE),
+    public(path("editions/", views.edition_list, name="edition-list"), sitemap=sitemap.SITE_PAGE),
+    public(
+        path("editions/<slug:edition>/", views.edition_home, name="edition-home"),
+        clock=Clock.ALWAYS,
+        sitemap=sitemap.EDITION_PAGE,
     ),
-    path("search/", views.search, name="search"),
+    public(path("speakers/", views.speaker_list, name="speaker-list"), sitemap=sitemap.SITE_PAGE),
+    public(
+        path("speakers/<slug:speaker>/", views.speaker_detail, name="speaker-detail"),
+        sitemap=sitemap.each_public_speaker,
+    ),
+    public(
+        path(
+            "organizations/<slug:organization>/",
+            views.organization_detail,
+            name="organization-detail",
+        ),
+        sitemap=sitemap.each_public_organization,
+    ),
+    # Results for whatever a visitor types: nothing for a search engine to list.
+    public(path("search/", views.search, name="search")),
     path("", include("sessions.urls")),
 )
 

@@ -2,9 +2,10 @@
 the English pages, each with its Spanish alternate, and /es/sitemap.xml the other way round
 (a sitemap may list only pages under its own folder).
 
-Only public things are listed: published and cancelled sessions, and the speakers and
-organizations of those; a page that exists for a draft alone is never named. Seven queries,
-whatever the size of the program."""
+Which routes it lists, and how, each route's public() mark says (sessions.public_pages). Only
+public things are listed: published and cancelled sessions, and the speakers and organizations
+of those; a page that exists for a draft alone is never named. Seven queries, whatever the size
+of the program."""
 
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -18,15 +19,14 @@ from tracks.models import Conference, Topic, Track
 
 from .cards import SLUG_PLACEHOLDER
 from .models import Room, Session
+from .public_pages import registry
 
 PUBLIC = Session.PUBLIC_STATUSES
-EDITION_PAGES = [
-    "edition-home",
-    "program:schedule",
-    "program:track-list",
-    "program:change-log",
-    "program:use-in-app",
-]
+# How the sitemap lists a route's pages: the `sitemap` of its public() mark
+# (sessions.public_pages), one of these two or one of the functions below, which return the
+# pages of the route `name` given {edition id: edition slug}.
+SITE_PAGE = "site page"  # one page for the whole site
+EDITION_PAGE = "edition page"  # one page per edition
 
 
 @dataclass(frozen=True)
@@ -36,62 +36,84 @@ class Page:
 
 
 def public_pages():
-    """Every public page, in the active language."""
-    pages = [Page(reverse("home")), Page(reverse("edition-list")), Page(reverse("speaker-list"))]
+    """Every public page, in the active language: the site's pages, each edition's, then those
+    of each track, topic, room, session, speaker and organization, as their routes' marks say."""
+    routes = registry().values()
+    pages = [Page(reverse(route.name)) for route in routes if route.sitemap == SITE_PAGE]
     editions = list(Conference.objects.order_by("-start_date", "slug").values_list("pk", "slug"))
-    slug_of = dict(editions)
     for _pk, edition in editions:
-        for name in EDITION_PAGES:
-            pages.append(Page(reverse(name, kwargs={"edition": edition})))
-    # Each further URL is reversed once, with placeholders filled in for each row.
-    track_url = reverse(
-        "program:track-detail", kwargs={"edition": "EDITION", "track": SLUG_PLACEHOLDER}
-    )
-    for edition_id, slug in Track.objects.order_by("conference", "order", "slug").values_list(
+        for route in routes:
+            if route.sitemap == EDITION_PAGE:
+                pages.append(Page(reverse(route.name, kwargs={"edition": edition})))
+    slug_of = dict(editions)
+    for route in routes:
+        if callable(route.sitemap):
+            pages.extend(route.sitemap(route.name, slug_of))
+    return pages
+
+
+# Each URL is reversed once, with placeholders filled in for each row.
+
+
+def each_track(name, slug_of):
+    url = reverse(name, kwargs={"edition": "EDITION", "track": SLUG_PLACEHOLDER})
+    rows = Track.objects.order_by("conference", "order", "slug").values_list(
         "conference_id", "slug"
-    ):
-        pages.append(Page(fill(track_url, slug_of[edition_id], slug)))
-    topic_url = reverse(
-        "program:topic-detail",
-        kwargs={"edition": "EDITION", "track": "TRACK", "topic": SLUG_PLACEHOLDER},
     )
-    for edition_id, track, slug in Topic.objects.order_by(
-        "track__conference", "track__order", "order", "slug"
-    ).values_list("track__conference_id", "track__slug", "slug"):
-        pages.append(Page(fill(topic_url, slug_of[edition_id], slug).replace("TRACK", track, 1)))
-    room_url = reverse(
-        "program:room-detail", kwargs={"edition": "EDITION", "room": SLUG_PLACEHOLDER}
+    return [Page(fill(url, slug_of[edition_id], slug)) for edition_id, slug in rows]
+
+
+def each_topic(name, slug_of):
+    url = reverse(name, kwargs={"edition": "EDITION", "track": "TRACK", "topic": SLUG_PLACEHOLDER})
+    rows = Topic.objects.order_by("track__conference", "track__order", "order", "slug").values_list(
+        "track__conference_id", "track__slug", "slug"
     )
-    for edition_id, slug in Room.objects.order_by("conference", "order", "slug").values_list(
-        "conference_id", "slug"
-    ):
-        pages.append(Page(fill(room_url, slug_of[edition_id], slug)))
-    session_url = reverse(
-        "program:session-detail", kwargs={"edition": "EDITION", "session": SLUG_PLACEHOLDER}
-    )
-    for edition_id, slug, updated_at in (
+    return [
+        Page(fill(url, slug_of[edition_id], slug).replace("TRACK", track, 1))
+        for edition_id, track, slug in rows
+    ]
+
+
+def each_room(name, slug_of):
+    url = reverse(name, kwargs={"edition": "EDITION", "room": SLUG_PLACEHOLDER})
+    rows = Room.objects.order_by("conference", "order", "slug").values_list("conference_id", "slug")
+    return [Page(fill(url, slug_of[edition_id], slug)) for edition_id, slug in rows]
+
+
+def each_public_session(name, slug_of):
+    url = reverse(name, kwargs={"edition": "EDITION", "session": SLUG_PLACEHOLDER})
+    rows = (
         Session.objects.public()
         .order_by("conference", "starts_at", "pk")
         .values_list("conference_id", "slug", "updated_at")
-    ):
-        pages.append(Page(fill(session_url, slug_of[edition_id], slug), updated_at))
-    speaker_url = reverse("speaker-detail", kwargs={"speaker": SLUG_PLACEHOLDER})
-    for slug in (
+    )
+    return [
+        Page(fill(url, slug_of[edition_id], slug), updated_at)
+        for edition_id, slug, updated_at in rows
+    ]
+
+
+def each_public_speaker(name, slug_of):
+    """Speakers on a published or cancelled session: one on drafts alone is not named."""
+    url = reverse(name, kwargs={"speaker": SLUG_PLACEHOLDER})
+    slugs = (
         Speaker.objects.filter(panel_memberships__session__status__in=PUBLIC)
         .distinct()
         .order_by("slug")
         .values_list("slug", flat=True)
-    ):
-        pages.append(Page(speaker_url.replace(SLUG_PLACEHOLDER, slug)))
-    organization_url = reverse("organization-detail", kwargs={"organization": SLUG_PLACEHOLDER})
-    for slug in (
+    )
+    return [Page(url.replace(SLUG_PLACEHOLDER, slug)) for slug in slugs]
+
+
+def each_public_organization(name, slug_of):
+    url = reverse(name, kwargs={"organization": SLUG_PLACEHOLDER})
+    slugs = (
         Organization.objects.filter(speakers__panel_memberships__session__status__in=PUBLIC)
         .distinct()
         .order_by("slug")
         .values_list("slug", flat=True)
-    ):
-        pages.append(Page(organization_url.replace(SLUG_PLACEHOLDER, slug)))
-    return pages
+    )
+    return [Page(url.replace(SLUG_PLACEHOLDER, slug)) for slug in slugs]
 
 
 def fill(url, edition, slug):

@@ -1,44 +1,87 @@
+"""The program's pages. Every route here is public, and marked so with public() where it is
+declared (sessions.public_pages): the page cache, the sitemap and the tests read the marks."""
+
 from django.urls import path
 
-from . import export_views, views
+from . import export_views, sitemap, views
+from .public_pages import Clock, public
 
 app_name = "program"
 
 edition = "editions/<slug:edition>/"
 
 urlpatterns = [
-    path("schedule/", views.schedule, name="current-schedule"),
-    path("program/", views.whole_program, name="current-whole-program"),
-    path("tracks/", views.track_list, name="current-track-list"),
-    path("agenda/", views.agenda, name="agenda"),
-    path("agenda.ics", views.agenda_calendar, name="agenda-calendar"),
-    path(f"{edition}schedule/", views.schedule, name="schedule"),
-    path(f"{edition}schedule.ics", views.edition_calendar, name="edition-calendar"),
-    path(f"{edition}program/", views.whole_program, name="whole-program"),
-    path(f"{edition}tracks/", views.track_list, name="track-list"),
-    path(f"{edition}tracks/<slug:track>/", views.track_detail, name="track-detail"),
-    path(f"{edition}tracks/<slug:track>/calendar.ics", views.track_calendar, name="track-calendar"),
-    path(f"{edition}tracks/<slug:track>/<slug:topic>/", views.topic_detail, name="topic-detail"),
-    path(f"{edition}rooms/<slug:room>/", views.room_detail, name="room-detail"),
-    path(f"{edition}sessions/<slug:session>/", views.session_detail, name="session-detail"),
-    path(
-        f"{edition}sessions/<slug:session>/calendar.ics",
-        views.session_calendar,
-        name="session-calendar",
+    # The current edition's pages, found under the edition's own address in the sitemap.
+    public(path("schedule/", views.schedule, name="current-schedule"), clock=Clock.WITHOUT_DAY),
+    public(path("program/", views.whole_program, name="current-whole-program")),
+    public(path("tracks/", views.track_list, name="current-track-list")),
+    # A visitor's own selection of sessions: nothing for a search engine to list.
+    public(path("agenda/", views.agenda, name="agenda")),
+    public(path("agenda.ics", views.agenda_calendar, name="agenda-calendar")),
+    public(
+        path(f"{edition}schedule/", views.schedule, name="schedule"),
+        clock=Clock.WITHOUT_DAY,
+        sitemap=sitemap.EDITION_PAGE,
+    ),
+    public(path(f"{edition}schedule.ics", views.edition_calendar, name="edition-calendar")),
+    public(path(f"{edition}program/", views.whole_program, name="whole-program")),
+    public(
+        path(f"{edition}tracks/", views.track_list, name="track-list"),
+        sitemap=sitemap.EDITION_PAGE,
+    ),
+    public(
+        path(f"{edition}tracks/<slug:track>/", views.track_detail, name="track-detail"),
+        sitemap=sitemap.each_track,
+    ),
+    public(
+        path(
+            f"{edition}tracks/<slug:track>/calendar.ics",
+            views.track_calendar,
+            name="track-calendar",
+        )
+    ),
+    public(
+        path(
+            f"{edition}tracks/<slug:track>/<slug:topic>/", views.topic_detail, name="topic-detail"
+        ),
+        sitemap=sitemap.each_topic,
+    ),
+    public(
+        path(f"{edition}rooms/<slug:room>/", views.room_detail, name="room-detail"),
+        sitemap=sitemap.each_room,
+    ),
+    public(
+        path(f"{edition}sessions/<slug:session>/", views.session_detail, name="session-detail"),
+        sitemap=sitemap.each_public_session,
+    ),
+    public(
+        path(
+            f"{edition}sessions/<slug:session>/calendar.ics",
+            views.session_calendar,
+            name="session-calendar",
+        )
     ),
     # For apps, calendars and spreadsheets (sessions.exports), and the releases' change log
-    path(f"{edition}apps/", export_views.use_in_app, name="use-in-app"),
-    path(f"{edition}schedule.xml", export_views.schedule_xml, name="schedule-xml"),
-    path(f"{edition}schedule.json", export_views.schedule_json, name="schedule-json"),
-    path(f"{edition}schedule.xcs", export_views.schedule_xcal, name="schedule-xcal"),
-    path(f"{edition}schedule.csv", export_views.schedule_csv, name="schedule-csv"),
-    path(f"{edition}changes/", export_views.change_log, name="change-log"),
-    path(f"{edition}changes.atom", export_views.change_feed, name="change-feed"),
-    path("changes.json", export_views.changes_json, name="changes-json"),
-    path(
-        "speakers/<slug:speaker>/calendar.ics",
-        export_views.speaker_calendar,
-        name="speaker-calendar",
+    public(
+        path(f"{edition}apps/", export_views.use_in_app, name="use-in-app"),
+        sitemap=sitemap.EDITION_PAGE,
     ),
-    path("sitemap.xml", export_views.sitemap_xml, name="sitemap"),
+    public(path(f"{edition}schedule.xml", export_views.schedule_xml, name="schedule-xml")),
+    public(path(f"{edition}schedule.json", export_views.schedule_json, name="schedule-json")),
+    public(path(f"{edition}schedule.xcs", export_views.schedule_xcal, name="schedule-xcal")),
+    public(path(f"{edition}schedule.csv", export_views.schedule_csv, name="schedule-csv")),
+    public(
+        path(f"{edition}changes/", export_views.change_log, name="change-log"),
+        sitemap=sitemap.EDITION_PAGE,
+    ),
+    public(path(f"{edition}changes.atom", export_views.change_feed, name="change-feed")),
+    public(path("changes.json", export_views.changes_json, name="changes-json")),
+    public(
+        path(
+            "speakers/<slug:speaker>/calendar.ics",
+            export_views.speaker_calendar,
+            name="speaker-calendar",
+        )
+    ),
+    public(path("sitemap.xml", export_views.sitemap_xml, name="sitemap")),
 ]

@@ -168,48 +168,38 @@ def bump(using=DEFAULT_DB_ALIAS):
     return version
 
 
-class _BumpOnCommit:
+class _Pending:
+    """The bump that the writes of one transaction ask for when it commits: each write
+    registers a callback, and the first one to run bumps for them all."""
+
     def __init__(self, using):
         self.using = using
+        self.done = False
 
     def __call__(self):
-        bump(self.using)
+        if not self.done:
+            self.done = True
+            bump(self.using)
 
 
-class _BumpedHere:
-    """Marks a test's own atomic block as already bumped (see note_change)."""
-
-    def __call__(self):
-        pass
+# {database alias: the _Pending of the current transaction}, per thread, as connections are.
+_pending = threading.local()
 
 
 def note_change(using=DEFAULT_DB_ALIAS):
     """Something the public program shows was written through `using`: bump the version once
-    the transaction commits, once however many writes it made."""
-    connection = connections[using]
-    if not connection.in_atomic_block:
-        bump(using)  # autocommit: the write has committed already
-        return
-    own = [i for i, block in enumerate(connection.atomic_blocks) if not block._from_testcase]
-    if own and own[0] == 0:
-        if not any(isinstance(f, _BumpOnCommit) for _, f, _ in connection.run_on_commit):
-            connection.on_commit(_BumpOnCommit(using), robust=True)
-        return
-    # Inside a test case's transaction, which never commits. The test sees its own writes, so
-    # it must see the version change with them: bump now, once per atomic block the code
-    # under test opened (or per write outside any). A marker callback registered in that
-    # block goes away with it if it is rolled back, exactly like the bump.
-    if not own:
-        bump(using)
-        return
-    block_savepoint = connection.savepoint_ids[own[0] - 1]
-    already = block_savepoint is not None and any(
-        isinstance(f, _BumpedHere) and block_savepoint in savepoints
-        for savepoints, f, _ in connection.run_on_commit
-    )
-    if not already:
-        bump(using)
-        connection.on_commit(_BumpedHere())
+    the transaction commits, once however many writes it made (at once in autocommit, where
+    the write has committed already).
+
+    Every write registers its own callback with transaction.on_commit, so that a savepoint
+    rolled back takes its writes' callbacks with it and leaves the others'. They share one
+    _Pending until it has run: one left behind by a rolled-back transaction never ran, and
+    serves the next one."""
+    pending = getattr(_pending, using, None)
+    if pending is None or pending.done:
+        pending = _Pending(using)
+        setattr(_pending, using, pending)
+    transaction.on_commit(pending, using=using, robust=True)
 
 
 def program_changed_receiver(sender=None, using=None, **kwargs):

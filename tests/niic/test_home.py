@@ -36,11 +36,14 @@ def test_home_before_anything_is_loaded_says_so(client):
     assert "No conference edition has been published yet." in response.text
 
 
-def test_the_sample_notice_shows_only_while_sample_sessions_are_public(client, niic):
+def test_the_sample_notice_shows_only_while_sample_sessions_are_public(
+    client, niic, django_capture_on_commit_callbacks
+):
     """Once organizers take the sample sessions off the site (back to draft), real sessions
     alone do not carry the "Sample schedule" notice."""
     assert "Sample schedule:" in client.get("/en/").text
-    Session.objects.filter(conference=niic, is_sample=True).update(status="draft")
-    make_session(niic, title="A real panel", starts_at=la_time(15, "09:00"))
+    with django_capture_on_commit_callbacks(execute=True):  # the changes commit
+        Session.objects.filter(conference=niic, is_sample=True).update(status="draft")
+        make_session(niic, title="A real panel", starts_at=la_time(15, "09:00"))
     assert "Sample schedule:" not in client.get("/en/").text
     assert "Sample schedule:" not in client.get("/en/schedule/").text

@@ -260,16 +260,17 @@ def reimport(rows, user):
 
 
 def test_ids_and_guids_stay_the_same_through_a_title_change_and_a_reimport(
-    client, program, organizer
+    client, program, organizer, django_capture_on_commit_callbacks
 ):
     before = ids_and_guids(client)
     opening = Session.objects.get(slug="opening-plenary")
-    opening.title = "Opening plenary: welcome to Los Angeles"
-    services.session_save(user=organizer, session=opening)
-    rows = SessionResource().export(Session.objects.filter(conference=program)).dict
-    for row in rows:
-        row["title_en"] = f"{row['title_en']} (revised)"
-    reimport(rows, organizer)
+    with django_capture_on_commit_callbacks(execute=True):  # the changes commit
+        opening.title = "Opening plenary: welcome to Los Angeles"
+        services.session_save(user=organizer, session=opening)
+        rows = SessionResource().export(Session.objects.filter(conference=program)).dict
+        for row in rows:
+            row["title_en"] = f"{row['title_en']} (revised)"
+        reimport(rows, organizer)
 
     after = ids_and_guids(client)
     assert {pk: guid for pk, (guid, _title) in after.items()} == {
@@ -279,12 +280,15 @@ def test_ids_and_guids_stay_the_same_through_a_title_change_and_a_reimport(
     assert len({guid for guid, _title in after.values()}) == len(after)
 
 
-def test_guids_survive_deleting_a_session_and_importing_it_again(client, program, organizer):
+def test_guids_survive_deleting_a_session_and_importing_it_again(
+    client, program, organizer, django_capture_on_commit_callbacks
+):
     session = Session.objects.get(slug="closing-plenary")
     guid_before = ids_and_guids(client)[session.pk][0]
     rows = SessionResource().export(Session.objects.filter(pk=session.pk)).dict
-    session.delete()
-    reimport(rows, organizer)
+    with django_capture_on_commit_callbacks(execute=True):  # the changes commit
+        session.delete()
+        reimport(rows, organizer)
     again = Session.objects.get(slug="closing-plenary")
     assert again.pk != session.pk
     assert ids_and_guids(client)[again.pk][0] == guid_before
@@ -394,13 +398,16 @@ def versions(client):
     return xml, data, filename
 
 
-def test_exports_carry_the_latest_release_name(client, program, organizer):
+def test_exports_carry_the_latest_release_name(
+    client, program, organizer, django_capture_on_commit_callbacks
+):
     services.program_release(user=organizer, conference=program, name="v1")
     assert versions(client) == ("v1", "v1", 'attachment; filename="niic-2014-v1.csv"')
-    services.sessions_return_to_draft(
-        user=organizer, sessions=[Session.objects.get(slug="walking-tour")]
-    )
-    services.program_release(user=organizer, conference=program, name="v2")
+    with django_capture_on_commit_callbacks(execute=True):  # the changes commit
+        services.sessions_return_to_draft(
+            user=organizer, sessions=[Session.objects.get(slug="walking-tour")]
+        )
+        services.program_release(user=organizer, conference=program, name="v2")
     assert versions(client) == ("v2", "v2", 'attachment; filename="niic-2014-v2.csv"')
 
 

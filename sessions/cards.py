@@ -105,84 +105,109 @@ def session_cards(sessions, *, conference=None, tracks=(), rooms=(), agenda=(), 
     sessions load without joins. `agenda`: the ids of the sessions in the visitor's agenda.
     `relative_to`: the path of the page the cards are on, for links relative to it."""
     agenda = set(agenda)
-    every_track = gettext("All tracks")
-    labels = CardLabels.translated()
+    listing = Listing(relative_to)
     sessions = list(sessions)
     tracks_by_id = {track.pk: track for track in tracks}
     rooms_by_id = {room.pk: room for room in rooms}
-    # Each format's label translated once for the listing, not once per card.
-    format_labels = {value: str(label) for value, label in Session.Format.choices}
-    language = page_language()
-    read_title = reader("title", language)
-    foreign = {}  # (model, pk, field): the text's language when it is not the page's, else ""
-
-    def foreign_language(obj, field):
-        key = (type(obj), obj.pk, field)
-        if key not in foreign:
-            shown = shown_language(obj, field, language)
-            foreign[key] = shown if shown and shown != language else ""
-        return foreign[key]
-
     panels = panel_names_by_session([session.pk for session in sessions])
-    url_patterns = {}
-    time_ranges = {}
     cards = []
     for session in sessions:
-        edition = conference or session.conference
-        if edition.pk not in url_patterns:
-            url_patterns[edition.pk] = reverse(
-                "program:session-detail",
-                kwargs={"edition": edition.slug, "session": SLUG_PLACEHOLDER},
+        cards.append(
+            listing.card(
+                session,
+                edition=conference or session.conference,
+                track=tracks_by_id.get(session.track_id) if tracks_by_id else session.track,
+                room=rooms_by_id.get(session.room_id) if rooms_by_id else session.room,
+                panel=panels.get(session.pk, ""),
+                in_agenda=session.pk in agenda,
             )
-            if relative_to:
-                # From the listing's own address: "../sessions/<slug>/" rather than the whole
-                # path, on pages that link hundreds of sessions.
-                url_patterns[edition.pk] = (
-                    posixpath.relpath(url_patterns[edition.pk], relative_to) + "/"
-                )
-        key = (edition.time_zone, session.starts_at, session.ends_at)
-        if key not in time_ranges:
-            time_ranges[key] = time_range(session.starts_at, session.ends_at, edition)
-        track = tracks_by_id.get(session.track_id) if tracks_by_id else session.track
-        room = rooms_by_id.get(session.room_id) if rooms_by_id else session.room
-        time = time_ranges[key]
-        format_label = format_labels[session.format]
-        title, title_language = read_title(session)
-        track_label = capfirst(track.name) if track else every_track
-        if track and (track_lang := foreign_language(track, "name")):
-            track_label = format_html('<span lang="{}">{}</span>', track_lang, track_label)
+        )
+    return cards
+
+
+class Listing:
+    """What the cards of one listing share, worked out once for all of them: the translated
+    labels, each edition's link pattern, each time slot's range and the language of each text
+    shown in a fallback."""
+
+    def __init__(self, relative_to):
+        self.relative_to = relative_to
+        self.every_track = gettext("All tracks")
+        self.labels = CardLabels.translated()
+        self.format_labels = {value: str(label) for value, label in Session.Format.choices}
+        self.language = page_language()
+        self.read_title = reader("title", self.language)
+        self.url_patterns = {}  # {edition id: a session's link, SLUG_PLACEHOLDER for its slug}
+        self.time_ranges = {}  # {(time zone, start, end): TimeRange}
+        self.foreign = {}  # {(model, pk, field): the text's language if not the page's, or ""}
+
+    def card(self, session, *, edition, track, room, panel, in_agenda):
+        time = self.time_range(session, edition)
+        format_label = self.format_labels[session.format]
+        title, title_language = self.read_title(session)
         classes = []
         if session.track_id:
             classes.append(f"t{session.track_id}")
         if session.status == Session.Status.CANCELLED:
             classes.append("cancelled")
-        cards.append(
-            SessionCard(
-                pk=session.pk,
-                title=title,
-                url=url_patterns[edition.pk].replace(SLUG_PLACEHOLDER, session.slug),
-                starts_at=session.starts_at,
-                ends_at=session.ends_at,
-                time=time,
-                day=timezone.localtime(session.starts_at, edition.tzinfo).date(),
-                track=track,
-                track_id=session.track_id,
-                room=room,
-                format_label=format_label,
-                panel=panels.get(session.pk, ""),
-                status=session.status,
-                is_sample=session.is_sample,
-                conference=edition,
-                in_agenda=session.pk in agenda,
-                ref=str(session.pk),
-                when=f"{time.starts_label}–{time.ends_label}",
-                what=format_html("{} · {}", track_label, format_label),
-                css_class=" ".join(classes),
-                # A whole generated edition says so once, at the top of the page.
-                show_sample_badge=session.is_sample and not edition.is_sample,
-                labels=labels,
-                title_lang=title_language if title_language != language else "",
-                room_lang=foreign_language(room, "name") if room else "",
-            )
+        return SessionCard(
+            pk=session.pk,
+            title=title,
+            url=self.url_pattern(edition).replace(SLUG_PLACEHOLDER, session.slug),
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            time=time,
+            day=timezone.localtime(session.starts_at, edition.tzinfo).date(),
+            track=track,
+            track_id=session.track_id,
+            room=room,
+            format_label=format_label,
+            panel=panel,
+            status=session.status,
+            is_sample=session.is_sample,
+            conference=edition,
+            in_agenda=in_agenda,
+            ref=str(session.pk),
+            when=f"{time.starts_label}–{time.ends_label}",
+            what=format_html("{} · {}", self.track_label(track), format_label),
+            css_class=" ".join(classes),
+            # A whole generated edition says so once, at the top of the page.
+            show_sample_badge=session.is_sample and not edition.is_sample,
+            labels=self.labels,
+            title_lang=title_language if title_language != self.language else "",
+            room_lang=self.foreign_language(room, "name") if room else "",
         )
-    return cards
+
+    def url_pattern(self, edition):
+        if edition.pk not in self.url_patterns:
+            pattern = reverse(
+                "program:session-detail",
+                kwargs={"edition": edition.slug, "session": SLUG_PLACEHOLDER},
+            )
+            if self.relative_to:
+                # From the listing's own address: "../sessions/<slug>/" rather than the whole
+                # path, on pages that link hundreds of sessions.
+                pattern = posixpath.relpath(pattern, self.relative_to) + "/"
+            self.url_patterns[edition.pk] = pattern
+        return self.url_patterns[edition.pk]
+
+    def time_range(self, session, edition):
+        key = (edition.time_zone, session.starts_at, session.ends_at)
+        if key not in self.time_ranges:
+            self.time_ranges[key] = time_range(session.starts_at, session.ends_at, edition)
+        return self.time_ranges[key]
+
+    def foreign_language(self, obj, field):
+        key = (type(obj), obj.pk, field)
+        if key not in self.foreign:
+            shown = shown_language(obj, field, self.language)
+            self.foreign[key] = shown if shown and shown != self.language else ""
+        return self.foreign[key]
+
+    def track_label(self, track):
+        if not track:
+            return self.every_track
+        label = capfirst(track.name)
+        if language := self.foreign_language(track, "name"):
+            return format_html('<span lang="{}">{}</span>', language, label)
+        return label

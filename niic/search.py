@@ -213,9 +213,39 @@ def by_rank_then_name(queryset, name_field="name"):
 
 def search_program(query):
     words = [fold(word) for word in WORD.findall(query)]
-    access, rest = session_access_terms(words, Language.objects.all())
-    results = SearchResults()
+    return SearchResults(
+        sessions=matching_sessions(query, words),
+        speakers=matching_speakers(query, words),
+        organizations=matching_organizations(query, words),
+        tracks=best_by_name(
+            Track.objects.select_related("conference"),
+            [("name", "A"), ("description", "B")],
+            query,
+            words,
+        ),
+        topics=best_by_name(
+            Topic.objects.select_related("track__conference"),
+            [("name", "A"), ("description", "B")],
+            query,
+            words,
+        ),
+        rooms=best_by_name(
+            Room.objects.select_related("conference"),
+            [("name", "A"), ("location", "B")],
+            query,
+            words,
+        ),
+    )
 
+
+def best_by_name(queryset, fields, query, words):
+    return list(by_rank_then_name(matching(queryset, fields, query, words)))
+
+
+def matching_sessions(query, words):
+    """Cards of the public sessions found, by rank, then by time; the words naming a language
+    or interpretation find the sessions held in or interpreted into it."""
+    access, rest = session_access_terms(words, Language.objects.all())
     sessions = matching(
         Session.objects.public().for_listing(),
         [("title", "A"), ("description", "B")],
@@ -224,65 +254,40 @@ def search_program(query):
         also=access,
         also_words=rest,
     ).order_by(F("rank").desc(), "starts_at", Fold("title"), "pk")
-    results.sessions = session_cards(sessions[:RESULTS_PER_KIND])
+    return session_cards(sessions[:RESULTS_PER_KIND])
 
-    speakers = matching(
+
+def matching_speakers(query, words):
+    """The public speakers found, each with their public panel seats in time order
+    (found_seats)."""
+    speakers = best_by_name(
         public_speakers(), [("name", "A"), ("job_title", "B"), ("bio", "C")], query, words
     )
-    results.speakers = list(by_rank_then_name(speakers))
-    if results.speakers:
+    if speakers:
         seats = {}
         for seat in (
             public_seats()
-            .filter(speaker__in=results.speakers)
+            .filter(speaker__in=speakers)
             .select_related("session__conference", "session__room")
             .order_by("session__starts_at", "session__title")
         ):
             seats.setdefault(seat.speaker_id, []).append(seat)
-        for speaker in results.speakers:
+        for speaker in speakers:
             speaker.found_seats = seats.get(speaker.pk, [])
+    return speakers
 
-    organizations = matching(
+
+def matching_organizations(query, words):
+    """The public organizations found, each with its public speakers by name (found_people)."""
+    organizations = best_by_name(
         public_organizations(), [("name", "A"), ("acronym", "A")], query, words
     )
-    results.organizations = list(by_rank_then_name(organizations))
-    if results.organizations:
+    if organizations:
         people = {}
-        for person in public_speakers().filter(organization__in=results.organizations):
+        for person in public_speakers().filter(organization__in=organizations):
             people.setdefault(person.organization_id, []).append(person)
-        for organization in results.organizations:
+        for organization in organizations:
             organization.found_people = sorted(
                 people.get(organization.pk, []), key=lambda person: fold(person.name)
             )
-
-    results.tracks = list(
-        by_rank_then_name(
-            matching(
-                Track.objects.select_related("conference"),
-                [("name", "A"), ("description", "B")],
-                query,
-                words,
-            )
-        )
-    )
-    results.topics = list(
-        by_rank_then_name(
-            matching(
-                Topic.objects.select_related("track__conference"),
-                [("name", "A"), ("description", "B")],
-                query,
-                words,
-            )
-        )
-    )
-    results.rooms = list(
-        by_rank_then_name(
-            matching(
-                Room.objects.select_related("conference"),
-                [("name", "A"), ("location", "B")],
-                query,
-                words,
-            )
-        )
-    )
-    return results
+    return organizations

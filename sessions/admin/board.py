@@ -278,8 +278,58 @@ def board(request, model_admin):
         return TemplateResponse(request, "admin/program/session/board.html", context)
     day = _parse_day(request, edition)
     visible = model_admin.get_queryset(request).filter(conference=edition)
-    # The day's sessions and the drafts with no room yet, of every day (the board's
-    # "unscheduled" column), in one go.
+    day_sessions, unscheduled = _day_and_unscheduled(visible, edition, day)
+    found = find_conflicts(day_sessions)
+    notes = _conflict_notes(found)
+    occupied = _held_by_other_tracks(visible, edition, day)
+    unscheduled_ids = {session.pk for session in unscheduled}
+    placed = [session for session in day_sessions if session.pk not in unscheduled_ids]
+    rooms = _columns(edition, placed)
+    shown_rooms = {room.pk for room in rooms if room is not NO_ROOM}
+
+    def entry_of(session):
+        return BoardEntry(
+            session=session,
+            notes=notes.get(session.pk, []),
+            can_move=services.may_edit(request.user, session),
+        )
+
+    entries = [entry_of(session) for session in placed]
+    entries += [
+        BoardEntry(session=session, is_occupied_only=True)
+        for session in occupied
+        if session.room_id in shown_rooms
+    ]
+    in_use = _in_use_notes(entries)
+    for entry in entries:
+        entry.notes = [*entry.notes, *in_use.get(entry.session.pk, [])]
+    rows = _grid(request, model_admin, edition, day, rooms, entries) if rooms else []
+    context.update(
+        _day_counts(day_sessions, found),
+        subtitle=formats.date_format(day, "l, F j, Y"),
+        day=day,
+        days=edition.days,
+        rooms=rooms,
+        rows=rows,
+        unscheduled=[entry_of(session) for session in unscheduled],
+        can_add=model_admin.has_add_permission(request),
+        add_url=reverse("admin:program_session_add") + f"?conference={edition.pk}",
+    )
+    return TemplateResponse(request, "admin/program/session/board.html", context)
+
+
+def _conflict_notes(conflicts):
+    """{session id: [note]}: what each session's card says of its conflicts."""
+    notes = {}
+    for conflict in conflicts:
+        for session in conflict.sessions:
+            notes.setdefault(session.pk, []).append(_note(conflict, session))
+    return notes
+
+
+def _day_and_unscheduled(visible, edition, day):
+    """(The day's sessions, the drafts with no room yet of every day: the board's "unscheduled"
+    column), loaded in one go."""
     opens = datetime.datetime.combine(day, datetime.time.min, tzinfo=edition.tzinfo)
     closes = datetime.datetime.combine(
         day + datetime.timedelta(days=1), datetime.time.min, tzinfo=edition.tzinfo
@@ -298,14 +348,13 @@ def board(request, model_admin):
         for session in loaded
         if session.status == Session.Status.DRAFT and session.room_id is None
     ]
-    unscheduled_ids = {session.pk for session in unscheduled}
-    found = find_conflicts(day_sessions)
-    notes = {}
-    for conflict in found:
-        for session in conflict.sessions:
-            notes.setdefault(session.pk, []).append(_note(conflict, session))
-    # Rooms that other tracks' published sessions hold, which this user's sessions cannot take.
-    occupied = list(
+    return day_sessions, unscheduled
+
+
+def _held_by_other_tracks(visible, edition, day):
+    """The day's published sessions that this user may not see: the rooms they hold are not
+    free for this user's sessions."""
+    return list(
         Session.objects.published()
         .for_edition(edition)
         .on_day(edition, day)
@@ -315,7 +364,10 @@ def board(request, model_admin):
         .order_by("starts_at", "pk")
     )
 
-    placed = [session for session in day_sessions if session.pk not in unscheduled_ids]
+
+def _columns(edition, placed):
+    """The edition's rooms in order, then any other room a session on the board is in, then
+    NO_ROOM if a session has none."""
     rooms = list(Room.objects.filter(conference=edition).order_by("order", "name", "pk"))
     known = {room.pk for room in rooms}
     for session in placed:
@@ -325,44 +377,20 @@ def board(request, model_admin):
             rooms.append(session.room)
     if any(session.room_id is None for session in placed):
         rooms.append(NO_ROOM)
+    return rooms
 
-    def entry_of(session):
-        return BoardEntry(
-            session=session,
-            notes=notes.get(session.pk, []),
-            can_move=services.may_edit(request.user, session),
-        )
 
-    entries = [entry_of(session) for session in placed]
-    entries += [
-        BoardEntry(session=session, is_occupied_only=True)
-        for session in occupied
-        if session.room_id in known
-    ]
-    in_use = _in_use_notes(entries)
-    for entry in entries:
-        entry.notes = [*entry.notes, *in_use.get(entry.session.pk, [])]
-    rows = _grid(request, model_admin, edition, day, rooms, entries) if rooms else []
-
+def _day_counts(day_sessions, found):
     counts = dict.fromkeys(Session.Status, 0)
     for session in day_sessions:
         counts[session.status] += 1
-    context.update(
-        subtitle=formats.date_format(day, "l, F j, Y"),
-        day=day,
-        days=edition.days,
-        rooms=rooms,
-        rows=rows,
-        unscheduled=[entry_of(session) for session in unscheduled],
-        session_count=len(day_sessions),
-        published_count=counts[Session.Status.PUBLISHED],
-        draft_count=counts[Session.Status.DRAFT],
-        cancelled_count=counts[Session.Status.CANCELLED],
-        conflict_count=len(found),
-        can_add=model_admin.has_add_permission(request),
-        add_url=reverse("admin:program_session_add") + f"?conference={edition.pk}",
-    )
-    return TemplateResponse(request, "admin/program/session/board.html", context)
+    return {
+        "session_count": len(day_sessions),
+        "published_count": counts[Session.Status.PUBLISHED],
+        "draft_count": counts[Session.Status.DRAFT],
+        "cancelled_count": counts[Session.Status.CANCELLED],
+        "conflict_count": len(found),
+    }
 
 
 # Moving a session on the board

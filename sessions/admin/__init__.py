@@ -11,6 +11,6 @@ One module per admin (`sessions`, `panels`, `rooms`, `tracks`, `people`), and be
 forms, list filters, actions, history pages, the merge, the board, the conflicts and release
 pages (`views`) and the session import."""
 
-from . import panels, people, rooms, sessions, tracks
+from . import panels, people, releases, rooms, sessions, tracks
 
-__all__ = ["panels", "people", "rooms", "sessions", "tracks"]
+__all__ = ["panels", "people", "releases", "rooms", "sessions", "tracks"]

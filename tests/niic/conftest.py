@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from sessions import services
-from sessions.models import Language, PanelMembership, Room, Session
+from sessions.models import Language, PanelMembership, Release, Room, Session
 from speakers.models import Organization, Speaker
 from tests.factories import (
     la_time,
@@ -76,6 +76,10 @@ def two_tracks(conference):
         Conference: conference,
         User: organizer,
         Group: Group.objects.get(name="Organizers"),
+        # Organizers only may change a release (sessions.services.release_change).
+        Release: Release.objects.create(
+            conference=conference, number=1, name="v1", released_at=la_time(14, "09:00")
+        ),
     }
     return {
         "chair": chair,

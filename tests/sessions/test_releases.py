@@ -6,6 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -409,3 +410,114 @@ def test_the_change_log_runs_the_same_queries_for_50_and_500_sessions(
             assert client.get(url).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1] <= 4
+
+
+# Correcting a release's name and note (sessions.services.release_change, the Release admin)
+
+
+@pytest.fixture
+def released(conference, organizer):
+    make_session(conference, title="Opening", slug="opening")
+    return services.program_release(
+        user=organizer, conference=conference, name="v1", note="Teh program."
+    )
+
+
+def entry_titles(response):
+    feed = ET.fromstring(response.content)
+    return [entry.findtext(f"{ATOM}title") for entry in feed.findall(f"{ATOM}entry")]
+
+
+def release_change_url(release):
+    return reverse("admin:program_release_change", args=[release.pk])
+
+
+def test_an_organizer_corrects_a_releases_name_and_note(released, organizer):
+    changed = services.release_change(
+        user=organizer, release=released, name=" v1.0 ", note=" The program.\nEnjoy. "
+    )
+    stored = Release.objects.get()
+    assert (stored.name, stored.note, stored.number) == ("v1.0", "The program.\nEnjoy.", 1)
+    assert (stored.snapshot, stored.changes) == (released.snapshot, released.changes)
+    assert (changed.name, changed.note) == ("v1.0", "The program.\nEnjoy.")
+
+
+def test_a_track_chair_cannot_correct_a_release(released, chair_of, conference):
+    chair = chair_of(make_track(conference, name="Health"))
+    with pytest.raises(PermissionDenied) as refusal:
+        services.release_change(user=chair, release=released, name="Hacked", note="Hacked")
+    assert str(refusal.value) == "Only organizers may change a release's name or note."
+    assert Release.objects.values_list("name", "note").get() == ("v1", "Teh program.")
+
+
+def test_an_organizer_corrects_a_release_in_the_admin_and_the_feed_shows_it(
+    client, released, organizer, conference, django_capture_on_commit_callbacks
+):
+    feed_url = f"/en/editions/{conference.slug}/changes.atom"
+    assert entry_titles(client.get(feed_url)) == ["v1"]
+    client.force_login(organizer)
+    page = client.get(release_change_url(released))
+    assert page.status_code == 200
+    assert list(page.context["adminform"].form.fields) == ["name", "note"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            release_change_url(released), {"name": "v1.0", "note": "The program."}
+        )
+    assert (response.status_code, response["Location"]) == (
+        302,
+        reverse("admin:program_release_changelist"),
+    )
+    assert Release.objects.values_list("name", "note").get() == ("v1.0", "The program.")
+    assert LogEntry.objects.get().get_change_message() == "Changed Name and Note for attendees."
+    client.logout()
+    assert entry_titles(client.get(feed_url)) == ["v1.0"]
+
+
+def test_the_admin_refuses_a_word_line_break_in_a_release_name_or_note(client, released, organizer):
+    client.force_login(organizer)
+    response = client.post(
+        release_change_url(released), {"name": "v\x0b1", "note": "Line\x0bbreak"}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "name": ["Use one line of plain text: no line breaks, tabs or other control characters."],
+        "note": ["Remove the control characters (invisible characters other than line breaks)."],
+    }
+    assert Release.objects.values_list("name", "note").get() == ("v1", "Teh program.")
+
+
+def test_the_admin_refuses_the_name_of_another_release_of_the_edition(
+    client, released, organizer, conference
+):
+    Session.objects.filter(slug="opening").update(title="Opening, again")
+    second = services.program_release(user=organizer, conference=conference, name="v2")
+    client.force_login(organizer)
+    response = client.post(release_change_url(second), {"name": "v1", "note": ""})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "__all__": ["This edition already has a release with this name."]
+    }
+    assert list(Release.objects.order_by("number").values_list("name", flat=True)) == ["v1", "v2"]
+
+
+def test_releases_are_neither_added_nor_deleted_in_the_admin(client, released, organizer):
+    client.force_login(organizer)
+    delete_url = reverse("admin:program_release_delete", args=[released.pk])
+    assert client.get(reverse("admin:program_release_add")).status_code == 403
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    response = client.post(
+        reverse("admin:program_release_changelist"),
+        {"action": "delete_selected", "_selected_action": [released.pk], "post": "yes"},
+    )
+    assert response.status_code == 200
+    assert Release.objects.count() == 1
+
+
+def test_a_track_chair_gets_no_release_admin(client, released, chair_of, conference):
+    client.force_login(chair_of(make_track(conference, name="Health")))
+    assert client.get(reverse("admin:program_release_changelist")).status_code == 403
+    assert client.get(release_change_url(released)).status_code == 403
+    response = client.post(release_change_url(released), {"name": "Hacked", "note": ""})
+    assert response.status_code == 403
+    assert "/admin/program/release/" not in client.get(reverse("admin:index")).text
+    assert Release.objects.values_list("name", "note").get() == ("v1", "Teh program.")

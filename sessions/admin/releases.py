@@ -1,0 +1,77 @@
+"""Releases, to correct a release's name or note after the fact (a typo, a note that says too
+little). What a release froze and lists as changed is never edited, and a release is made only
+on "Release the program" (views.release) and never deleted here: the change log and the apps
+that flag changed sessions keep every one. Organizers only, like releasing; the save goes
+through sessions.services.release_change."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+
+from .. import services
+from ..models import Release
+from .door import through_the_services
+from .messages import ChangeRefused, message_list
+
+
+class ReleaseForm(forms.ModelForm):
+    class Meta:
+        model = Release
+        fields = ["name", "note"]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        # The edition is not on the form, so the form alone does not check that the name is
+        # the only one of its edition: the service would refuse it after the form.
+        try:
+            self.instance.validate_constraints()
+        except ValidationError as error:
+            self.add_error(None, error)
+
+
+@admin.register(Release)
+class ReleaseAdmin(admin.ModelAdmin):
+    form = ReleaseForm
+    list_display = ["name", "conference", "number", "released_at", "released_by"]
+    list_filter = ["conference"]
+    list_select_related = ["conference", "released_by"]
+    fields = ["conference", "number", "released_at", "released_by", "name", "note"]
+    readonly_fields = ["conference", "number", "released_at", "released_by"]
+    ordering = ["conference", "-number"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("snapshot", "changes")
+
+    def has_module_permission(self, request):
+        return services.may_release(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return services.may_release(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return services.may_release(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        through_the_services(
+            services.release_change,
+            user=request.user,
+            release=obj,
+            name=obj.name,
+            note=obj.note,
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ChangeRefused as refusal:
+            self.message_user(request, message_list(refusal.error, request.user), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())

@@ -72,11 +72,7 @@ def admin_url(obj, view="change"):
 def as_posted(response, **changes):
     """What the admin page in `response` posts when submitted unchanged, with `changes`."""
     forms = [response.context["adminform"].form]
-    inlines = (
-        response.context["inline_admin_formsets"]
-        if "inline_admin_formsets" in response.context
-        else []
-    )
+    inlines = response.context.get("inline_admin_formsets", [])
     for inline in inlines:
         forms += [inline.formset.management_form, *inline.formset.forms]
     data = {}

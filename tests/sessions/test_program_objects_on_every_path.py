@@ -364,5 +364,5 @@ def test_a_refusal_reads_in_spanish(client, program):
     )
     assert shown(response) == [
         f"La sala “Hall A” tiene sesiones de {EDITION_2014}: “Opening”. Una sala se queda en su "
-        "edición: mueva antes esas sesiones a otra sala."
+        "edición; mueva primero esas sesiones a otra sala."
     ]

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from niic.generated_program import generate_program
 from sessions import services
@@ -447,6 +448,11 @@ def test_a_track_chair_cannot_correct_a_release(released, chair_of, conference):
     with pytest.raises(PermissionDenied) as refusal:
         services.release_change(user=chair, release=released, name="Hacked", note="Hacked")
     assert str(refusal.value) == "Only organizers may change a release's name or note."
+    with translation.override("es"):
+        with pytest.raises(PermissionDenied) as refusal:
+            services.release_change(user=chair, release=released, name="Hacked", note="Hacked")
+        in_spanish = str(refusal.value)
+    assert in_spanish == "Solo los organizadores pueden cambiar el nombre o la nota de una versión."
     assert Release.objects.values_list("name", "note").get() == ("v1", "Teh program.")
 
 

@@ -14,6 +14,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import translation
 
 import speakers.validators
@@ -285,3 +286,31 @@ def test_an_ascii_file_name_is_given_as_it_is():
 def test_xml_safe_drops_exactly_what_xml_1_0_forbids():
     text = "".join(chr(code) for code in range(0x20)) + "\x7f\x85\u2028\ud800\ufffd\ufffe\uffff"
     assert xml_safe(text) == "\t\n\r\x7f\x85\u2028\ufffd"
+
+
+# Form fields of no model field of their own reach one through the services, which validate it
+
+
+def test_a_cancellation_note_with_a_word_line_break_is_refused(conference, organizer):
+    session = make_session(conference, title="Opening", slug="opening")
+    with pytest.raises(services.Refused) as refusal:
+        services.sessions_cancel(user=organizer, sessions=[session], note="Go\x0bhome")
+    assert [
+        [message for error in outcome.errors for message in error.messages]
+        for outcome in refusal.value.outcomes
+    ] == [[TEXT_MESSAGE]]
+    session.refresh_from_db()
+    assert (session.status, session.cancellation_note) == ("published", "")
+
+
+def test_the_release_page_lists_a_control_character_on_its_field(client, organizer, conference):
+    make_session(conference, title="Opening", slug="opening")
+    client.force_login(organizer)
+    url = f"{reverse('admin:program_session_release')}?edition={conference.slug}"
+    response = client.post(url, {"name": "v\x1b1", "note": "Line\x0bbreak"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "name": [ONE_LINE_MESSAGE],
+        "note": [TEXT_MESSAGE],
+    }
+    assert Release.objects.count() == 0

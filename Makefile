@@ -11,6 +11,7 @@ RUN_ENV = DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_DEBUG=0
 
 run: $(VENV)/.run-deps .secret_key
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py createcachetable
 	$(RUN_ENV) $(BIN)/python manage.py setup_roles
 	$(RUN_ENV) $(BIN)/python manage.py load_niic --sample-schedule
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0

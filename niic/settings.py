@@ -118,16 +118,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache behind a breaker (niic.faults): an unreachable or silent
+            # Redis costs a request half a second at most, once; for a few seconds after, the
+            # site renders pages itself and reads the program version from the database.
+            "BACKEND": "niic.faults.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("NIIC_CACHE_PREFIX", "niic"),
-            # An unreachable Redis costs a request a second at most: the site then renders
-            # pages itself and reads the program version from the database.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis, a table in the database (made by `manage.py createcachetable`, which
+    # `make run` runs): every gunicorn worker, and every app server of one database, shares it,
+    # so an upload waiting for its confirmation, the password reset limits and the page cache
+    # hold whichever worker answers. A file cache would be shared by one machine's workers only.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "niic_cache",
+            "KEY_PREFIX": os.environ.get("NIIC_CACHE_PREFIX", "niic"),
+            # Pages, their gzipped copies and uploads: more than Django's 300 entries.
+            "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},
+        }
+    }
 
 # Staff accounts: login lockout, password reset by e-mail, password strength. README "Accounts".
 #

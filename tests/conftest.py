@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.test.utils import override_settings
 from django.utils import translation
 
 from sessions.models import Session
@@ -60,6 +61,17 @@ def pytest_report_header(config):
     if chromium:
         return f"browser tests: Chromium at {chromium}"
     return "browser tests: SKIPPED — Chromium not found"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def a_cache_in_this_process():
+    # Without REDIS_URL the site's cache is a database table (settings.CACHES), whose reads and
+    # writes are queries: the pages' exact query counts are pinned without them. The tests that
+    # run real app servers get the table (tests/niic/test_two_workers.py).
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,112 @@
+"""`make run` serves two gunicorn workers without Redis: what one worker keeps for a later
+request (an upload waiting for its confirmation, the password reset counts) must be there when
+the other worker takes that request. Without REDIS_URL the cache is a table in the database
+(settings.CACHES), made by createcachetable as `make run` does.
+
+Each site is served by real gunicorn workers: on a SQLite file, as `make run` serves it, and,
+in the PostgreSQL run, on the test database."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import override_settings
+
+from sessions.models import Session
+from tests.servers import PROJECT, AppServer, Browser, base_environment, database_url
+
+PASSWORD = "a-long-pass-phrase-for-two-workers"
+TOKEN = re.compile(r'name="token" value="([0-9a-f]{32})"')
+DATABASE_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "niic_cache",
+    }
+}
+
+
+def manage(environment, *arguments):
+    subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=PROJECT,
+        env={**base_environment(), **environment},
+        check=True,
+        timeout=300,
+        capture_output=True,
+    )
+
+
+@pytest.fixture(params=["sqlite-file", "postgresql"])
+def site(request, tmp_path):
+    """The environment of a site as `make run` prepares it: migrated, with its cache table, the
+    NIIC program and an organizer."""
+    if request.param == "sqlite-file":
+        environment = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+        manage(environment, "migrate", "--noinput")
+        manage(environment, "createcachetable")
+        manage(environment, "setup_roles")
+        manage(environment, "load_niic", "--sample-schedule")
+        manage(
+            {
+                **environment,
+                "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
+                "DJANGO_SUPERUSER_USERNAME": "organizer",
+                "DJANGO_SUPERUSER_EMAIL": "organizer@example.org",
+            },
+            "createsuperuser",
+            "--noinput",
+        )
+        return environment
+    if connection.vendor != "postgresql":
+        pytest.skip("the test database is another process's only on PostgreSQL")
+    request.getfixturevalue("transactional_db")
+    with override_settings(CACHES=DATABASE_CACHE):
+        call_command("createcachetable", verbosity=0)
+    call_command("load_niic", sample_schedule=True, verbosity=0)
+    get_user_model().objects.create_superuser("organizer", "organizer@example.org", PASSWORD)
+    return {"DATABASE_URL": database_url(connection.settings_dict)}
+
+
+def test_two_workers_without_redis_share_uploads_and_the_reset_limit(site, collected_static):
+    # tests.servers.base_environment leaves REDIS_URL out, as `make run` has none.
+    with AppServer(collected_static, workers=2, **site) as server:
+        browser = Browser()
+        browser.get(server, "/admin/login/")
+        signed_in = browser.post(
+            server, "/admin/login/?next=/admin/", {"username": "organizer", "password": PASSWORD}
+        )
+        assert (signed_in.status, signed_in.header("Location")) == (302, "/admin/")
+
+        page = "/admin/program/session/import/"
+        confirmed = []
+        for number in range(1, 9):
+            browser.get(server, page)
+            content = f"edition,slug,title_en\nniic-2014,opening-plenary,Opening {number}\n"
+            preview = browser.post(
+                server,
+                page,
+                {},
+                files={"spreadsheet": ("program.csv", content.encode(), "text/csv")},
+            )
+            assert preview.status == 200, preview.text
+            token = TOKEN.search(preview.text)[1]
+            done = browser.post(server, page, {"token": token})
+            confirmed.append((done.status, done.header("Location")))
+        assert confirmed == [(302, "/admin/program/session/")] * 8
+
+        reset = []
+        for _request in range(12):
+            anonymous = Browser()
+            anonymous.get(server, "/admin/password_reset/")
+            answer = anonymous.post(
+                server, "/admin/password_reset/", {"email": "somebody@example.org"}
+            )
+            reset.append(answer.status)
+        assert reset == [302] * 5 + [429] * 7
+
+    if site["DATABASE_URL"].startswith("postgres"):
+        assert Session.objects.get(slug="opening-plenary").title_en == "Opening 8"

@@ -13,9 +13,12 @@ any column the sheet does not know refused (read_table); a Row carries a row's n
 cells and its errors (by column, in words) from the reader through the services to the
 preview page."""
 
+import csv
 import datetime
+import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 
 import tablib
@@ -23,6 +26,12 @@ from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 QUOTED_FORMULA = re.compile(r"^'(?=[=+\-@\t\r])")
@@ -129,29 +138,191 @@ def names_used_twice(queryset, field="name"):
 
 
 def read_dataset(content, file_name):
-    """The rows of a CSV or XLSX file, chosen by its extension, as a tablib Dataset."""
+    """The rows of a CSV or XLSX file, chosen by its extension, as a tablib Dataset (the first
+    row its headers). Every limit is checked while the file is read, before anything large is
+    held: the file's size; for an XLSX, the sizes its zip declares (a zip bomb, or one huge
+    shared text, is refused unopened) and the sheet's declared dimensions; then, in either
+    format, rows (reading stops at the first one past the limit), columns and cell lengths. A
+    file past a limit is a FileError that says which."""
+    if len(content) > MAX_FILE_BYTES:
+        raise FileError(
+            _("This file is too large; import at most %(limit)s MB at a time.")
+            % {"limit": MAX_FILE_BYTES // (1024 * 1024)}
+        )
     extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    if extension not in ("xlsx", "csv", "txt"):
+        raise FileError(_("Upload a CSV or an XLSX file (its name ends in .csv or .xlsx)."))
+    reader = _xlsx_rows if extension == "xlsx" else _csv_rows
     try:
-        if extension == "xlsx":
-            dataset = tablib.Dataset().load(content, format="xlsx")
-        elif extension in ("csv", "txt"):
-            text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
-            dataset = tablib.Dataset().load(text, format="csv")
-        else:
-            raise FileError(_("Upload a CSV or an XLSX file (its name ends in .csv or .xlsx)."))
+        rows = _bounded(reader(content))
+        headers = next(rows, [])
+        width = len(headers)
+        table = []
+        for cells in rows:
+            width = max(width, len(cells))
+            table.append(cells)
     except FileError:
         raise
-    except Exception as error:  # tablib and openpyxl raise many kinds
+    except Exception as error:  # csv, zipfile and openpyxl raise many kinds
         raise FileError(
             _("This file could not be read as %(format)s. Save it again as CSV (UTF-8) or XLSX.")
             % {"format": extension.upper()}
         ) from error
-    if dataset.height > MAX_ROWS:
-        raise FileError(
-            _("This file has %(count)d rows; import at most %(limit)d at a time.")
-            % {"count": dataset.height, "limit": MAX_ROWS}
-        )
+    dataset = tablib.Dataset(headers=_padded(headers, width))
+    for cells in table:
+        dataset.append(_padded(cells, width))
     return dataset
+
+
+# Limits of a file, checked as it is read (read_dataset). A real sheet of 5,000 sessions with
+# two long descriptions each stays far within them.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_COLUMNS = 60
+MAX_CELL_CHARACTERS = 50_000
+# What an XLSX may unpack to: its parts together, and its shared texts (which openpyxl holds in
+# memory whole); a part packed tighter than MAX_RATIO is a zip bomb.
+MAX_UNPACKED_BYTES = 80 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 40 * 1024 * 1024
+MAX_RATIO = 200
+# What a packed part may hold before its ratio counts: small parts of any file pack tightly.
+RATIO_FROM_BYTES = 1024 * 1024
+
+
+def too_many_rows(count):
+    return FileError(
+        _("This file has more than %(limit)d rows; import at most %(limit)d at a time.")
+        % {"limit": MAX_ROWS}
+        if count is None
+        else _("This file has %(count)d rows; import at most %(limit)d at a time.")
+        % {"count": count, "limit": MAX_ROWS}
+    )
+
+
+def too_many_columns(count):
+    return FileError(
+        _("This sheet has %(count)d columns; a sheet has at most %(limit)d.")
+        % {"count": count, "limit": MAX_COLUMNS}
+    )
+
+
+def too_large_unpacked():
+    return FileError(
+        _(
+            "This XLSX file unpacks to more than a spreadsheet of %(limit)d rows can hold; "
+            "save the sheet again, or as CSV (UTF-8)."
+        )
+        % {"limit": MAX_ROWS}
+    )
+
+
+def _bounded(rows):
+    """The rows (headers first) with trailing empty cells dropped, refusing the first row past
+    MAX_ROWS, the first cell past MAX_COLUMNS and the first cell longer than
+    MAX_CELL_CHARACTERS, as they come."""
+    for number, cells in enumerate(rows, start=1):
+        if number > MAX_ROWS + 1:
+            raise too_many_rows(None)
+        cells = list(cells)
+        while cells and cells[-1] in (None, ""):
+            cells.pop()
+        if len(cells) > MAX_COLUMNS:
+            raise too_many_columns(len(cells))
+        for column, value in enumerate(cells, start=1):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARACTERS:
+                raise FileError(
+                    _(
+                        "Row %(row)d, column %(column)d holds %(count)d characters; a cell holds "
+                        "at most %(limit)d."
+                    )
+                    % {
+                        "row": number,
+                        "column": column,
+                        "count": len(value),
+                        "limit": MAX_CELL_CHARACTERS,
+                    }
+                )
+        yield cells
+
+
+def _padded(cells, width):
+    return [*cells, *([None] * (width - len(cells)))]
+
+
+def _csv_rows(content):
+    """A CSV file's rows, read a line at a time; an empty line is no row (as tablib reads)."""
+    lines = (
+        io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+        if isinstance(content, bytes)
+        else io.StringIO(content, newline="")
+    )
+    reader = csv.reader(lines)
+    try:
+        for cells in reader:
+            if cells:
+                yield cells
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise FileError(
+                _("Row %(row)d holds a cell longer than %(limit)d characters.")
+                % {"row": reader.line_num, "limit": MAX_CELL_CHARACTERS}
+            ) from error
+        raise
+
+
+def _xlsx_rows(content):
+    """An XLSX file's first sheet, a row at a time (openpyxl's read-only mode), once its zip's
+    declared sizes and the sheet's declared dimensions are within the limits."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        members = archive.infolist()
+        if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+            raise too_large_unpacked()
+        for member in members:
+            too_tight = member.file_size > RATIO_FROM_BYTES and member.file_size > MAX_RATIO * max(
+                member.compress_size, 1
+            )
+            shared = member.filename.lower().endswith("sharedstrings.xml")
+            if too_tight or (shared and member.file_size > MAX_SHARED_STRINGS_BYTES):
+                raise too_large_unpacked()
+    reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=True, keep_links=False)
+    # What load_workbook does, but for its worksheets: openpyxl sizes every sheet as it loads
+    # it, and a sheet that declares no dimension is then parsed whole.
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)  # which cells are dates
+    try:
+        found = (
+            (sheet, relation)
+            for sheet, relation in reader.parser.find_sheets()
+            if relation.target in reader.valid_files and "chartsheet" not in relation.Type
+        )
+        sheet, relation = next(found)
+        sheet = BoundedSheet(reader.wb, sheet.name, relation.target, reader.shared_strings)
+        # The dimension the sheet declares, if it declares one: checked before a cell is read.
+        if sheet.max_row is not None and sheet.max_row > MAX_ROWS + 1:
+            raise too_many_rows(sheet.max_row - 1)
+        if sheet.max_column is not None and sheet.max_column > MAX_COLUMNS:
+            raise too_many_columns(sheet.max_column)
+        # Whatever it declares, reading stops past the limits: one row past the last one
+        # allowed, one column past the last (a row of thousands of cells costs no more).
+        yield from sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS + 1, values_only=True)
+    finally:
+        reader.archive.close()
+
+
+class BoundedSheet(ReadOnlyWorksheet):
+    """openpyxl's read-only sheet, sized by the dimension it declares before its cells, if it
+    declares one; openpyxl would otherwise parse the whole sheet to look for it."""
+
+    def _get_size(self):
+        with self._get_source() as source:
+            for _event, element in iterparse(source, events=("start",)):
+                if element.tag == f"{{{SHEET_MAIN_NS}}}dimension":
+                    bounds = range_boundaries(element.get("ref", ""))
+                    self._min_column, self._min_row, self._max_column, self._max_row = bounds
+                    return
+                if element.tag == f"{{{SHEET_MAIN_NS}}}sheetData":
+                    return
 
 
 def header_problems(headers, known):

@@ -3,6 +3,7 @@ Atom feed and the JSON of changed sessions that the agenda reads."""
 
 import datetime
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -527,3 +528,24 @@ def test_a_track_chair_gets_no_release_admin(client, released, chair_of, confere
     assert response.status_code == 403
     assert "/admin/program/release/" not in client.get(reverse("admin:index")).text
     assert Release.objects.values_list("name", "note").get() == ("v1", "Teh program.")
+
+
+def test_the_release_admin_speaks_spanish(client, released, organizer):
+    client.force_login(organizer)
+    page = client.get(release_change_url(released), HTTP_ACCEPT_LANGUAGE="es")
+    labels = re.findall(r"<label[^>]*>([^<]*)</label>", page.text)
+    assert labels == [
+        "Edición:",
+        "Número:",
+        "Publicada:",
+        "Publicada por:",
+        "Nombre:",
+        "Nota para los asistentes:",
+    ]
+    refused = client.post(
+        release_change_url(released), {"name": "v\x0b1", "note": ""}, HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert re.findall(r'<ul class="errorlist"[^>]*><li>([^<]*)</li>', refused.text) == [
+        "Use una sola línea de texto simple: sin saltos de línea, tabulaciones ni otros "
+        "caracteres de control."
+    ]

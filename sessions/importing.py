@@ -32,11 +32,14 @@ file (editions, tracks, rooms, topics, languages, speakers, the sessions the row
 file costs the same few queries whatever its length; the rules and the writing are
 sessions.services.sessions_import's job."""
 
+import copy
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from speakers.models import Speaker
@@ -81,21 +84,38 @@ CLOCK = re.compile(
     re.IGNORECASE,
 )
 PANEL_SEAT = re.compile(r"^(?P<who>.*?)\s*\((?P<role>[^()]*)\)$")
+# What a message calls a column; translated only when a message uses it.
+TRACK, ROOM, FORMAT, STATUS = (
+    gettext_lazy("track"),
+    gettext_lazy("room"),
+    gettext_lazy("format"),
+    gettext_lazy("status"),
+)
+PANEL_ROLE = gettext_lazy("panel role")
 
 
 def split_list(value):
     return [part.strip() for part in cell_text(value).split(";") if part.strip()]
 
 
-def parse_choice(value, choices, what):
+@functools.lru_cache
+def choice_names(choices, language):
+    """{value or label in `language`, normalized: value} of a TextChoices class."""
+    names = {normalized(choice.label): choice.value for choice in choices}
+    return {**names, **{choice.value: choice.value for choice in choices}}
+
+
+def parse_choice(value, choices, what, names=None):
+    """The value of the choice `value` names; `names`: choice_names(choices, language)."""
     text = cell_text(value)
     one_of = ", ".join(choices.values)
     if not text:
         raise CellError(_("Required: one of %(choices)s.") % {"choices": one_of})
-    wanted = normalized(text)
-    for choice in choices:
-        if wanted in (choice.value, normalized(choice.label)):
-            return choice.value
+    if names is None:
+        names = choice_names(choices, get_language())
+    found = names.get(normalized(text))
+    if found is not None:
+        return found
     raise CellError(
         _("%(value)s is not a %(what)s; use one of %(choices)s.")
         % {"value": quoted(text), "what": what, "choices": one_of}
@@ -202,6 +222,8 @@ class SessionRow(Row):
     session: Session | None = None
     original: Session | None = None
     related: services.Related = field(default_factory=services.Related)
+    # The original's topics, languages and panel as stored (every part a list).
+    stored: services.Related | None = None
     new_speakers: list = field(default_factory=list)
 
     @property
@@ -259,11 +281,9 @@ class Lookups:
             if slug in slugs:
                 wanted.add(pk)
         self.sessions = (
-            Session.objects.filter(pk__in=wanted)
-            .select_related("conference", "track", "room")
-            .prefetch_related("topics", "languages", "interpretation_languages", "panel__speaker")
-            .in_bulk()
-        )
+            Session.objects.filter(pk__in=wanted).select_related("conference", "track", "room")
+        ).in_bulk()
+        self.stored = self.stored_related(list(self.sessions))
         self.by_key = {
             (session.conference_id, session.slug): session for session in self.sessions.values()
         }
@@ -292,6 +312,36 @@ class Lookups:
             self.language_of.setdefault(language.code.lower(), language)
             self.language_of.setdefault(normalized(language.name), language)
 
+    def stored_related(self, session_ids):
+        """{session id: services.Related} of the sessions' topics, languages and panels as
+        stored, made of the objects already fetched: a few rows of ids, not a model instance
+        per topic, language and seat."""
+        stored = {
+            pk: services.Related(topics=[], languages=[], interpretation=[], panel=[])
+            for pk in session_ids
+        }
+        topics = {topic.pk: topic for topic in self.topics}
+        languages = {language.pk: language for language in self.languages}
+        for relation, part, objects in (
+            ("topics", "topics", topics),
+            ("languages", "languages", languages),
+            ("interpretation_languages", "interpretation", languages),
+        ):
+            through = getattr(Session, relation).through
+            target = getattr(Session, relation).field.m2m_reverse_field_name()
+            for session_id, target_id in through.objects.filter(
+                session_id__in=session_ids
+            ).values_list("session_id", f"{target}_id"):
+                getattr(stored[session_id], part).append(objects[target_id])
+        speakers = {speaker.pk: speaker for speaker in self.speakers}
+        for session_id, speaker_id, role, order in PanelMembership.objects.filter(
+            session_id__in=session_ids
+        ).values_list("session_id", "speaker_id", "role", "order"):
+            stored[session_id].panel.append(
+                services.Seat(speaker=speakers[speaker_id], role=role, order=order)
+            )
+        return stored
+
     def edition(self, text):
         wanted = normalized(text)
         for edition in self.editions:
@@ -314,6 +364,11 @@ class RowReader:
         self.keys_seen = {}
         self.slugs_made = set()
         self.new_speakers = {}  # normalized name → the Speaker a row creates
+        language = get_language()
+        self.names = {
+            choices: choice_names(choices, language)
+            for choices in (Session.Format, Session.Status, PanelMembership.Role)
+        }
 
     def read(self, number, cells):
         row = SessionRow(number=number, cells=cells, blank=is_blank(cells))
@@ -324,6 +379,8 @@ class RowReader:
             return row
         session, original = self.find_session(row, edition)
         row.session, row.original = session, original
+        if original is not None:
+            row.stored = self.lookups.stored[original.pk]
         self.apply_fields(row, edition, session)
         return row
 
@@ -363,18 +420,10 @@ class RowReader:
             )
         if original is None:
             return Session(conference=edition, slug=slug, **{ENGLISH_TITLE: title}), None
-        session = Session(
-            **{
-                field.attname: getattr(original, field.attname)
-                for field in Session._meta.concrete_fields
-            }
-        )
-        session.conference, session.track, session.room = (
-            original.conference,
-            original.track,
-            original.room,
-        )
-        session._state.adding, session._state.db = False, original._state.db
+        # A copy of its fields and of the edition, track and room it holds; its panel, topics
+        # and languages are read from the original.
+        session = copy.copy(original)
+        session.__dict__.pop("_prefetched_objects_cache", None)
         return session, original
 
     def made_slug(self, edition, title):
@@ -396,22 +445,24 @@ class RowReader:
                 setattr(session, column, cell_text(cells[column]))
         if "track" in cells:
             session.track = row.cell(
-                "track", self.read_place, self.lookups.tracks_of, edition, _("track")
+                "track", self.read_place, self.lookups.tracks_of, edition, TRACK
             )
         if "topics" in cells and "track" not in row.errors:
             row.related.topics = row.cell("topics", self.read_topics, edition, session.track)
         if "room" in cells:
-            session.room = row.cell(
-                "room", self.read_place, self.lookups.rooms_of, edition, _("room")
-            )
+            session.room = row.cell("room", self.read_place, self.lookups.rooms_of, edition, ROOM)
         if any(column in cells for column in TIME_COLUMNS):
             self.read_times(row, edition, session)
         elif row.is_new:
             row.add_error("day", _("A new session needs its day, start and end."))
         if "format" in cells:
-            session.format = row.cell("format", parse_choice, Session.Format, _("format"))
+            session.format = row.cell(
+                "format", parse_choice, Session.Format, FORMAT, self.names[Session.Format]
+            )
         if "status" in cells:
-            session.status = row.cell("status", parse_choice, Session.Status, _("status"))
+            session.status = row.cell(
+                "status", parse_choice, Session.Status, STATUS, self.names[Session.Status]
+            )
         if "languages" in cells:
             row.related.languages = row.cell("languages", self.read_languages)
         if "interpretation" in cells:
@@ -523,7 +574,12 @@ class RowReader:
             )
             try:
                 role = (
-                    parse_choice(role_text, PanelMembership.Role, _("panel role"))
+                    parse_choice(
+                        role_text,
+                        PanelMembership.Role,
+                        PANEL_ROLE,
+                        self.names[PanelMembership.Role],
+                    )
                     if role_text.strip()
                     else PanelMembership.Role.PANELIST.value
                 )

@@ -15,6 +15,7 @@ preview page."""
 
 import csv
 import datetime
+import functools
 import io
 import re
 import unicodedata
@@ -109,7 +110,12 @@ def long_text(value):
 
 def normalized(text):
     """For comparing names: no case, no accents, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
+    return _normalized(str(text))
+
+
+@functools.lru_cache(maxsize=65536)  # a file names the same few things on every row
+def _normalized(text):
+    decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(character for character in decomposed if not unicodedata.combining(character))
     return " ".join(bare.casefold().split())
 

@@ -51,6 +51,8 @@ class Sheet:
     changed_meanwhile: str
     imported: object  # (counts) -> the message once imported
     changelist: str
+    # Whether the preview records each stored row's version, for the confirmation to check.
+    versioned: bool = False
 
 
 SESSIONS = Sheet(
@@ -74,6 +76,7 @@ SESSIONS = Sheet(
         % counts
     ),
     changelist="admin:program_session_changelist",
+    versioned=True,
 )
 SPEAKERS = Sheet(
     key="speaker-import",
@@ -119,6 +122,13 @@ def upload_key(sheet, user, token):
     return f"{sheet.key}:{user.pk}:{token}"
 
 
+def versions_read(sheet, rows):
+    """{session id: version} of the stored sessions the preview read, for the confirmation."""
+    if not sheet.versioned:
+        return None
+    return {row.original.pk: row.original.version for row in rows if row.original is not None}
+
+
 def session_import(request, model_admin):
     return import_page(request, model_admin, SESSIONS)
 
@@ -146,7 +156,11 @@ def import_page(request, model_admin, sheet):
         return page(request, model_admin, sheet, form=form, status=400)
     rows = sheet.apply(user=request.user, rows=rows, dry_run=True)
     token = secrets.token_hex(16)
-    cache.set(upload_key(sheet, request.user, token), (upload.name, content), UPLOAD_SECONDS)
+    cache.set(
+        upload_key(sheet, request.user, token),
+        (upload.name, content, versions_read(sheet, rows)),
+        UPLOAD_SECONDS,
+    )
     return page(request, model_admin, sheet, rows=rows, token=token, file_name=upload.name)
 
 
@@ -162,16 +176,20 @@ def confirm(request, model_admin, sheet):
         return page(
             request, model_admin, sheet, form=UploadForm(sheet=sheet), problem=problem, status=400
         )
-    file_name, content = stored
+    file_name, content, versions = (*stored, None)[:3]  # an upload of before had no versions
     try:
         rows = sheet.read_rows(read_dataset(content, file_name))
     except FileError as error:
         form = UploadForm(sheet=sheet)
         return page(request, model_admin, sheet, form=form, problem=str(error), status=400)
-    rows = sheet.apply(user=request.user, rows=rows)
+    rows = sheet.apply(
+        user=request.user, rows=rows, **({"versions": versions} if sheet.versioned else {})
+    )
     if any(row.errors for row in rows):
+        # The upload is spent: a new preview shows the program as it now is.
+        cache.delete(key)
         model_admin.message_user(request, sheet.changed_meanwhile, messages.ERROR)
-        return page(request, model_admin, sheet, rows=rows, token=token, file_name=file_name)
+        return page(request, model_admin, sheet, rows=rows, file_name=file_name)
     cache.delete(key)
     model_admin.message_user(request, sheet.imported(counts(rows)), messages.SUCCESS)
     return HttpResponseRedirect(reverse(sheet.changelist))

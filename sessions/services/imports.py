@@ -1,9 +1,11 @@
 """A spreadsheet of sessions, the whole file at once."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from speakers.models import Speaker
 from speakers.spreadsheets import same_value
@@ -11,26 +13,39 @@ from tracks.signals import program_changed
 
 from .. import rules, texts
 from ..models import PanelMembership, Session
-from .history import REASON_IMPORTED, Seat, _bulk_history, snapshot_of
+from .history import REASON_EDITED, REASON_IMPORTED, Related, _bulk_history, snapshot_of
 from .locks import SAVED_MEANWHILE, check_rooms_now, lock_schedule
 from .rights import NOT_YOUR_TRACK, may_edit
 
+CHANGED_SINCE_PREVIEW = gettext_lazy(
+    "“%(session)s” was changed by %(who)s (%(reason)s) after this file was checked. Nothing was "
+    "imported: upload the file again to check it against the program as it is now."
+)
+SESSION_DELETED = gettext_lazy(
+    "“%(session)s” was deleted after this file was checked. Nothing was imported: upload the "
+    "file again to check it against the program as it is now."
+)
 
-def sessions_import(*, user, rows, dry_run=False):
+
+def sessions_import(*, user, rows, dry_run=False, versions=None):
     """Apply the rows of a spreadsheet (sessions.importing.read_rows): the user's rights and
     every rule are checked for each row against the program as it would be with the whole file
     applied (so two rows may swap rooms), and the file is written in bulk, in one transaction,
     only if no row has an error; each row's errors are added to it, by column. The same few
-    queries whatever the number of rows. Returns the rows that are not blank."""
+    queries whatever the number of rows. Returns the rows that are not blank.
+
+    Writing, the import holds what a form holds: it takes the locks of a publish for every room
+    and speaker its rows touch (a row without a panel column touches its session's panel as
+    stored), refuses a row whose session was saved since `versions` ({session id: version}, as
+    the preview read them; else as `rows` were read), naming who saved it, and writes only the
+    columns the file has."""
     rows = [row for row in rows if not row.blank]
     with transaction.atomic():
         ready = [row for row in rows if row.session is not None and not row.errors]
         _check_rights(user, ready)
-        published = [row for row in ready if row.session.status == Session.Status.PUBLISHED]
-        lock_schedule(
-            room_ids=[row.session.room_id for row in published],
-            speaker_ids=[seat.speaker.pk for row in published for seat in row.related.panel or []],
-        )
+        if not dry_run:
+            _lock(ready)
+            _check_versions(ready, versions)
         _check_rows(ready)
         _check_clashes(ready)
         for row in rows:
@@ -44,7 +59,11 @@ def sessions_import(*, user, rows, dry_run=False):
         if not (refused or dry_run):
             try:
                 with transaction.atomic():
-                    _write_rows(user, [row for row in ready if row.action in ("new", "update")])
+                    _write_rows(
+                        user,
+                        [row for row in ready if row.action in ("new", "update")],
+                        _fields_of(rows),
+                    )
                     check_rooms_now()
             except IntegrityError:
                 # Only the database's own backstop gets here: the rules passed under the locks.
@@ -54,6 +73,70 @@ def sessions_import(*, user, rows, dry_run=False):
         else:
             transaction.set_rollback(True)
     return rows
+
+
+def _lock(rows):
+    """The locks a publish takes (services.locks), for every room and speaker the rows touch:
+    the rooms they leave and take, the speakers of their panels as stored and as the file has
+    them. Then each stored session the rows change, in the order of their ids, so that a form
+    or a board move saving one meanwhile waits for this import to end (and is then refused as
+    stale), or this import waits for it (and sees its new version)."""
+    stored = [row.session.pk for row in rows if row.original is not None]
+    seated = PanelMembership.objects.filter(session__in=stored).values_list("speaker_id", flat=True)
+    lock_schedule(
+        room_ids=[
+            room_id
+            for row in rows
+            for room_id in (row.session.room_id, row.original and row.original.room_id)
+        ],
+        speaker_ids=[
+            *seated,
+            *(seat.speaker.pk for row in rows for seat in row.related.panel or []),
+        ],
+    )
+
+
+def _check_versions(rows, versions):
+    """A row whose session was saved since it was read (at the preview, if `versions` says) is
+    refused, with who saved it and why, from the session's history."""
+    existing = {row.session.pk: row for row in rows if row.original is not None}
+    current = dict(
+        Session.objects.select_for_update()
+        .filter(pk__in=list(existing))
+        .order_by("pk")
+        .values_list("pk", "version")
+    )
+    stale = {
+        pk: row
+        for pk, row in existing.items()
+        if current.get(pk) != (row.original.version if versions is None else versions.get(pk))
+    }
+    if not stale:
+        return
+    latest = {}
+    for record in (
+        Session.history.filter(id__in=list(stale))
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    ):
+        latest.setdefault(record.id, record)
+    for pk, row in stale.items():
+        record = latest.get(pk)
+        if pk not in current:
+            row.add_error("slug", SESSION_DELETED % {"session": row.original})
+            continue
+        who = record.history_user if record else None
+        row.add_error(
+            "slug",
+            CHANGED_SINCE_PREVIEW
+            % {
+                "session": row.original,
+                "who": (who.get_full_name() or who.get_username()) if who else _("someone"),
+                "reason": _(record.history_change_reason)
+                if record and record.history_change_reason
+                else str(REASON_EDITED),
+            },
+        )
 
 
 def _check_rights(user, rows):
@@ -69,7 +152,7 @@ def _speaker_ids(row):
         return [seat.speaker.pk for seat in row.related.panel if seat.speaker.pk]
     if row.original is None:
         return []
-    return [seat.speaker_id for seat in row.original.panel.all()]
+    return [seat.speaker.pk for seat in row.stored.panel]
 
 
 def _check_rows(rows):
@@ -96,7 +179,7 @@ def _check_rows(rows):
                 row.add_error(column, error.message % error.params)
         topics = row.related.topics
         if topics is None and row.original is not None:
-            topics = list(row.original.topics.all())
+            topics = list(row.stored.topics)
         strays = rules.stray_topics(topics or [], session.track)
         if strays:
             error = rules.topics_error(strays, session.track)
@@ -142,8 +225,8 @@ def _check_clashes(rows):
         for seat in row.related.panel or []:
             names[seat.speaker.pk] = seat.speaker.name
         if row.related.panel is None and row.original is not None:
-            for seat in row.original.panel.all():
-                names[seat.speaker_id] = seat.speaker.name
+            for seat in row.stored.panel:
+                names[seat.speaker.pk] = seat.speaker.name
 
     def speaker_ids_of(session):
         row = row_of.get(id(session))
@@ -152,6 +235,8 @@ def _check_clashes(rows):
     everything = [row.session for row in published_rows if row.session.starts_at] + stored
     for first, second, speaker_id in rules.clashes_among(everything, speaker_ids_of):
         first_row, second_row = row_of.get(id(first)), row_of.get(id(second))
+        if first_row is None and second_row is None:
+            continue  # two stored sessions: a clash already in the program, not the file's doing
         # The row to blame: the later of two rows of the file, or the one row in the file.
         if first_row and second_row:
             row, other = (
@@ -174,6 +259,28 @@ ROW_FIELDS = [
     *texts.in_every_language("description"), "starts_at", "ends_at", "room", "status",
     "has_cart", "has_asl",
 ]  # fmt: skip
+
+
+# The fields each column writes; a file writes only the fields of its columns (the slug finds
+# the session, and its edition is the session's own).
+COLUMN_FIELDS = {
+    **{column: [column] for column in texts.in_every_language("title")},
+    **{column: [column] for column in texts.in_every_language("description")},
+    "track": ["track"],
+    "format": ["format"],
+    "status": ["status"],
+    "day": ["starts_at", "ends_at"],
+    "start": ["starts_at", "ends_at"],
+    "end": ["starts_at", "ends_at"],
+    "room": ["room"],
+    "cart": ["has_cart"],
+    "asl": ["has_asl"],
+}
+
+
+def _fields_of(rows):
+    columns = {column for row in rows for column in row.cells}
+    return [name for name in ROW_FIELDS if any(name in COLUMN_FIELDS.get(c, ()) for c in columns)]
 
 
 def _changes(row):
@@ -199,14 +306,14 @@ def _changes(row):
             )
             for name in ROW_FIELDS
         ),
-        "topics": differs(related.topics, original.topics.all()),
-        "languages": differs(related.languages, original.languages.all()),
-        "interpretation": differs(related.interpretation, original.interpretation_languages.all()),
-        "panel": _panel_differs(related.panel, original),
+        "topics": differs(related.topics, row.stored.topics),
+        "languages": differs(related.languages, row.stored.languages),
+        "interpretation": differs(related.interpretation, row.stored.interpretation),
+        "panel": _panel_differs(related.panel, row.stored.panel),
     }
 
 
-def _panel_differs(seats, original):
+def _panel_differs(seats, stored):
     """Whether the file's panel (None: left as it is) differs from the stored one. A speaker the
     file adds has no id yet, so cannot be sorted with the others: the panel changes."""
     if seats is None:
@@ -214,12 +321,12 @@ def _panel_differs(seats, original):
     if any(seat.speaker.pk is None for seat in seats):
         return True
     wanted = sorted((seat.speaker.pk, seat.role) for seat in seats)
-    return wanted != sorted((seat.speaker_id, seat.role) for seat in original.panel.all())
+    return wanted != sorted((seat.speaker.pk, seat.role) for seat in stored)
 
 
-def _write_rows(user, changed):
+def _write_rows(user, changed, fields):
     """Bulk writes, which send no model signals: program_changed says that the public program
-    changed (the site's caches listen)."""
+    changed (the site's caches listen). Stored sessions get only `fields` written."""
     now = timezone.now()
     _create_speakers([speaker for row in changed for speaker in row.new_speakers])
     new = [row.session for row in changed if row.original is None]
@@ -231,7 +338,7 @@ def _write_rows(user, changed):
     for session in updated:
         session.version += 1
         session.updated_at = now
-    Session.objects.bulk_update(updated, [*ROW_FIELDS, "version", "updated_at"], batch_size=500)
+    _update(updated, [*fields, "version", "updated_at"])
     for relation, part in (
         ("topics", "topics"),
         ("languages", "languages"),
@@ -263,6 +370,34 @@ def _write_rows(user, changed):
         extra={id(row.session): {"related_snapshot": _row_snapshot(row)} for row in changed},
     )
     program_changed.send(sender=Session)
+
+
+def _update(sessions, names):
+    """UPDATE these fields of these sessions, one statement run for each: bulk_update's CASE
+    expressions cost minutes for a few thousand rows, this a second."""
+    if not sessions:
+        return
+    fields = [Session._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = (
+        f"UPDATE {quote(Session._meta.db_table)} SET {assignments}"  # noqa: S608  (names, no input)
+        f" WHERE {quote(Session._meta.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                [
+                    *(
+                        field.get_db_prep_save(getattr(session, field.attname), connection)
+                        for field in fields
+                    ),
+                    session.pk,
+                ]
+                for session in sessions
+            ],
+        )
 
 
 def _create_speakers(speakers):
@@ -297,26 +432,18 @@ def _write_panels(user, rows, now):
 
 
 def _row_snapshot(row):
-    original, related = row.original, row.related
+    related, stored = (
+        row.related,
+        row.stored or Related(topics=[], languages=[], interpretation=[], panel=[]),
+    )
 
-    def current(relation):
-        return list(getattr(original, relation).all()) if original is not None else []
+    def wanted(part):
+        value = getattr(related, part)
+        return value if value is not None else getattr(stored, part)
 
-    seats = related.panel
-    if seats is None:
-        seats = (
-            [
-                Seat(speaker=seat.speaker, role=seat.role, order=seat.order)
-                for seat in original.panel.all()
-            ]
-            if original is not None
-            else []
-        )
     return snapshot_of(
-        topics=related.topics if related.topics is not None else current("topics"),
-        languages=related.languages if related.languages is not None else current("languages"),
-        interpretation=related.interpretation
-        if related.interpretation is not None
-        else current("interpretation_languages"),
-        seats=seats,
+        topics=wanted("topics"),
+        languages=wanted("languages"),
+        interpretation=wanted("interpretation"),
+        seats=wanted("panel"),
     )

@@ -115,9 +115,14 @@ def _write_rows(user, changed):
         if row.new_organization is not None:
             row.speaker.organization = row.new_organization  # now with its id
     Speaker.objects.bulk_create([row.speaker for row in changed if row.is_new])
-    Speaker.objects.bulk_update(
-        [row.speaker for row in changed if not row.is_new], ROW_FIELDS, batch_size=500
-    )
+    # Only the columns the file has: a column left out leaves that part of every speaker as
+    # it is, whatever was saved since the file was read.
+    columns = {column for row in changed for column in row.cells}
+    fields = [name for name in ROW_FIELDS if name in columns]
+    if fields:
+        Speaker.objects.bulk_update(
+            [row.speaker for row in changed if not row.is_new], fields, batch_size=500
+        )
     _bulk_history(
         Speaker,
         [row.speaker for row in changed],

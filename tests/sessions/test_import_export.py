@@ -636,3 +636,96 @@ def test_import_panel_of_an_existing_session_with_an_existing_and_a_new_speaker(
             "order": 1,
         },
     ]
+
+
+# What the import holds against other organizers' changes (issue 25)
+
+
+def test_an_import_writes_only_its_columns_even_when_the_program_changed_since_it_was_read(niic):
+    plenary = Session.objects.get(conference=niic, slug="closing-plenary")
+    rows = read_rows(
+        read_dataset(
+            csv_text(
+                [{"edition": "niic-2014", "slug": "closing-plenary", "title_en": "Farewell"}],
+                headers=["edition", "slug", "title_en"],
+            ).encode(),
+            "program.csv",
+        )
+    )
+    # Written meanwhile by a path that leaves the version as it is: only the version check
+    # would not see it, so only writing the file's columns alone keeps it.
+    elsewhere = Room.objects.get(conference=niic, slug="room-c")
+    Session.objects.filter(pk=plenary.pk).update(room=elsewhere, has_asl=False)
+
+    done = services.sessions_import(user=importer(), rows=rows)
+
+    plenary.refresh_from_db()
+    assert (actions_of(done), plenary.title_en, plenary.room, plenary.has_asl) == (
+        ["update"],
+        "Farewell",
+        elsewhere,
+        False,
+    )
+
+
+def test_a_confirmation_after_a_board_move_refuses_the_row_naming_who_moved_it(admin_client, niic):
+    mover = make_organizer(username="ana", first_name="Ana", last_name="Alvarez")
+    preview = admin_client.post(
+        reverse("admin:program_session_import"),
+        {"spreadsheet": upload([{**CLOSING_PLENARY, "title_en": "Farewell plenary"}])},
+    )
+    assert preview.context["rows"][0].action == "update"
+    plenary = Session.objects.get(conference=niic, slug="closing-plenary")
+    services.session_move(
+        user=mover,
+        session=plenary,
+        room=Room.objects.get(conference=niic, slug="room-c"),
+        starts_at=plenary.starts_at,
+        ends_at=plenary.ends_at,
+    )
+    before = snapshot(niic)
+
+    confirmed = admin_client.post(
+        reverse("admin:program_session_import"), {"token": preview.context["token"]}
+    )
+
+    assert confirmed.status_code == 200
+    assert errors_of(confirmed.context["rows"]) == [
+        (
+            2,
+            {
+                "slug": [
+                    "“Closing plenary” was changed by Ana Alvarez (Moved on the schedule board) "
+                    "after this file was checked. Nothing was imported: upload the file again "
+                    "to check it against the program as it is now."
+                ]
+            },
+        )
+    ]
+    assert 'name="token"' not in confirmed.text
+    assert snapshot(niic) == before
+    assert Session.objects.get(pk=plenary.pk).room.slug == "room-c"
+
+
+def test_a_preview_over_a_clash_already_in_the_program_shows_no_error_for_other_rows(
+    admin_client, niic
+):
+    # Two published sessions that share a speaker at one time, written past the rules.
+    first, second = Session.objects.filter(conference=niic, status="published")[:2]
+    Session.objects.filter(pk=second.pk).update(
+        starts_at=first.starts_at, ends_at=first.ends_at, room=None
+    )
+    speaker = Speaker.objects.get(name="Eva Millona")
+    for session in (first, second):
+        PanelMembership.objects.get_or_create(session=session, speaker=speaker)
+
+    response = admin_client.post(
+        reverse("admin:program_session_import"),
+        {"spreadsheet": upload([{**CLOSING_PLENARY, "title_en": "Farewell plenary"}])},
+    )
+
+    assert response.status_code == 200
+    assert (actions_of(response.context["rows"]), errors_of(response.context["rows"])) == (
+        ["update"],
+        [],
+    )

@@ -1,16 +1,28 @@
-"""Every conflict in a program, found in Python over sessions loaded in three queries.
+"""Conflicts in a program: every one for a small set of sessions, or a survey of an edition of
+any size that counts them all and loads only the page shown.
 
 Room and speaker clashes are found by a sweep: the sessions of one room (or of one speaker's
-panels) sorted by start, each compared only with those still running when it starts, so a
-program of any size costs the same three queries and O(n log n) work. The rules are those of
-Session.clean(); this finds what slipped past them (bulk imports, data edited outside the
-admin) and what they will refuse on publishing (drafts may clash, published sessions may not).
-Cancelled sessions occupy nothing and are left out."""
+panels) sorted by start, each compared only with those still running when it starts, so the work
+is O(n log n + k) for k clashes. The rules are those of Session.clean(); this finds what slipped
+past them (bulk imports, data edited outside the admin) and what they will refuse on publishing
+(drafts may clash, published sessions may not). Cancelled sessions occupy nothing and are left
+out.
 
+find_conflicts() builds every Conflict over sessions loaded in full (three queries): for a day
+or a small program. survey() reads an edition in two light queries (times, rooms, statuses and
+panels, no text), finds every clash as a Found, counts them, and loads in full only the sessions
+of the page shown (load(), three queries): a page costs the same five queries at any size."""
+
+import datetime
 import enum
+from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
 
-from django.db.models import Prefetch, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from speakers.models import Speaker
@@ -49,6 +61,7 @@ KIND_OF_CODE = {
     "topic_of_other_track": Kind.TOPIC_OF_OTHER_TRACK,
 }
 KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}
+KINDS = list(Kind)
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,14 +72,27 @@ class Conflict:
     the session it overlaps; `speaker` is the speaker on both panels (speaker clashes only).
     `blocks_publishing` is True when the published program itself is wrong: both sessions of a
     clash are published, or a published session breaks one of the other rules. Otherwise the
-    conflict is a warning about drafts: publishing them as they are will be refused."""
+    conflict is a warning about drafts: publishing them as they are will be refused. `error`:
+    the rule a session breaks on its own (None for a clash). The message is written when read,
+    so that a page formats only the conflicts it shows."""
 
     kind: Kind
     session: Session
     other: Session | None
     speaker: Speaker | None
     blocks_publishing: bool
-    message: str
+    error: ValidationError | None = None
+
+    @cached_property
+    def message(self):
+        if self.other is None:
+            return _single_message(self.session, self.error)
+        first, second = self.session, self.other
+        if self.speaker is not None:
+            text = _pair_message(rules.SPEAKER_OVERLAP, first, second, speaker=self.speaker)
+        else:
+            text = _pair_message(rules.ROOM_OVERLAP, first, second, room=first.room)
+        return f"{text} {_pair_consequence(first, second)[1]}"
 
     @property
     def kind_label(self):
@@ -155,16 +181,12 @@ def _room_clashes(sessions):
             by_room.setdefault(session.room_id, []).append(session)
     for room_sessions in by_room.values():
         for first, second in rules.overlapping_pairs(room_sessions):
-            blocks, consequence = _pair_consequence(first, second)
             yield Conflict(
                 kind=Kind.ROOM,
                 session=first,
                 other=second,
                 speaker=None,
-                blocks_publishing=blocks,
-                message=_pair_message(rules.ROOM_OVERLAP, first, second, room=first.room)
-                + " "
-                + consequence,
+                blocks_publishing=_both_published(first, second),
             )
 
 
@@ -178,32 +200,37 @@ def _speaker_clashes(sessions):
     for speaker_id, speaker_sessions in by_speaker.items():
         speaker = speakers[speaker_id]
         for first, second in rules.overlapping_pairs(speaker_sessions):
-            blocks, consequence = _pair_consequence(first, second)
             yield Conflict(
                 kind=Kind.SPEAKER,
                 session=first,
                 other=second,
                 speaker=speaker,
-                blocks_publishing=blocks,
-                message=_pair_message(rules.SPEAKER_OVERLAP, first, second, speaker=speaker)
-                + " "
-                + consequence,
+                blocks_publishing=_both_published(first, second),
             )
 
 
+def _both_published(first, second):
+    return _is_published(first) and _is_published(second)
+
+
 def _single(session, error):
-    published = _is_published(session)
-    consequence = rules.IT_IS_PUBLISHED if published else rules.SAVING_WILL_BE_REFUSED
-    problem = error.message % error.params if error.params else str(error.message)
     return Conflict(
         kind=KIND_OF_CODE[error.code],
         session=session,
         other=None,
         speaker=None,
-        blocks_publishing=published,
-        message=str(rules.SESSION_PROBLEM)
+        blocks_publishing=_is_published(session),
+        error=error,
+    )
+
+
+def _single_message(session, error):
+    consequence = rules.IT_IS_PUBLISHED if _is_published(session) else rules.SAVING_WILL_BE_REFUSED
+    problem = error.message % error.params if error.params else str(error.message)
+    return (
+        str(rules.SESSION_PROBLEM)
         % {"session": session, "slot": session.slot_label, "problem": problem}
-        + f" {consequence}",
+        + f" {consequence}"
     )
 
 
@@ -216,3 +243,197 @@ def _own_conflicts(session):
     strays = rules.stray_topics(session.topics.all(), session.track)
     if strays:
         yield _single(session, rules.topics_error(strays, session.track))
+
+
+# Surveying an edition of any size: every conflict counted, only the page shown loaded.
+
+
+class Found(NamedTuple):
+    """A conflict found on the light rows, before its sessions are loaded (load() makes it a
+    Conflict). Its fields are in the order conflicts are listed, so that tuples sort as they
+    are: blocking conflicts first (they are in the published program), then by time. `day`: the
+    day, on the edition's clock, the first session starts."""
+
+    is_warning: bool
+    starts_at: datetime.datetime
+    other_starts_at: datetime.datetime
+    kind_order: int
+    session_id: int
+    other_id: int  # 0 for a rule the session breaks on its own
+    speaker_id: int  # 0 for all but speaker clashes
+    day: datetime.date
+
+    @property
+    def kind(self):
+        return KINDS[self.kind_order]
+
+    @property
+    def blocks_publishing(self):
+        return not self.is_warning
+
+    def involves(self, session_id):
+        return session_id in (self.session_id, self.other_id)
+
+
+@dataclass(slots=True)
+class _Row:
+    """A session as the survey reads it: times, room, status, the rules it breaks on its own."""
+
+    pk: int
+    status: str
+    room_id: int | None
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    own: tuple
+    day: datetime.date
+
+
+class Survey:
+    """Every conflict among an edition's sessions as Found, in order, with their counts."""
+
+    def __init__(self, found):
+        self.found = sorted(found)
+
+    def __len__(self):
+        return len(self.found)
+
+    @cached_property
+    def blocking_count(self):
+        return sum(not each.is_warning for each in self.found)
+
+    @property
+    def warning_count(self):
+        return len(self.found) - self.blocking_count
+
+    @cached_property
+    def by_day_and_kind(self):
+        """Counter {(day, kind, blocks_publishing): number}."""
+        counts = Counter((each.day, each.kind_order, each.is_warning) for each in self.found)
+        return Counter(
+            {(day, KINDS[order], not warning): n for (day, order, warning), n in counts.items()}
+        )
+
+    def filtered(self, *, kind=None, day=None, session_id=None):
+        """The conflicts of one kind, on one day, involving one session (each when given)."""
+        order = None if kind is None else KIND_ORDER[kind]
+        return [
+            each
+            for each in self.found
+            if (order is None or each.kind_order == order)
+            and (day is None or each.day == day)
+            and (session_id is None or each.involves(session_id))
+        ]
+
+
+def survey(sessions, edition):
+    """Every conflict among `sessions` (a Session queryset, already restricted to what the user
+    may see) of `edition`, in two queries that read no text: one for the sessions' times, rooms,
+    statuses and what they break on their own, one for their panels. Cancelled sessions are
+    ignored. Each clashing pair is counted once per room or speaker, as find_conflicts does."""
+    sessions = sessions.filter(conference=edition).exclude(status=Session.Status.CANCELLED)
+    # A plain QuerySet: the translated fields' manager costs more per row than the row itself.
+    light = QuerySet(model=Session).filter(pk__in=sessions.values("pk")).order_by()
+    seats = Session.topics.through.objects.filter(session=OuterRef("pk"))
+    zone = edition.tzinfo
+    rows = []
+    for values in light.annotate(
+        has_topics=Exists(seats),
+        has_foreign_topics=Exists(seats.exclude(topic__track=OuterRef("track"))),
+        room_edition=F("room__conference_id"),
+        track_edition=F("track__conference_id"),
+    ).values_list(
+        "pk",
+        "status",
+        "room_id",
+        "starts_at",
+        "ends_at",
+        "room_edition",
+        "track_id",
+        "track_edition",
+        "has_topics",
+        "has_foreign_topics",
+    ):
+        pk, status, room_id, starts_at, ends_at, room_edition, track_id, track_edition = values[:8]
+        has_topics, has_foreign_topics = values[8:]
+        own = []
+        if not rules.is_within_edition(starts_at, ends_at, edition):
+            own.append(Kind.OUTSIDE_DAYS)
+        if room_id is not None and room_edition != edition.pk:
+            own.append(Kind.ROOM_OF_OTHER_EDITION)
+        if track_id is not None and track_edition != edition.pk:
+            own.append(Kind.TRACK_OF_OTHER_EDITION)
+        # rules.stray_topics: every topic of a session without a track, else those of others.
+        if has_topics if track_id is None else has_foreign_topics:
+            own.append(Kind.TOPIC_OF_OTHER_TRACK)
+        day = timezone.localtime(starts_at, zone).date()
+        rows.append(_Row(pk, status, room_id, starts_at, ends_at, tuple(own), day))
+    panels = QuerySet(model=PanelMembership).filter(session__in=sessions.values("pk")).order_by()
+    panels = panels.values_list("session_id", "speaker_id")
+    return Survey(_found(rows, panels))
+
+
+def _found(rows, panels):
+    by_pk = {row.pk: row for row in rows}
+    for row in rows:
+        for kind in row.own:
+            yield Found(
+                not _is_published(row),
+                row.starts_at,
+                row.starts_at,
+                KIND_ORDER[kind],
+                row.pk,
+                0,
+                0,
+                row.day,
+            )
+    by_room, by_speaker = {}, {}
+    for row in rows:
+        if row.room_id is not None:
+            by_room.setdefault(row.room_id, []).append(row)
+    for session_id, speaker_id in panels:
+        by_speaker.setdefault(speaker_id, []).append(by_pk[session_id])
+    for kind, groups in ((Kind.ROOM, by_room), (Kind.SPEAKER, by_speaker)):
+        order = KIND_ORDER[kind]
+        for key, group in groups.items():
+            speaker_id = key if kind == Kind.SPEAKER else 0
+            for first, second in rules.overlapping_pairs(group):
+                yield Found(
+                    not _both_published(first, second),
+                    first.starts_at,
+                    second.starts_at,
+                    order,
+                    first.pk,
+                    second.pk,
+                    speaker_id,
+                    first.day,
+                )
+
+
+def load(found, sessions):
+    """The Conflicts of `found` (a page of a Survey), their sessions loaded in full from
+    `sessions` in three queries (none when `found` is empty), their messages those of
+    find_conflicts."""
+    ids = {each.session_id for each in found} | {each.other_id for each in found}
+    ids.discard(0)
+    if not ids:
+        return []
+    loaded = {session.pk: session for session in prepare(sessions.filter(pk__in=ids))}
+    speakers = {
+        seat.speaker_id: seat.speaker for session in loaded.values() for seat in session.panel.all()
+    }
+    conflicts = []
+    for each in found:
+        session = loaded[each.session_id]
+        if not each.other_id:
+            conflicts.append(next(own for own in _own_conflicts(session) if own.kind == each.kind))
+        else:
+            conflicts.append(
+                Conflict(
+                    kind=each.kind,
+                    session=session,
+                    other=loaded[each.other_id],
+                    speaker=speakers.get(each.speaker_id),
+                    blocks_publishing=each.blocks_publishing,
+                )
+            )
+    return conflicts

@@ -1,6 +1,7 @@
 """The schedule board: one day of an edition as rooms by time, to move sessions on."""
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -30,6 +31,13 @@ NEW_SESSION_LENGTH = datetime.timedelta(hours=1)
 # A track's name on a card or in a list column, cut to this many characters (the full name is
 # given on hover and to screen readers).
 SHORT_TRACK_NAME = 18
+# However large the day, the board stays one page a browser lays out at once: a card writes out
+# this many of its conflicts (and links the rest on the conflicts page), a cell this many of the
+# sessions stacked in it (and links the rest on the session list), and the unscheduled column
+# this many drafts (and links the rest).
+NOTES_PER_CARD = 3
+CARDS_PER_CELL = 6
+UNSCHEDULED_SHOWN = 50
 
 ROOM_IN_USE = gettext_lazy(
     "Room “%(room)s” is held by another track’s session at an overlapping time (%(slot)s): "
@@ -65,6 +73,12 @@ class BoardEntry:
     is_occupied_only: bool = False
     # May this user move it (drag it, or move it with the keyboard)?
     can_move: bool = False
+    # How many conflicts the session is in: `notes` says the first NOTES_PER_CARD of them.
+    conflict_count: int = 0
+
+    @property
+    def more_conflicts(self):
+        return self.conflict_count - len(self.notes)
 
     @property
     def is_draft(self):
@@ -95,16 +109,22 @@ class BoardCell:
     slots: int = 1
     entries: list = field(default_factory=list)
     add_url: str | None = None
+    # The session list of this room and day, when the cell holds more than CARDS_PER_CELL.
+    list_url: str | None = None
+
+    @property
+    def shown_entries(self):
+        return self.entries[:CARDS_PER_CELL]
+
+    @property
+    def hidden_count(self):
+        return max(0, len(self.entries) - CARDS_PER_CELL)
 
     @property
     def has_clash(self):
         """Two sessions occupy the room at once (cancelled ones occupy nothing)."""
         held = [entry.session for entry in self.entries if not entry.is_cancelled]
-        return any(
-            rules.overlaps(first.starts_at, first.ends_at, second.starts_at, second.ends_at)
-            for index, first in enumerate(held)
-            for second in held[index + 1 :]
-        )
+        return next(rules.overlapping_pairs(held), None) is not None
 
     @property
     def is_free(self):
@@ -186,6 +206,19 @@ def _add_url(request, model_admin, edition, room, starts_at, zone):
     return f"{reverse('admin:program_session_add')}?{urlencode(values)}"
 
 
+def _list_url(edition, day, room, **filters):
+    """The session list of one edition's day (None: every day), in one room (or in none)."""
+    values = {"conference__id__exact": edition.pk}
+    if day is not None:
+        values["day"] = day.isoformat()
+    values.update({f"{name}__exact": value for name, value in filters.items()})
+    if room is not None:
+        values["room__id__exact"] = room.pk
+    else:
+        values["room__isnull"] = "True"
+    return f"{reverse('admin:program_session_changelist')}?{urlencode(values)}"
+
+
 def _grid(request, model_admin, edition, day, rooms, entries):
     """The board's rows: one per slot; in each, the cells that start there."""
     zone = edition.tzinfo
@@ -231,7 +264,10 @@ def _grid(request, model_admin, edition, day, rooms, entries):
         for column, room in enumerate(rooms):
             if (row, column) in starting:
                 slots, cluster_entries = starting[row, column]
-                cells.append(BoardCell(room, starts_at, row, column, slots, cluster_entries))
+                cell = BoardCell(room, starts_at, row, column, slots, cluster_entries)
+                if cell.hidden_count:
+                    cell.list_url = _list_url(edition, day, room)
+                cells.append(cell)
             elif (row, column) not in covered:
                 add_url = _add_url(request, model_admin, edition, room, starts_at, zone)
                 cells.append(BoardCell(room, starts_at, row, column, add_url=add_url))
@@ -243,15 +279,16 @@ def _in_use_notes(entries):
     """{session id: [note]} for this user's sessions that share a room, at an overlapping time,
     with a session of another track that this user may not open."""
     notes = {}
-    held = [entry.session for entry in entries if entry.is_occupied_only]
+    held = {}
+    for entry in entries:
+        if entry.is_occupied_only:
+            held.setdefault(entry.session.room_id, []).append(entry.session)
     for entry in entries:
         session = entry.session
         if entry.is_occupied_only or entry.is_cancelled:
             continue
-        for other in held:
-            if other.room_id == session.room_id and rules.overlaps(
-                session.starts_at, session.ends_at, other.starts_at, other.ends_at
-            ):
+        for other in held.get(session.room_id, []):
+            if rules.overlaps(session.starts_at, session.ends_at, other.starts_at, other.ends_at):
                 notes.setdefault(session.pk, []).append(
                     str(ROOM_IN_USE) % {"room": other.room, "slot": rules.Slot(other)}
                 )
@@ -280,7 +317,7 @@ def board(request, model_admin):
     visible = model_admin.get_queryset(request).filter(conference=edition)
     day_sessions, unscheduled = _day_and_unscheduled(visible, edition, day)
     found = find_conflicts(day_sessions)
-    notes = _conflict_notes(found)
+    notes, counts = _conflict_notes(found)
     occupied = _held_by_other_tracks(visible, edition, day)
     unscheduled_ids = {session.pk for session in unscheduled}
     placed = [session for session in day_sessions if session.pk not in unscheduled_ids]
@@ -292,6 +329,7 @@ def board(request, model_admin):
             session=session,
             notes=notes.get(session.pk, []),
             can_move=services.may_edit(request.user, session),
+            conflict_count=counts[session.pk],
         )
 
     entries = [entry_of(session) for session in placed]
@@ -302,7 +340,9 @@ def board(request, model_admin):
     ]
     in_use = _in_use_notes(entries)
     for entry in entries:
-        entry.notes = [*entry.notes, *in_use.get(entry.session.pk, [])]
+        more = in_use.get(entry.session.pk, [])
+        entry.notes = [*entry.notes, *more]
+        entry.conflict_count += len(more)
     rows = _grid(request, model_admin, edition, day, rooms, entries) if rooms else []
     context.update(
         _day_counts(day_sessions, found),
@@ -311,7 +351,9 @@ def board(request, model_admin):
         days=edition.days,
         rooms=rooms,
         rows=rows,
-        unscheduled=[entry_of(session) for session in unscheduled],
+        unscheduled=[entry_of(session) for session in unscheduled[:UNSCHEDULED_SHOWN]],
+        unscheduled_count=len(unscheduled),
+        unscheduled_url=_list_url(edition, None, None, status=Session.Status.DRAFT),
         can_add=model_admin.has_add_permission(request),
         add_url=reverse("admin:program_session_add") + f"?conference={edition.pk}",
     )
@@ -319,12 +361,15 @@ def board(request, model_admin):
 
 
 def _conflict_notes(conflicts):
-    """{session id: [note]}: what each session's card says of its conflicts."""
-    notes = {}
+    """({session id: [note]}, Counter {session id: conflicts}): what each session's card says
+    of its first NOTES_PER_CARD conflicts, and how many it is in."""
+    notes, counts = {}, Counter()
     for conflict in conflicts:
         for session in conflict.sessions:
-            notes.setdefault(session.pk, []).append(_note(conflict, session))
-    return notes
+            counts[session.pk] += 1
+            if counts[session.pk] <= NOTES_PER_CARD:
+                notes.setdefault(session.pk, []).append(_note(conflict, session))
+    return notes, counts
 
 
 def _day_and_unscheduled(visible, edition, day):

@@ -8,11 +8,13 @@ user see (a track
 chair's board also marks the rooms other tracks' published sessions hold, as "in use by another
 track", without their content), and run the same few queries however large the program."""
 
+import datetime
 from itertools import groupby
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -23,7 +25,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from tracks.models import Conference
 
 from .. import releases, services
-from ..conflicts import find_conflicts
+from ..conflicts import Kind, load, survey
 from ..models import Release, Session
 
 NO_ROOM = None
@@ -71,34 +73,78 @@ def _context(request, model_admin, **extra):
     }
 
 
+# The conflicts page lists this many conflicts at a time.
+CONFLICTS_PER_PAGE = 50
+
+
+def _conflict_filters(request):
+    """{kind, day, session_id} as ?kind=, ?day= and ?session= ask (each None when not)."""
+    kind, day, session_id = (request.GET.get(name) or None for name in ("kind", "day", "session"))
+    try:
+        return {
+            "kind": Kind(kind) if kind else None,
+            "day": datetime.date.fromisoformat(day) if day else None,
+            "session_id": int(session_id) if session_id else None,
+        }
+    except ValueError:
+        raise Http404(_("No such list of conflicts.")) from None
+
+
 def conflicts(request, model_admin):
-    """Every conflict of one edition among the sessions this user may see, by day and time."""
+    """The conflicts of one edition among the sessions this user may see: how many, by day and
+    kind, then 50 at a time, those in the published program first, then by day and time. The
+    edition is surveyed in two light queries and only the page shown is loaded
+    (sessions.conflicts.survey), so the page costs the same at any size."""
     _require_view_permission(request, model_admin)
     editions, edition = _editions_and_edition(request)
-    days = []
-    found = []
-    if edition is not None:
-        found = find_conflicts(model_admin.get_queryset(request).filter(conference=edition))
-        zone = edition.tzinfo
-        days = [
-            (day, list(items))
-            for day, items in groupby(
-                found, key=lambda conflict: timezone.localtime(conflict.starts_at, zone).date()
-            )
-        ]
-    blocking = sum(conflict.blocks_publishing for conflict in found)
     context = _context(
         request,
         model_admin,
         title=_("Conflicts — %(edition)s") % {"edition": edition} if edition else _("Conflicts"),
         edition=edition,
         editions=editions,
+    )
+    if edition is None:
+        return TemplateResponse(request, "admin/program/session/conflicts.html", context)
+    visible = model_admin.get_queryset(request).filter(conference=edition)
+    surveyed = survey(visible, edition)
+    chosen = _conflict_filters(request)
+    page = Paginator(surveyed.filtered(**chosen), CONFLICTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    found = load(page.object_list, visible)
+    zone = edition.tzinfo
+    days = [
+        (day, list(items))
+        for day, items in groupby(
+            found, key=lambda conflict: timezone.localtime(conflict.starts_at, zone).date()
+        )
+    ]
+    context.update(
         conflicts=found,
         days=days,
-        blocking_count=blocking,
-        warning_count=len(found) - blocking,
+        page=page,
+        total_count=len(surveyed),
+        blocking_count=surveyed.blocking_count,
+        warning_count=surveyed.warning_count,
+        summary=_conflict_summary(surveyed),
+        is_filtered=any(value is not None for value in chosen.values()),
+        **chosen,
     )
     return TemplateResponse(request, "admin/program/session/conflicts.html", context)
+
+
+def _conflict_summary(surveyed):
+    """(kinds, rows): the kinds of conflict present, and per day (day, [(kind, blocking,
+    warnings)] in the order of `kinds`), for the table of counts."""
+    counts = surveyed.by_day_and_kind
+    kinds = sorted({kind for _day, kind, _blocks in counts}, key=list(Kind).index)
+    days = sorted({day for day, _kind, _blocks in counts})
+    rows = [
+        (day, [(kind, counts[day, kind, True], counts[day, kind, False]) for kind in kinds])
+        for day in days
+    ]
+    return kinds, rows
 
 
 # The schedule board: one day of an edition, rooms by time, to move sessions on.

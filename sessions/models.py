@@ -435,7 +435,8 @@ class Release(models.Model):
     It freezes the public program as it then stood (`snapshot`, made by sessions.releases) and
     what changed since the edition's previous release (`changes`), which the public change log,
     its Atom feed and the agenda's "changed" flag read. Made only through
-    sessions.services.program_release; never edited afterwards."""
+    sessions.services.program_release; afterwards only its name and note may be corrected
+    (sessions.services.release_change), never what it froze."""
 
     conference = models.ForeignKey(
         Conference, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="releases"

@@ -15,9 +15,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
+
+from . import faults
 
 logger = logging.getLogger(__name__)
 
@@ -87,14 +90,26 @@ def lockout_response(request, original_response=None, credentials=None):
     return lockout_page(request, "login", settings.AXES_COOLOFF_TIME, username=username).render()
 
 
+# Where requests are counted while the shared cache does not answer (niic.faults): in this
+# worker only, so that the limits still hold, if each worker's apart, instead of lapsing.
+_counts_in_this_worker = LocMemCache("niic-password-reset", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+
+
 def _count(key):
     """Adds one to a counter that starts at the first request and lasts the reset window."""
+    count = _count_in(cache, key)
+    if not faults.shared_cache.allows():  # it failed, now or a moment ago: that count is none
+        count = _count_in(_counts_in_this_worker, key)
+    return count
+
+
+def _count_in(store, key):
     window = int(settings.NIIC_PASSWORD_RESET_WINDOW.total_seconds())
-    cache.add(key, 0, timeout=window)
+    store.add(key, 0, timeout=window)
     try:
-        return cache.incr(key)
+        return store.incr(key)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
+        store.add(key, 1, timeout=window)
         return 1
 
 

@@ -16,11 +16,21 @@ site at once; browsers and CDNs may keep a page FRESHNESS_SECONDS at most (Cache
 below), which is the promise the README makes. Pages that show the clock ("happening now",
 the schedule's default day) are keyed by a time bucket too.
 
-Only anonymous requests are handled (no session cookie, no Authorization header) and only for
-the routes each URLconf marks public() (sessions.public_pages, which also says which pages
-read the clock); a response that sets a cookie or depends on one is never stored.
-The exports for apps are among them: a view can name headers that every answer of its route
-carries, a 304 given here included (CORS, for the files any site's script may read)."""
+Only the routes each URLconf marks public() are handled (sessions.public_pages, which also
+says which pages read the clock and which query parameters they read). A page is keyed on what
+it reads, and the view is given only that, so that nobody can fill the cache with copies of
+one page: query parameters its route does not name are dropped, and the host is the allowed
+host name it names (a port other than the server's is dropped; a host that matches only a
+wildcard of ALLOWED_HOSTS is not cached).
+
+A visitor is anonymous unless their session has a signed-in user: a cookie that names no
+such session (expired, made up) is ignored, at the cost of one read of the session store, and
+only when there is a session cookie. A signed-in user's request goes to the view as it came,
+and the answer is `Cache-Control: private` and `Vary: Cookie`, never stored. A request with an
+Authorization header is left alone; a response that sets a cookie or depends on one is never
+stored. The exports for apps are among the public pages: a view can name headers that every
+answer of its route carries, a 304 given here included (CORS, for the files any site's script
+may read)."""
 
 import functools
 import gzip
@@ -28,15 +38,18 @@ import hashlib
 import logging
 import re
 import time
-from urllib.parse import parse_qsl, urlencode
+from importlib import import_module
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
+from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_path
 
@@ -56,7 +69,8 @@ CLOCK_BUCKET_SECONDS = max(1, FRESHNESS_SECONDS // 2)
 CLOCK_MAX_AGE = CLOCK_BUCKET_SECONDS // 3
 CLOCK_STALE_WHILE_REVALIDATE = FRESHNESS_SECONDS - CLOCK_BUCKET_SECONDS - CLOCK_MAX_AGE
 
-# Pages of a superseded version are never read again; this only bounds how long they linger.
+# Pages of a superseded version are never read again; this bounds how long they linger, and
+# (with Redis's maxmemory) how much room pages for many different searches take.
 PAGE_CACHE_SECONDS = 60 * 60
 # While one request renders a page, others for the same page wait for it this long at most,
 # looking every RENDER_POLL_SECONDS; a claim left by a killed worker expires by itself.
@@ -112,9 +126,7 @@ class PublicPage:
     @classmethod
     def for_request(cls, request):
         """The page this request asks for, or None when it is not one to cache."""
-        if request.method not in ("GET", "HEAD"):
-            return None
-        if settings.SESSION_COOKIE_NAME in request.COOKIES or "authorization" in request.headers:
+        if request.method not in ("GET", "HEAD") or "authorization" in request.headers:
             return None
         language = get_language_from_path(request.path_info)
         found = public_route(request.path_info, language)
@@ -123,16 +135,21 @@ class PublicPage:
         route, headers = found
         if route.localized != (language is not None):
             return None  # a language-free route whose path happens to begin like /es/
-        try:
-            origin = f"{request.scheme}://{request.get_host()}"
-        except DisallowedHost:
-            return None  # Django answers 400 further on
-        pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+        host = canonical_host(request)
+        if host is None:
+            return None
+        # As Django decodes them (a raw non-ASCII query is UTF-8, not the WSGI's Latin-1).
+        pairs = [
+            (name, value)
+            for name, values in request.GET.lists()
+            if name in route.parameters
+            for value in values
+        ]
         return cls(
             route=route.name,
             # A route outside the language prefix is the same page in every language.
             language=language or "",
-            origin=origin,
+            origin=f"{request.scheme}://{host}",
             path=request.path,
             # Parameter order does not change the page (values of one name keep theirs).
             query=urlencode(sorted(pairs, key=lambda pair: pair[0])),
@@ -140,6 +157,18 @@ class PublicPage:
             or (route.clock is Clock.WITHOUT_DAY and not any(name == "day" for name, _ in pairs)),
             headers=headers,
         )
+
+    def as_asked_by(self, request):
+        """The request as the view is to see it: with this page's host and query only, and
+        without the session cookie of a visitor who is not signed in. Its META is a copy: the
+        access log still shows what was asked."""
+        request.META = {
+            **request.META,
+            "HTTP_HOST": self.origin.split("://", 1)[1],
+            "QUERY_STRING": self.query,
+        }
+        request.GET = QueryDict(self.query)
+        request.COOKIES.pop(settings.SESSION_COOKIE_NAME, None)
 
     def validators(self, version, now=None):
         """(cache key, ETag, Last-Modified as a timestamp) of this page under this version."""
@@ -165,6 +194,44 @@ class PublicPage:
         return f"public, max-age={MAX_AGE}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
 
 
+def canonical_host(request):
+    """The host this request names, as one of ALLOWED_HOSTS names it (lower case, no trailing
+    dot), with its port only when it is the server's own; None when it is not allowed, or
+    allowed by a wildcard only ("*", ".example.org"), which would let anyone make hosts."""
+    try:
+        domain, port = split_domain_port(request.get_host())
+    except DisallowedHost:
+        return None  # Django answers 400 further on
+    if domain not in {host.lower() for host in settings.ALLOWED_HOSTS}:
+        return None
+    default_port = "443" if request.is_secure() else "80"
+    if port and port == request.META.get("SERVER_PORT") and port != default_port:
+        return f"{domain}:{port}"
+    return domain
+
+
+def signed_in(request):
+    """Whether the request's session has a signed-in user. Without a session cookie that is
+    known at once; with one, the session store is read (without making a session, or a
+    cookie). A store that cannot be read counts as no user: the page cache then serves what
+    it has, as for anyone."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    try:
+        return SESSION_KEY in import_module(settings.SESSION_ENGINE).SessionStore(key)
+    except Exception:  # the database (or whichever store) is down
+        logger.warning("session store unreachable: the visitor is served as anonymous")
+        return False
+
+
+def private(response):
+    """A signed-in user's answer to a public page: for their browser only, and only for them."""
+    patch_cache_control(response, private=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
 class PublicPageCache:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -173,6 +240,9 @@ class PublicPageCache:
         page = PublicPage.for_request(request)
         if page is None:
             return self.get_response(request)
+        if signed_in(request):
+            return private(self.get_response(request))
+        page.as_asked_by(request)
         version = program_version.current()
         key, etag, last_modified = page.validators(version)
 

@@ -11,36 +11,48 @@ it must change on every machine the moment a change commits:
   signals);
 - bump and mirror refresh both hold the version row's lock while they write the mirror, so the
   mirror is written in the order the database was, and a reader can never put back an older
-  version over a newer one. The mirror also expires after MIRROR_SECONDS, which bounds the
-  damage of a lost cache write (a cache that was briefly unreachable) to well within the
-  freshness promise.
+  version over a newer one. The mirror says when the database was last read for it: one older
+  than MIRROR_CHECK_SECONDS is read again from the database (by whichever request comes
+  first), which bounds the damage of a lost cache write (Redis briefly unreachable during a
+  bump) to a few seconds, well within the freshness promise.
 
-While the database is unreachable the last version this process saw is used, so that pages
-already in the cache keep being served; nothing can change the program meanwhile."""
+The mirror never expires: it is the last known version of the whole site, kept beside the
+cached pages. While the database is unreachable (or was a moment ago: it is then left alone for
+a few seconds) the mirror's version is used, else the last one this process saw, so that pages
+already in the cache keep being served, by a worker started during the outage too; nothing can
+change the program meanwhile."""
 
+import contextlib
 import datetime
 import logging
+import os
 import secrets
+import socket
 import threading
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache, caches
-from django.core.cache.backends.dummy import DummyCache
-from django.core.cache.backends.locmem import LocMemCache
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.core.cache.backends.memcached import BaseMemcachedCache
+from django.core.cache.backends.redis import RedisCache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, connections, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from . import faults
 from .models import ProgramVersion
 
 logger = logging.getLogger(__name__)
 
 CACHE_KEY = "niic:program-version"
-MIRROR_SECONDS = 30
-# After a failed read, the database is left alone for this long: every request would otherwise
-# wait for the connect timeout again.
+MIRROR_CHECK_SECONDS = 2
+CHECK_CLAIM_KEY = f"{CACHE_KEY}:checking"
+CHECK_CLAIM_SECONDS = 30
+# After a failed read, the database is left alone for this long, doubled after each further
+# failure up to the most: every request would otherwise wait for the connect timeout again.
 OUTAGE_BACKOFF_SECONDS = 5
+OUTAGE_BACKOFF_MOST_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -56,15 +68,21 @@ class _LastKnown:
         self.lock = threading.Lock()
         self.version = None
         self.database_down_until = 0.0
+        self.backoff = OUTAGE_BACKOFF_SECONDS
 
     def remember(self, version):
         with self.lock:
             self.version = version
+
+    def database_answered(self):
+        with self.lock:
             self.database_down_until = 0.0
+            self.backoff = OUTAGE_BACKOFF_SECONDS
 
     def database_failed(self):
         with self.lock:
-            self.database_down_until = time.monotonic() + OUTAGE_BACKOFF_SECONDS
+            self.database_down_until = time.monotonic() + self.backoff
+            self.backoff = min(self.backoff * 2, OUTAGE_BACKOFF_MOST_SECONDS)
 
     def database_presumed_down(self):
         return time.monotonic() < self.database_down_until
@@ -74,35 +92,102 @@ last_known = _LastKnown()
 
 
 def cache_is_shared():
-    """A local-memory cache is private to one process: mirroring the version there would let
-    another process serve from an older version, so then the database is read every time."""
-    return not isinstance(caches["default"], LocMemCache | DummyCache)
+    """Whether the cache is another service that every app server shares (Redis), where the
+    version is mirrored: one private to a process would let another process serve from an
+    older version, and a table in the database would cost as much as the version's own row,
+    and fail with it."""
+    return isinstance(caches["default"], RedisCache | BaseMemcachedCache)
 
 
 def current():
-    """The version now, read from the mirror when there is one, else from the database."""
-    if cache_is_shared():
-        try:
-            mirrored = cache.get(CACHE_KEY)
-        except Exception:  # the cache is an optimization: on failure use the database
-            logger.warning("cache unreachable: reading the program version from the database")
-            mirrored = None
-        if mirrored is not None:
-            version = Version(*mirrored)
-            last_known.remember(version)
-            return version
-    if last_known.version is not None and last_known.database_presumed_down():
-        return last_known.version
+    """The version now: the mirror's when it was checked against the database a moment ago
+    (or is being checked by another request), else the database's; while the database is
+    unreachable, the last known."""
+    mirrored, checked_at = _read_mirror() if cache_is_shared() else (None, 0.0)
+    claimed = False
+    if mirrored is not None:
+        last_known.remember(mirrored)
+        if (
+            time.time() - checked_at < MIRROR_CHECK_SECONDS
+            or last_known.database_presumed_down()
+            or not (claimed := _claim_check())
+        ):
+            return mirrored
+    fallback = last_known.version
+    if fallback is not None and last_known.database_presumed_down():
+        return fallback
     try:
-        version = _refresh_mirror() if cache_is_shared() else _read()
+        _answers_within(connections[DEFAULT_DB_ALIAS], settings.DATABASE_CONNECT_TIMEOUT)
+        version = (
+            _refresh_mirror() if cache_is_shared() and faults.shared_cache.allows() else _read()
+        )
     except DatabaseError:
         last_known.database_failed()
-        if last_known.version is None:
+        if fallback is None:
             raise
         logger.warning("database unreachable: serving pages cached under the last known version")
-        return last_known.version
+        return fallback
+    finally:
+        if claimed:
+            _release_check()
+    last_known.database_answered()
     last_known.remember(version)
     return version
+
+
+def _claim_check():
+    """One request of the whole site reads the database when the mirror is due: the others
+    use the mirror meanwhile, rather than every one of them waiting on a database that may
+    have stopped answering. A claim left by a killed worker expires with gunicorn's timeout."""
+    return cache.add(CHECK_CLAIM_KEY, True, CHECK_CLAIM_SECONDS)
+
+
+def _release_check():
+    cache.delete(CHECK_CLAIM_KEY)
+
+
+def _answers_within(connection, seconds):
+    """Raises OperationalError unless the open connection answers within `seconds`.
+
+    A database that stops answering on a connection already open is bounded by nothing: the
+    statement timeout needs a server that still counts, and the connect timeout is past. So
+    the connection's health check (Django's, which it replaces for this request) is timed: the
+    socket is shut when it is late, which ends the wait; the connection is then closed, and
+    made anew (within the connect timeout) by the next request that needs it."""
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return  # a new connection is bounded by the connect timeout
+    if connection.in_atomic_block:
+        return  # not a request's: whatever the transaction's state, it is not to be closed
+    timer = threading.Timer(seconds, _shut, [connection.connection.fileno()])
+    timer.daemon = True
+    timer.start()
+    try:
+        connection.connection.execute("SELECT 1")
+    except Exception as error:  # the driver's own error, from the shut socket or before
+        connection.close()
+        raise OperationalError("the database did not answer") from error
+    finally:
+        timer.cancel()
+    connection.health_check_done = True
+
+
+def _shut(fileno):
+    logger.warning("database silent: the connection is shut")
+    with contextlib.suppress(OSError):
+        socket.socket(fileno=os.dup(fileno)).shutdown(socket.SHUT_RDWR)
+
+
+def _read_mirror():
+    """(version, when the database was read for it, a time.time()), or (None, 0.0)."""
+    try:
+        mirrored = cache.get(CACHE_KEY)
+    except Exception:  # the cache is an optimization: on failure use the database
+        logger.warning("cache unreachable: reading the program version from the database")
+        return None, 0.0
+    if not isinstance(mirrored, tuple) or len(mirrored) != 3:
+        return None, 0.0  # none yet, or written by an older release
+    token, changed_at, checked_at = mirrored
+    return Version(token, changed_at), checked_at
 
 
 def _read(using=DEFAULT_DB_ALIAS, for_update=False):
@@ -139,7 +224,7 @@ def _refresh_mirror():
 
 def _write_mirror(version):
     try:
-        cache.set(CACHE_KEY, (version.token, version.changed_at), MIRROR_SECONDS)
+        cache.set(CACHE_KEY, (version.token, version.changed_at, time.time()), None)
     except Exception:
         logger.warning("cache unreachable: the program version mirror was not written")
 

@@ -56,7 +56,11 @@ urlpatterns += i18n_patterns(
         clock=Clock.ALWAYS,
         sitemap=sitemap.EDITION_PAGE,
     ),
-    public(path("speakers/", views.speaker_list, name="speaker-list"), sitemap=sitemap.SITE_PAGE),
+    public(
+        path("speakers/", views.speaker_list, name="speaker-list"),
+        sitemap=sitemap.SITE_PAGE,
+        parameters=views.SpeakerFilterForm.base_fields,
+    ),
     public(
         path("speakers/<slug:speaker>/", views.speaker_detail, name="speaker-detail"),
         sitemap=sitemap.each_public_speaker,
@@ -70,7 +74,7 @@ urlpatterns += i18n_patterns(
         sitemap=sitemap.each_public_organization,
     ),
     # Results for whatever a visitor types: nothing for a search engine to list.
-    public(path("search/", views.search, name="search")),
+    public(path("search/", views.search, name="search"), parameters=views.SearchForm.base_fields),
     path("", include("sessions.urls")),
 )
 

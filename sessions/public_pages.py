@@ -31,6 +31,9 @@ class Mark:
     clock: Clock = Clock.NEVER
     # How the sitemap lists the route's pages (sessions.sitemap); None: it does not.
     sitemap: object = None
+    # The query parameters its view reads (its filter form's fields): the page cache drops
+    # any other before the view sees the request, so that they make no page of their own.
+    parameters: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -40,13 +43,15 @@ class PublicRoute:
     localized: bool  # under the language prefix (/en/…, /es/…)
     clock: Clock
     sitemap: object
+    parameters: frozenset = frozenset()
 
 
-def public(pattern, *, clock=Clock.NEVER, sitemap=None):
-    """Marks a path() as a public page and returns it."""
+def public(pattern, *, clock=Clock.NEVER, sitemap=None, parameters=()):
+    """Marks a path() as a public page and returns it. `parameters`: the names of the query
+    parameters its view reads, none by default."""
     if not isinstance(pattern, URLPattern) or not pattern.name:
         raise ImproperlyConfigured(f"public() takes a named path(), not {pattern!r}")
-    pattern.public_page = Mark(clock=clock, sitemap=sitemap)
+    pattern.public_page = Mark(clock=clock, sitemap=sitemap, parameters=frozenset(parameters))
     return pattern
 
 
@@ -81,6 +86,7 @@ def marked(resolver=None):
                     localized=localized,
                     clock=mark.clock,
                     sitemap=mark.sitemap,
+                    parameters=mark.parameters,
                 )
             )
     return routes

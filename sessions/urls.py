@@ -4,27 +4,49 @@ declared (sessions.public_pages): the page cache, the sitemap and the tests read
 from django.urls import path
 
 from . import export_views, sitemap, views
+from .filters import ScheduleFilter, ScheduleFilterForm
 from .public_pages import Clock, public
 
 app_name = "program"
 
 edition = "editions/<slug:edition>/"
 
+# The query parameters the filterable pages read: their filters, the day and the agenda of the
+# filter form, and ?fragment=results (sessions.views.results_template). The whole program
+# shows every day: it ignores ?day=.
+schedule_parameters = {*ScheduleFilter.base_filters, *ScheduleFilterForm.base_fields, "fragment"}
+program_parameters = schedule_parameters - {"day"}
+agenda_parameters = {"sessions", "add", "remove"}
+
 urlpatterns = [
     # The current edition's pages, found under the edition's own address in the sitemap.
-    public(path("schedule/", views.schedule, name="current-schedule"), clock=Clock.WITHOUT_DAY),
-    public(path("program/", views.whole_program, name="current-whole-program")),
+    public(
+        path("schedule/", views.schedule, name="current-schedule"),
+        clock=Clock.WITHOUT_DAY,
+        parameters=schedule_parameters,
+    ),
+    public(
+        path("program/", views.whole_program, name="current-whole-program"),
+        parameters=program_parameters,
+    ),
     public(path("tracks/", views.track_list, name="current-track-list")),
     # A visitor's own selection of sessions: nothing for a search engine to list.
-    public(path("agenda/", views.agenda, name="agenda")),
-    public(path("agenda.ics", views.agenda_calendar, name="agenda-calendar")),
+    public(path("agenda/", views.agenda, name="agenda"), parameters=agenda_parameters),
+    public(
+        path("agenda.ics", views.agenda_calendar, name="agenda-calendar"),
+        parameters={"sessions"},
+    ),
     public(
         path(f"{edition}schedule/", views.schedule, name="schedule"),
         clock=Clock.WITHOUT_DAY,
         sitemap=sitemap.EDITION_PAGE,
+        parameters=schedule_parameters,
     ),
     public(path(f"{edition}schedule.ics", views.edition_calendar, name="edition-calendar")),
-    public(path(f"{edition}program/", views.whole_program, name="whole-program")),
+    public(
+        path(f"{edition}program/", views.whole_program, name="whole-program"),
+        parameters=program_parameters,
+    ),
     public(
         path(f"{edition}tracks/", views.track_list, name="track-list"),
         sitemap=sitemap.EDITION_PAGE,

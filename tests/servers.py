@@ -10,6 +10,7 @@ import http.client
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -134,6 +135,26 @@ class AppServer:
             self.process.kill()
             self.log, _ = self.process.communicate()
 
+    def workers(self):
+        """The process ids of gunicorn's workers (the master's children)."""
+        pid = self.process.pid
+        return set(Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+
+    def reload(self, timeout=30):
+        """A graceful reload, as a deployment does (`kill -HUP` of the master): returns once
+        every worker has been replaced and the new ones listen."""
+        old = self.workers()
+        self.process.send_signal(signal.SIGHUP)
+        count = int(self.environment["GUNICORN_WORKERS"])
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            now = self.workers()
+            if len(now) == count and not now & old:
+                time.sleep(1)  # the new workers import the site before they accept
+                return
+            time.sleep(0.1)
+        raise RuntimeError("gunicorn did not replace its workers")
+
     def request(self, method, path, body=None, headers=None, timeout=60):
         """Every server is asked for the site's one public host name, as behind a proxy."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
@@ -240,8 +261,9 @@ class SilentListener:
 
 
 class DatabaseProxy:
-    """Forwards 127.0.0.1:port to the real database until cut(): then every open connection is
-    dropped and new ones are refused, as when the database server goes down."""
+    """Forwards 127.0.0.1:port to the real service (a database, Redis) until cut(): then every
+    open connection is dropped and new ones are refused, as when the server goes down. After
+    silence() it answers nothing on any connection, open or new, as a server that hangs."""
 
     def __init__(self, host, port):
         self.upstream = (host, int(port))
@@ -252,6 +274,10 @@ class DatabaseProxy:
         self.port = self.listener.getsockname()[1]
         self.open = []
         self.lock = threading.Lock()
+        self.silent = False
+
+    def silence(self):
+        self.silent = True
 
     def __enter__(self):
         threading.Thread(target=self.accept, daemon=True).start()
@@ -266,6 +292,10 @@ class DatabaseProxy:
                 client, _ = self.listener.accept()
             except OSError:
                 return
+            if self.silent:
+                with self.lock:
+                    self.open.append(client)
+                continue
             try:
                 server = socket.create_connection(self.upstream, timeout=5)
                 server.settimeout(None)
@@ -280,7 +310,8 @@ class DatabaseProxy:
     def pump(self, source, target):
         try:
             while data := source.recv(65536):
-                target.sendall(data)
+                if not self.silent:
+                    target.sendall(data)
         except OSError:
             pass
         finally:

@@ -2,6 +2,7 @@
 every kind of change an organizer makes gives every page and feed that shows it a new ETag and
 the new content, at once."""
 
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -353,6 +354,104 @@ def test_the_order_of_query_parameters_does_not_make_another_page(client, progra
     assert (other.status_code, other["ETag"], other.templates) == (200, one["ETag"], [])
 
 
+def test_a_query_parameter_the_page_does_not_read_is_dropped_from_its_key_and_its_links(
+    client, program
+):
+    path = pages(program)["schedule day"]
+    tracked = client.get(f"{path}&utm_source=newsletter")
+    plain = client.get(path)
+    assert (tracked.status_code, plain.status_code, plain.templates) == (200, 200, [])
+    assert plain["ETag"] == tracked["ETag"]
+    assert b"utm_source" not in plain.content
+    # ?day= is read: another day is another page.
+    assert client.get(path.replace("2014-12-15", "2014-12-16"))["ETag"] != plain["ETag"]
+
+
+def test_a_query_in_another_alphabet_reaches_the_view_as_typed(client, program):
+    typed = client.get("/en/search/?q=Álvarez&ref=home")
+    encoded = client.get("/en/search/?q=%C3%81lvarez")
+    assert (encoded.status_code, encoded.templates, encoded["ETag"]) == (200, [], typed["ETag"])
+    assert 'value="Álvarez"' in typed.text
+
+
+def test_a_page_without_parameters_is_one_page_whatever_the_query(client, program):
+    path = pages(program)["session"]
+    first = client.get(f"{path}?x=1")
+    again = client.get(f"{path}?y=2&x=3")
+    assert (again.status_code, again.templates, again["ETag"]) == (200, [], first["ETag"])
+
+
+def test_another_port_is_the_same_page_as_the_host_without_it(client, program, settings):
+    path = pages(program)["edition .ics"]
+    canonical = client.get(path)
+    other_port = client.get(path, headers={"host": "testserver:8123"})
+    shouting = client.get(path, headers={"host": "TESTSERVER"})
+    for response in (other_port, shouting):
+        assert (response.status_code, response["ETag"]) == (200, canonical["ETag"])
+        assert response.content == canonical.content
+    assert b"testserver:8123" not in other_port.content
+
+
+def test_a_host_allowed_by_a_wildcard_only_is_served_but_never_cached(client, program, settings):
+    settings.ALLOWED_HOSTS = ["testserver", ".example.org"]
+    path = pages(program)["session"]
+    first = client.get(path, headers={"host": "anything.example.org"})
+    again = client.get(path, headers={"host": "anything.example.org"})
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.templates != []
+    assert not again.has_header("ETag")
+
+
+@pytest.mark.parametrize(
+    ("cookie", "queries"),
+    [
+        ("x", 1),  # not a session key at all: the store is not asked
+        ("a" * 32, 2),  # a key of no session: one look in the store
+    ],
+)
+def test_a_session_cookie_that_names_no_session_is_served_the_cached_page(
+    client, program, cookie, queries, django_assert_num_queries
+):
+    path = pages(program)["schedule day"]
+    cached = client.get(path)
+    client.cookies["sessionid"] = cookie
+    with django_assert_num_queries(queries):  # the version, and the session if any
+        response = client.get(path)
+    assert (response.status_code, response.templates, response["ETag"]) == (
+        200,
+        [],
+        cached["ETag"],
+    )
+    assert (response.cookies, response.content) == ({}, cached.content)
+
+
+def test_a_made_up_session_cookie_neither_skips_nor_spoils_a_page_rendered_for_it(client, program):
+    path = pages(program)["speaker"]
+    client.cookies["sessionid"] = "a" * 32
+    rendered = client.get(path)
+    assert (rendered.status_code, rendered.cookies) == (200, {})
+    assert rendered["Cache-Control"].startswith("public, ")
+    del client.cookies["sessionid"]
+    again = client.get(path)
+    assert (again.templates, again["ETag"], again.content) == (
+        [],
+        rendered["ETag"],
+        rendered.content,
+    )
+
+
+def test_a_signed_in_organizer_gets_a_private_page_that_is_never_stored(
+    client, admin_client, program
+):
+    path = pages(program)["schedule day"]
+    staff = admin_client.get(path)
+    anonymous = client.get(path)
+    assert (staff.status_code, staff["Cache-Control"], staff["Vary"]) == (200, "private", "Cookie")
+    assert not staff.has_header("ETag")
+    assert anonymous.templates != []  # rendered for the visitor: nothing was stored for staff
+    assert anonymous["Cache-Control"].startswith("public, ")
+
+
 def test_each_language_and_host_is_a_page_of_its_own(client, program, settings):
     settings.ALLOWED_HOSTS = ["testserver", "program.example.org"]
     english = client.get(pages(program)["edition .ics"])
@@ -627,7 +726,7 @@ def test_with_a_shared_cache_the_version_is_mirrored_and_a_cached_page_costs_no_
 
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "niic.faults.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/14",
             "KEY_PREFIX": f"niic-test-{program.conference.pk}-{program_version._new_token(0)}",
         }
@@ -641,7 +740,9 @@ def test_with_a_shared_cache_the_version_is_mirrored_and_a_cached_page_costs_no_
         assert (again.status_code, again.templates, revalidated.status_code) == (200, [], 304)
 
         version = program_version.bump()
-        assert cache.get(program_version.CACHE_KEY) == (version.token, version.changed_at)
+        token, changed_at, checked_at = cache.get(program_version.CACHE_KEY)
+        assert (token, changed_at) == (version.token, version.changed_at)
+        assert 0 <= time.time() - checked_at < program_version.MIRROR_CHECK_SECONDS
         with committed(django_capture_on_commit_callbacks):
             program.session.title = "Building coalitions anew"
             program.session.save()

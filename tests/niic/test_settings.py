@@ -150,13 +150,14 @@ def test_redis_url_selects_the_redis_cache_and_it_works():
     assert (result.returncode, result.stdout.strip()) == (0, "RedisCache kept"), result.stderr
 
 
-def test_without_redis_url_the_cache_is_local_memory():
+def test_without_redis_url_the_cache_is_a_database_table_every_worker_shares():
     code = (
         "import django; django.setup();"
-        "from django.core.cache import caches; print(type(caches['default']).__name__)"
+        "from django.core.cache import caches; cache = caches['default'];"
+        "print(type(cache).__name__, cache._table)"
     )
     result = run_python(code, DJANGO_SETTINGS_MODULE="niic.settings")
-    assert result.stdout.strip() == "LocMemCache"
+    assert result.stdout.strip() == "DatabaseCache niic_cache"
 
 
 @pytest.mark.django_db

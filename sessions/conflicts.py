@@ -18,6 +18,7 @@ import enum
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -276,7 +277,7 @@ class Found(NamedTuple):
 
 
 @dataclass(slots=True)
-class _Row:
+class Row:
     """A session as the survey reads it: times, room, status, the rules it breaks on its own."""
 
     pk: int
@@ -331,8 +332,18 @@ def survey(sessions, edition):
     statuses and what they break on their own, one for their panels. Cancelled sessions are
     ignored. Each clashing pair is counted once per room or speaker, as find_conflicts does."""
     sessions = sessions.filter(conference=edition).exclude(status=Session.Status.CANCELLED)
-    # A plain QuerySet: the translated fields' manager costs more per row than the row itself.
-    light = QuerySet(model=Session).filter(pk__in=sessions.values("pk")).order_by()
+    rows = light_rows(QuerySet(model=Session).filter(pk__in=sessions.values("pk")), edition)
+    panels = QuerySet(model=PanelMembership).filter(session__in=sessions.values("pk")).order_by()
+    panels = panels.values_list("session_id", "speaker_id")
+    return Survey(found_among(rows, panels))
+
+
+def light_rows(light, edition):
+    """[Row] of `light`, a plain Session QuerySet (the translated fields' manager costs more per
+    row than the row itself), in its order: one query that reads no text. Cancelled sessions
+    are read too when `light` has them."""
+    if not light.query.order_by:
+        light = light.order_by()
     seats = Session.topics.through.objects.filter(session=OuterRef("pk"))
     zone = edition.tzinfo
     rows = []
@@ -366,13 +377,28 @@ def survey(sessions, edition):
         if has_topics if track_id is None else has_foreign_topics:
             own.append(Kind.TOPIC_OF_OTHER_TRACK)
         day = timezone.localtime(starts_at, zone).date()
-        rows.append(_Row(pk, status, room_id, starts_at, ends_at, tuple(own), day))
-    panels = QuerySet(model=PanelMembership).filter(session__in=sessions.values("pk")).order_by()
-    panels = panels.values_list("session_id", "speaker_id")
-    return Survey(_found(rows, panels))
+        rows.append(Row(pk, status, room_id, starts_at, ends_at, tuple(own), day))
+    return rows
 
 
-def _found(rows, panels):
+def in_listing_order(found, speaker_names):
+    """`found` sorted in find_conflicts' order: by time, then kind, sessions, and speaker's name
+    ({speaker id: name}), the last only between the speakers of one pair of sessions."""
+    ordered = sorted(found, key=itemgetter(1, 2, 3, 4, 5))
+    start = 0
+    for end in range(1, len(ordered) + 1):
+        if end == len(ordered) or ordered[end][1:6] != ordered[start][1:6]:
+            if end - start > 1:
+                ordered[start:end] = sorted(
+                    ordered[start:end], key=lambda each: speaker_names.get(each.speaker_id, "")
+                )
+            start = end
+    return ordered
+
+
+def found_among(rows, panels):
+    """Found, unsorted, among `rows` (none cancelled) and `panels` [(session id, speaker id)] of
+    those rows."""
     by_pk = {row.pk: row for row in rows}
     for row in rows:
         for kind in row.own:
@@ -425,7 +451,7 @@ def load(found, sessions):
     for each in found:
         session = loaded[each.session_id]
         if not each.other_id:
-            conflicts.append(next(own for own in _own_conflicts(session) if own.kind == each.kind))
+            conflicts.append(own_conflict(session, each.kind))
         else:
             conflicts.append(
                 Conflict(
@@ -437,3 +463,9 @@ def load(found, sessions):
                 )
             )
     return conflicts
+
+
+def own_conflict(session, kind):
+    """The Conflict of `kind` that `session` (loaded as prepare() loads it, its topics needed
+    only for TOPIC_OF_OTHER_TRACK) is in on its own."""
+    return next(own for own in _own_conflicts(session) if own.kind == kind)

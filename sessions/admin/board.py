@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,9 +15,12 @@ from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from modeltranslation.manager import rewrite_order_lookup_key
+
+from tracks.models import Topic
 
 from .. import rules, services
-from ..conflicts import find_conflicts, prepare
+from ..conflicts import Kind, Row, found_among, in_listing_order, light_rows, own_conflict
 from ..models import PanelMembership, Room, Session, StaleSessionError
 from .views import NO_ROOM, STATUS_ORDER, _context, _editions_and_edition, _require_view_permission
 
@@ -54,19 +57,18 @@ def short_track_name(track):
 
 
 def panel_order(seats):
-    """Seats as in_panel_order() sorts them, for a panel already loaded."""
-    return sorted(
-        seats,
-        key=lambda seat: (
-            seat.role != PanelMembership.Role.MODERATOR,
-            seat.order,
-            seat.speaker.name,
-        ),
+    """(session id, speaker's name) of `seats` [(session id, speaker id, speaker's name, role,
+    order)], sorted as in_panel_order() sorts a panel."""
+    ordered = sorted(
+        seats, key=lambda seat: (seat[3] != PanelMembership.Role.MODERATOR, seat[4], seat[2])
     )
+    return [(seat[0], seat[2]) for seat in ordered]
 
 
 @dataclass
 class BoardEntry:
+    """A card: `session` is a light conflicts.Row until the card is shown and loaded in full."""
+
     session: Session
     notes: list = field(default_factory=list)
     # A session of another track that this user may not open: the room is in use, nothing more.
@@ -75,6 +77,10 @@ class BoardEntry:
     can_move: bool = False
     # How many conflicts the session is in: `notes` says the first NOTES_PER_CARD of them.
     conflict_count: int = 0
+    # The speakers' names, in panel order, and the card's links (filled in with the card).
+    panel_names: list = field(default_factory=list)
+    change_url: str = ""
+    move_url: str = ""
 
     @property
     def more_conflicts(self):
@@ -87,10 +93,6 @@ class BoardEntry:
     @property
     def is_cancelled(self):
         return self.session.status == Session.Status.CANCELLED
-
-    @property
-    def panel_names(self):
-        return [seat.speaker.name for seat in panel_order(self.session.panel.all())]
 
     @property
     def track_names(self):
@@ -141,15 +143,25 @@ class BoardRow:
         return self.starts_at.minute == 0 and self.starts_at.second == 0
 
 
-def _note(conflict, session):
-    """What the card of `session` says about one of its conflicts."""
-    if conflict.other is None:
-        return conflict.message
-    other = conflict.other if conflict.session.pk == session.pk else conflict.session
-    params = {"other": other, "slot": rules.Slot(other)}
-    if conflict.speaker is not None:
-        return str(rules.SPEAKER_ALSO_ON) % {**params, "speaker": conflict.speaker}
+def _note(each, session, loaded, speaker_names, slots):
+    """What the card of `session` says about one of its conflicts (a conflicts.Found, its
+    sessions in `loaded`; `slots`: {session id: slot label}, filled in as they are written)."""
+    if not each.other_id:
+        return own_conflict(session, each.kind).message
+    other = loaded[each.other_id if each.session_id == session.pk else each.session_id]
+    if other.pk not in slots:
+        slots[other.pk] = str(rules.Slot(other))
+    params = {"other": other, "slot": slots[other.pk]}
+    if each.speaker_id:
+        return str(rules.SPEAKER_ALSO_ON) % {**params, "speaker": speaker_names[each.speaker_id]}
     return str(rules.ROOM_ALSO_USED) % {**params, "room": other.room}
+
+
+def _url_of(name):
+    """reverse(name, args=[pk]) for any number of sessions at the cost of one reverse()."""
+    marker = "8675309"
+    head, tail = reverse(name, args=[marker]).split(marker)
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def _parse_day(request, edition):
@@ -191,9 +203,10 @@ def _grid_bounds(day, zone, entries):
     return opens.astimezone(datetime.UTC), closes.astimezone(datetime.UTC)
 
 
-def _add_url(request, model_admin, edition, room, starts_at, zone):
-    """The add form, filled in with this edition, room, day and time."""
-    if not model_admin.has_add_permission(request):
+def _add_url(add, edition, room, starts_at, zone):
+    """The add form (at `add`; None: this user may not add), filled in with this edition,
+    room, day and time."""
+    if add is None:
         return None
     starts = timezone.localtime(starts_at, zone)
     ends = timezone.localtime(starts_at + NEW_SESSION_LENGTH, zone)
@@ -203,7 +216,7 @@ def _add_url(request, model_admin, edition, room, starts_at, zone):
         values["end_time"] = f"{ends:%H:%M}"
     if room is not None:
         values["room"] = room.pk
-    return f"{reverse('admin:program_session_add')}?{urlencode(values)}"
+    return f"{add}?{urlencode(values)}"
 
 
 def _list_url(edition, day, room, **filters):
@@ -222,6 +235,7 @@ def _list_url(edition, day, room, **filters):
 def _grid(request, model_admin, edition, day, rooms, entries):
     """The board's rows: one per slot; in each, the cells that start there."""
     zone = edition.tzinfo
+    add = reverse("admin:program_session_add") if model_admin.has_add_permission(request) else None
     opens, closes = _grid_bounds(day, zone, entries)
     count = max(1, -((opens - closes) // SLOT))
     times = [opens + index * SLOT for index in range(count)]
@@ -269,37 +283,44 @@ def _grid(request, model_admin, edition, day, rooms, entries):
                     cell.list_url = _list_url(edition, day, room)
                 cells.append(cell)
             elif (row, column) not in covered:
-                add_url = _add_url(request, model_admin, edition, room, starts_at, zone)
+                add_url = _add_url(add, edition, room, starts_at, zone)
                 cells.append(BoardCell(room, starts_at, row, column, add_url=add_url))
         rows.append(BoardRow(starts_at=starts_at, cells=cells))
     return rows
 
 
-def _in_use_notes(entries):
-    """{session id: [note]} for this user's sessions that share a room, at an overlapping time,
-    with a session of another track that this user may not open."""
-    notes = {}
+def _write_in_use_notes(shown, entries, edition):
+    """Note on each card shown of this user's that shares a room, at an overlapping time, with
+    a session of another track that this user may not open."""
     held = {}
     for entry in entries:
         if entry.is_occupied_only:
             held.setdefault(entry.session.room_id, []).append(entry.session)
-    for entry in entries:
+    for entry in shown:
         session = entry.session
-        if entry.is_occupied_only or entry.is_cancelled:
+        if entry.is_cancelled:
             continue
-        for other in held.get(session.room_id, []):
-            if rules.overlaps(session.starts_at, session.ends_at, other.starts_at, other.ends_at):
-                notes.setdefault(session.pk, []).append(
-                    str(ROOM_IN_USE) % {"room": other.room, "slot": rules.Slot(other)}
-                )
-    return notes
+        more = [
+            str(ROOM_IN_USE)
+            % {
+                "room": session.room,
+                "slot": rules.slot_label(other.starts_at, other.ends_at, edition),
+            }
+            for other in held.get(session.room_id, [])
+            if rules.overlaps(session.starts_at, session.ends_at, other.starts_at, other.ends_at)
+        ]
+        entry.notes = [*entry.notes, *more]
+        entry.conflict_count += len(more)
 
 
 def board(request, model_admin):
     """One day of an edition as a grid of rooms by time, every session this user may see on
     it spanning its duration, drafts and cancelled sessions included and marked; beside it the
     drafts that have no room yet. Each session this user may change can be moved (board.js,
-    through `move`); without JavaScript, each card and each empty cell links to its form."""
+    through `move`); without JavaScript, each card and each empty cell links to its form.
+
+    However large the day, the grid is laid out from light rows (times, rooms, statuses), the
+    day's conflicts are found and counted on them, and only the cards shown are loaded in full."""
     _require_view_permission(request, model_admin)
     editions, edition = _editions_and_edition(request)
     context = _context(
@@ -315,44 +336,38 @@ def board(request, model_admin):
         return TemplateResponse(request, "admin/program/session/board.html", context)
     day = _parse_day(request, edition)
     visible = model_admin.get_queryset(request).filter(conference=edition)
-    day_sessions, unscheduled = _day_and_unscheduled(visible, edition, day)
-    found = find_conflicts(day_sessions)
-    notes, counts = _conflict_notes(found)
-    occupied = _held_by_other_tracks(visible, edition, day)
-    unscheduled_ids = {session.pk for session in unscheduled}
-    placed = [session for session in day_sessions if session.pk not in unscheduled_ids]
+    read = _read_day(visible, edition, day)
+    placed = [row for row in read.day_rows if not _is_unscheduled(row)]
     rooms = _columns(edition, placed)
     shown_rooms = {room.pk for room in rooms if room is not NO_ROOM}
-
-    def entry_of(session):
-        return BoardEntry(
-            session=session,
-            notes=notes.get(session.pk, []),
-            can_move=services.may_edit(request.user, session),
-            conflict_count=counts[session.pk],
-        )
-
-    entries = [entry_of(session) for session in placed]
+    entries = [BoardEntry(session=row) for row in placed]
     entries += [
-        BoardEntry(session=session, is_occupied_only=True)
-        for session in occupied
-        if session.room_id in shown_rooms
+        BoardEntry(session=row, is_occupied_only=True)
+        for row in _held_by_other_tracks(visible, edition, day)
+        if row.room_id in shown_rooms
     ]
-    in_use = _in_use_notes(entries)
-    for entry in entries:
-        more = in_use.get(entry.session.pk, [])
-        entry.notes = [*entry.notes, *more]
-        entry.conflict_count += len(more)
     rows = _grid(request, model_admin, edition, day, rooms, entries) if rooms else []
+    unscheduled = [BoardEntry(session=row) for row in read.unscheduled[:UNSCHEDULED_SHOWN]]
+    shown = [
+        entry
+        for row in rows
+        for cell in row.cells
+        for entry in cell.shown_entries
+        if not entry.is_occupied_only
+    ]
+    also = _other_editions_rooms(rooms, rows, placed)
+    loaded = _load_cards(request, visible, read, [*shown, *unscheduled], also)
+    _other_editions_rooms(rooms, rows, placed, loaded)
+    _write_in_use_notes(shown, entries, edition)
     context.update(
-        _day_counts(day_sessions, found),
+        _day_counts(read.day_rows, read.found),
         subtitle=formats.date_format(day, "l, F j, Y"),
         day=day,
         days=edition.days,
         rooms=rooms,
         rows=rows,
-        unscheduled=[entry_of(session) for session in unscheduled[:UNSCHEDULED_SHOWN]],
-        unscheduled_count=len(unscheduled),
+        unscheduled=unscheduled,
+        unscheduled_count=len(read.unscheduled),
         unscheduled_url=_list_url(edition, None, None, status=Session.Status.DRAFT),
         can_add=model_admin.has_add_permission(request),
         add_url=reverse("admin:program_session_add") + f"?conference={edition.pk}",
@@ -360,77 +375,161 @@ def board(request, model_admin):
     return TemplateResponse(request, "admin/program/session/board.html", context)
 
 
-def _conflict_notes(conflicts):
-    """({session id: [note]}, Counter {session id: conflicts}): what each session's card says
-    of its first NOTES_PER_CARD conflicts, and how many it is in."""
-    notes, counts = {}, Counter()
-    for conflict in conflicts:
-        for session in conflict.sessions:
-            counts[session.pk] += 1
-            if counts[session.pk] <= NOTES_PER_CARD:
-                notes.setdefault(session.pk, []).append(_note(conflict, session))
-    return notes, counts
+def _is_unscheduled(row):
+    return row.status == Session.Status.DRAFT and row.room_id is None
 
 
-def _day_and_unscheduled(visible, edition, day):
-    """(The day's sessions, the drafts with no room yet of every day: the board's "unscheduled"
-    column), loaded in one go."""
+@dataclass
+class DayRead:
+    """What the board reads of a day in light rows: the day's sessions (conflicts.Row), the
+    drafts with no room of every day, the day's conflicts (conflicts.Found, in find_conflicts'
+    order), and the panels [(session id, speaker id, speaker's name, role, order)] of both."""
+
+    day_rows: list
+    unscheduled: list
+    found: list
+    panels: list
+    speaker_names: dict
+
+
+def _read_day(visible, edition, day):
+    """The day and the unscheduled drafts in two queries that read no text (titles only
+    order the rows, in the reader's language, as the translated manager orders them)."""
     opens = datetime.datetime.combine(day, datetime.time.min, tzinfo=edition.tzinfo)
     closes = datetime.datetime.combine(
         day + datetime.timedelta(days=1), datetime.time.min, tzinfo=edition.tzinfo
     )
-    loaded = list(
-        prepare(
-            visible.filter(
-                Q(starts_at__gte=opens, starts_at__lt=closes)
-                | Q(status=Session.Status.DRAFT, room=None)
-            )
-        ).order_by("starts_at", "room__order", "title", "pk")
+    light = QuerySet(model=Session).filter(
+        Q(starts_at__gte=opens, starts_at__lt=closes) | Q(status=Session.Status.DRAFT, room=None),
+        pk__in=visible.values("pk"),
     )
-    day_sessions = [session for session in loaded if opens <= session.starts_at < closes]
-    unscheduled = [
-        session
-        for session in loaded
-        if session.status == Session.Status.DRAFT and session.room_id is None
-    ]
-    return day_sessions, unscheduled
+    rows = light_rows(
+        light.order_by(
+            "starts_at", "room__order", rewrite_order_lookup_key(Session, "title"), "pk"
+        ),
+        edition,
+    )
+    panels = list(
+        QuerySet(model=PanelMembership)
+        .filter(session__in=light.order_by().values("pk"))
+        .order_by()
+        .values_list("session_id", "speaker_id", "speaker__name", "role", "order")
+    )
+    day_rows = [row for row in rows if opens <= row.starts_at < closes]
+    live = {row.pk: row for row in day_rows if row.status != Session.Status.CANCELLED}
+    names = {speaker_id: name for _session, speaker_id, name, *_seat in panels}
+    found = found_among(
+        list(live.values()), [(pk, speaker) for pk, speaker, *_ in panels if pk in live]
+    )
+    return DayRead(
+        day_rows=day_rows,
+        unscheduled=[row for row in rows if _is_unscheduled(row)],
+        found=in_listing_order(found, names),
+        panels=panels,
+        speaker_names=names,
+    )
+
+
+def _load_cards(request, visible, read, cards, also):
+    """Load in full the sessions of the cards shown, of the conflicts they write out, and
+    `also` (ids), and fill the cards in: panel, the first NOTES_PER_CARD conflicts and their
+    count, may this user move it. Returns {id: session} of what it loaded."""
+    counts, firsts = Counter(), {}
+    for each in read.found:
+        for pk in (each.session_id, each.other_id):
+            if pk:
+                counts[pk] += 1
+                if counts[pk] <= NOTES_PER_CARD:
+                    firsts.setdefault(pk, []).append(each)
+    written = [each for entry in cards for each in firsts.get(entry.session.pk, [])]
+    ids = {entry.session.pk for entry in cards} | set(also)
+    ids |= {pk for each in written for pk in (each.session_id, each.other_id) if pk}
+    loaded = {
+        session.pk: session
+        for session in visible.filter(pk__in=ids).select_related(
+            "conference", "track__conference", "room__conference"
+        )
+    }
+    # Only a card that writes out a stray topic reads its session's topics.
+    strays = {each.session_id for each in written if each.kind == Kind.TOPIC_OF_OTHER_TRACK}
+    topics = Prefetch("topics", queryset=Topic.objects.select_related("track"))
+    prefetch_related_objects([loaded[pk] for pk in strays], topics)
+    panels = {}
+    for session_id, name in panel_order(read.panels):
+        panels.setdefault(session_id, []).append(name)
+    slots = {}
+    change_url = _url_of("admin:program_session_change")
+    move_url = _url_of("admin:program_session_move")
+    for entry in cards:
+        session = entry.session = loaded[entry.session.pk]
+        entry.panel_names = panels.get(session.pk, [])
+        entry.notes = [
+            _note(each, session, loaded, read.speaker_names, slots)
+            for each in firsts.get(session.pk, [])
+        ]
+        entry.change_url, entry.move_url = change_url(session.pk), move_url(session.pk)
+        entry.conflict_count = counts[session.pk]
+        entry.can_move = services.may_edit(request.user, session)
+    return loaded
+
+
+def _other_editions_rooms(rooms, rows, placed, loaded=None):
+    """The columns of rooms of other editions are laid out on placeholders (Room(pk=id)):
+    without `loaded`, the id of one session in each, to load; with it, the Rooms put in place,
+    in the columns and in the cells."""
+    foreign = {room.pk for room in rooms if room is not NO_ROOM and room.conference_id is None}
+    if loaded is None:
+        return {next(row.pk for row in placed if row.room_id == pk) for pk in foreign}
+    found = {session.room_id: session.room for session in loaded.values()}
+    rooms[:] = [found[room.pk] if room and room.pk in foreign else room for room in rooms]
+    for row in rows:
+        for cell in row.cells:
+            if cell.room is not NO_ROOM and cell.room.pk in foreign:
+                cell.room = found[cell.room.pk]
+    return set()
 
 
 def _held_by_other_tracks(visible, edition, day):
-    """The day's published sessions that this user may not see: the rooms they hold are not
-    free for this user's sessions."""
-    return list(
+    """The day's published sessions that this user may not see, as light rows: the rooms they
+    hold are not free for this user's sessions."""
+    held = (
         Session.objects.published()
         .for_edition(edition)
         .on_day(edition, day)
         .exclude(pk__in=visible.values("pk"))
         .exclude(room=None)
-        .select_related("conference", "room")
-        .order_by("starts_at", "pk")
     )
+    return [
+        Row(pk, status, room_id, starts_at, ends_at, (), None)
+        for pk, status, room_id, starts_at, ends_at in QuerySet(model=Session)
+        .filter(pk__in=held.values("pk"))
+        .order_by("starts_at", "pk")
+        .values_list("pk", "status", "room_id", "starts_at", "ends_at")
+    ]
 
 
 def _columns(edition, placed):
-    """The edition's rooms in order, then any other room a session on the board is in, then
-    NO_ROOM if a session has none."""
+    """The edition's rooms in order, then any other room a session on the board is in (a
+    placeholder until the cards are loaded: _other_editions_rooms), then NO_ROOM if a session
+    has none."""
     rooms = list(Room.objects.filter(conference=edition).order_by("order", "name", "pk"))
     known = {room.pk for room in rooms}
-    for session in placed:
+    for row in placed:
         # A room of another edition (a conflict of its own) still gets its column.
-        if session.room_id is not None and session.room_id not in known:
-            known.add(session.room_id)
-            rooms.append(session.room)
-    if any(session.room_id is None for session in placed):
+        if row.room_id is not None and row.room_id not in known:
+            known.add(row.room_id)
+            rooms.append(Room(pk=row.room_id))
+    if any(row.room_id is None for row in placed):
         rooms.append(NO_ROOM)
     return rooms
 
 
-def _day_counts(day_sessions, found):
+def _day_counts(day_rows, found):
     counts = dict.fromkeys(Session.Status, 0)
-    for session in day_sessions:
-        counts[session.status] += 1
+    for row in day_rows:
+        counts[row.status] += 1
     return {
-        "session_count": len(day_sessions),
+        "session_count": len(day_rows),
         "published_count": counts[Session.Status.PUBLISHED],
         "draft_count": counts[Session.Status.DRAFT],
         "cancelled_count": counts[Session.Status.CANCELLED],

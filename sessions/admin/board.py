@@ -31,8 +31,7 @@ DAY_OPENS = datetime.time(8)
 DAY_CLOSES = datetime.time(18)
 # "Add a session here" proposes this length; the form can change it.
 NEW_SESSION_LENGTH = datetime.timedelta(hours=1)
-# A track's name on a card or in a list column, cut to this many characters (the full name is
-# given on hover and to screen readers).
+# A track's name on a card or in a list column, cut to this many characters (in full on hover).
 SHORT_TRACK_NAME = 18
 # However large the day, the board stays one page a browser lays out at once: a card writes out
 # this many of its conflicts (and links the rest on the conflicts page), a cell this many of the
@@ -348,13 +347,8 @@ def board(request, model_admin):
     ]
     rows = _grid(request, model_admin, edition, day, rooms, entries) if rooms else []
     unscheduled = [BoardEntry(session=row) for row in read.unscheduled[:UNSCHEDULED_SHOWN]]
-    shown = [
-        entry
-        for row in rows
-        for cell in row.cells
-        for entry in cell.shown_entries
-        if not entry.is_occupied_only
-    ]
+    shown = [e for row in rows for cell in row.cells for e in cell.shown_entries]
+    shown = [entry for entry in shown if not entry.is_occupied_only]
     also = _other_editions_rooms(rooms, rows, placed)
     loaded = _load_cards(request, visible, read, [*shown, *unscheduled], also)
     _other_editions_rooms(rooms, rows, placed, loaded)
@@ -375,15 +369,15 @@ def board(request, model_admin):
     return TemplateResponse(request, "admin/program/session/board.html", context)
 
 
-def _is_unscheduled(row):
+def _is_unscheduled(row):  # A draft with no room: in the unscheduled column, of any day.
     return row.status == Session.Status.DRAFT and row.room_id is None
 
 
 @dataclass
 class DayRead:
-    """What the board reads of a day in light rows: the day's sessions (conflicts.Row), the
-    drafts with no room of every day, the day's conflicts (conflicts.Found, in find_conflicts'
-    order), and the panels [(session id, speaker id, speaker's name, role, order)] of both."""
+    """A day in light rows: its sessions (conflicts.Row), the drafts with no room of every day,
+    the day's conflicts (conflicts.Found, in find_conflicts' order), and the panels of both
+    [(session id, speaker id, speaker's name, role, order)]."""
 
     day_rows: list
     unscheduled: list
@@ -474,9 +468,8 @@ def _load_cards(request, visible, read, cards, also):
 
 
 def _other_editions_rooms(rooms, rows, placed, loaded=None):
-    """The columns of rooms of other editions are laid out on placeholders (Room(pk=id)):
-    without `loaded`, the id of one session in each, to load; with it, the Rooms put in place,
-    in the columns and in the cells."""
+    """Rooms of other editions are laid out on placeholders (Room(pk=id)): without `loaded`,
+    the id of one session in each, to load; with it, the Rooms put in columns and cells."""
     foreign = {room.pk for room in rooms if room is not NO_ROOM and room.conference_id is None}
     if loaded is None:
         return {next(row.pk for row in placed if row.room_id == pk) for pk in foreign}

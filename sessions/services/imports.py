@@ -1,7 +1,9 @@
 """A spreadsheet of sessions, the whole file at once."""
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -377,22 +379,22 @@ def _update(sessions, names):
     expressions cost minutes for a few thousand rows, this a second."""
     if not sessions:
         return
+    # The connection itself: `connection` is a proxy that looks it up again on each use.
+    db = connections[DEFAULT_DB_ALIAS]
     fields = [Session._meta.get_field(name) for name in names]
-    quote = connection.ops.quote_name
+    prepare = [(field.attname, partial(field.get_db_prep_save, connection=db)) for field in fields]
+    quote = db.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     sql = (
         f"UPDATE {quote(Session._meta.db_table)} SET {assignments}"  # noqa: S608  (names, no input)
         f" WHERE {quote(Session._meta.pk.column)} = %s"
     )
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.executemany(
             sql,
             [
                 [
-                    *(
-                        field.get_db_prep_save(getattr(session, field.attname), connection)
-                        for field in fields
-                    ),
+                    *(each(getattr(session, attname)) for attname, each in prepare),
                     session.pk,
                 ]
                 for session in sessions

@@ -341,7 +341,7 @@ def test_a_schedule_opened_with_an_agenda_marks_its_sessions_and_keeps_it(client
     ) in html
     assert f'<input type="hidden" name="sessions" value="{lunch},{closing}">' in html
     # The day tabs and the filters carry the agenda along.
-    assert f'href="?day=2014-12-14&amp;agenda={lunch}%2C{closing}"' in html
+    assert f'href="?agenda={lunch}%2C{closing}&amp;day=2014-12-14"' in html
     assert f'<input type="hidden" name="agenda" value="{lunch},{closing}">' in html
 
 

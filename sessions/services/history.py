@@ -101,7 +101,7 @@ def snapshot_of(*, topics, languages, interpretation, seats):
 
 def _bulk_history(model, objects, *, user, reason, when, kinds, extra=None):
     """Historical records for objects written in bulk (which django-simple-history does not see),
-    in a few statements: `kinds` "+", "~" or "-", or {id(object): kind}; `extra` gives
+    in one statement run for each: `kinds` "+", "~" or "-", or {id(object): kind}; `extra` gives
     other fields of some records, {id(object): {attname: value}}.
 
     Each record holds what bulk_create of the history model's instances would write: the tracked
@@ -155,17 +155,12 @@ def _bulk_history(model, objects, *, user, reason, when, kinds, extra=None):
                 ),
             ]
         )
-    # Many records to a statement: one statement run for each costs PostgreSQL a round of its
-    # own each time.
-    columns = [*tracked, *others]  # the order of each record's values
     quote = db.ops.quote_name
-    batch = max(1, db.ops.bulk_batch_size(columns, rows))
+    columns = [*tracked, *others]  # the order of each record's values
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)}"  # noqa: S608  (names, no input)
+        f" ({', '.join(quote(field.column) for field in columns)})"
+        f" VALUES ({', '.join('%s' for _ in columns)})"
+    )
     with db.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            chunk = rows[start : start + batch]
-            values = db.ops.bulk_insert_sql(columns, [["%s"] * len(columns)] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {quote(history._meta.db_table)}"
-                f" ({', '.join(quote(field.column) for field in columns)}) {values}",
-                [value for row in chunk for value in row],
-            )
+        cursor.executemany(sql, rows)

@@ -114,13 +114,7 @@ def _bulk_history(model, objects, *, user, reason, when, kinds, extra=None):
     # The connection itself: `connection` is a proxy that looks it up again on each use.
     db = connections[DEFAULT_DB_ALIAS]
     history = model.history.model
-    fields = [field for field in history._meta.concrete_fields if not field.primary_key]
-    tracked = [
-        field
-        for field in fields
-        if not field.attname.startswith("history_") and field.attname != "related_snapshot"
-    ]
-    others = [field for field in fields if field not in tracked]
+    tracked, others = _history_fields(history)
     names = [field.attname for field in tracked]
     read = attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
     prepare = [partial(field.get_db_prep_save, connection=db) for field in tracked]
@@ -155,8 +149,23 @@ def _bulk_history(model, objects, *, user, reason, when, kinds, extra=None):
                 ),
             ]
         )
+    _insert(db, history, [*tracked, *others], rows)
+
+
+def _history_fields(history):
+    """(the fields a record copies from its object, the history's own fields)."""
+    fields = [field for field in history._meta.concrete_fields if not field.primary_key]
+    tracked = [
+        field
+        for field in fields
+        if not field.attname.startswith("history_") and field.attname != "related_snapshot"
+    ]
+    return tracked, [field for field in fields if field not in tracked]
+
+
+def _insert(db, history, columns, rows):
+    """One INSERT run for each row, its values in the order of `columns`."""
     quote = db.ops.quote_name
-    columns = [*tracked, *others]  # the order of each record's values
     sql = (
         f"INSERT INTO {quote(history._meta.db_table)}"  # noqa: S608  (names, no input)
         f" ({', '.join(quote(field.column) for field in columns)})"

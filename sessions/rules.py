@@ -406,42 +406,29 @@ def edition_change_errors(edition, original):
     ]
 
 
-def track_change_errors(track, original):
-    if original is None or original.conference_id == track.conference_id:
-        return []
-    sessions = original.sessions.all()
-    if not sessions.exists():
-        return []
-    return [
-        ValidationError(
-            TRACK_SESSIONS_IN_EDITION,
-            code="track_of_other_edition",
-            params={
-                "track": original,
-                "conference": original.conference,
-                "sessions": named_sessions(sessions),
-            },
-        )
-    ]
+def stays_in_its_edition(message, code, name):
+    """The rule for a track or a room: while sessions use it, it keeps its edition."""
+
+    def errors(obj, original):
+        if original is None or original.conference_id == obj.conference_id:
+            return []
+        sessions = original.sessions.all()
+        if not sessions.exists():
+            return []
+        params = {name: original, "conference": original.conference}
+        return [
+            ValidationError(
+                message, code=code, params={**params, "sessions": named_sessions(sessions)}
+            )
+        ]
+
+    return errors
 
 
-def room_change_errors(room, original):
-    if original is None or original.conference_id == room.conference_id:
-        return []
-    sessions = original.sessions.all()
-    if not sessions.exists():
-        return []
-    return [
-        ValidationError(
-            ROOM_SESSIONS_IN_EDITION,
-            code="room_of_other_edition",
-            params={
-                "room": original,
-                "conference": original.conference,
-                "sessions": named_sessions(sessions),
-            },
-        )
-    ]
+track_change_errors = stays_in_its_edition(
+    TRACK_SESSIONS_IN_EDITION, "track_of_other_edition", "track"
+)
+room_change_errors = stays_in_its_edition(ROOM_SESSIONS_IN_EDITION, "room_of_other_edition", "room")
 
 
 def topic_change_errors(topic, original):

@@ -13,14 +13,19 @@ PROGRAM_APPS = ["tracks", "program", "speakers"]
 
 def program_models():
     """The program apps' models, without the history records django-simple-history writes
-    beside every change (their model's own signal has bumped the version already)."""
+    beside every change (their model's own signal has bumped the version already), and
+    without the sessions and panels: attendees read their released copies
+    (sessions.released), whose writers send program_changed, so an edit of the working
+    program leaves every cached page as it is until a release."""
     from simple_history.models import HistoricalChanges
+
+    from sessions.released import VERSION_NOT_FOLLOWED_ROW_BY_ROW
 
     return [
         model
         for label in PROGRAM_APPS
         for model in apps.get_app_config(label).get_models()
-        if not issubclass(model, HistoricalChanges)
+        if not issubclass(model, HistoricalChanges) and model not in VERSION_NOT_FOLLOWED_ROW_BY_ROW
     ]
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from sessions.models import Language, PanelMembership, Room, Session
+from sessions.services import first_release_by_command
 from speakers.models import Organization, Speaker
 from tracks.models import Conference, Topic, Track
 from tracks.signals import program_changed
@@ -180,8 +181,9 @@ def generate_program(
         program = _generate(
             rng, sessions, speakers, seed, rooms, days, start_date, slot_starts, longest
         )
-        # Bulk writes send no model signals: say that the public program changed.
+        # Bulk writes send no model signals: say that the program changed.
         program_changed.send(sender=Session)
+        first_release_by_command(program.conference)
         return program
 
 

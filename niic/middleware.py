@@ -53,6 +53,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_path
 
+from sessions import released
 from sessions.public_pages import Clock, registry
 
 from . import program_version
@@ -355,4 +356,40 @@ class PublicPageCache:
         response["Content-Length"] = str(len(body))
         if request.method != "HEAD":
             response.content = body
+        return response
+
+
+# Staff previewing the working program
+
+
+SEES_RELEASED_KEY = "niic:sees-the-released-program"
+
+
+def previews_working_program(request):
+    """Whether this request is a staff member's, who has not switched to what attendees see."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_staff:
+        return False
+    return not request.session.get(SEES_RELEASED_KEY, False)
+
+
+class ProgramPreview:
+    """Signed-in staff read the working program on the public pages (sessions.released), with
+    a banner that says how much is not yet released; they can switch to what attendees see.
+    Their answers never reach the page cache: PublicPageCache leaves signed-in requests alone
+    and makes the answer private; it is also marked no-store here, since a preview is out of
+    date at the next edit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.previews_working_program = previews_working_program(request)
+        if not request.previews_working_program:
+            return self.get_response(request)
+        with released.working_program():
+            response = self.get_response(request)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        patch_cache_control(response, private=True, no_store=True)
         return response

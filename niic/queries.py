@@ -3,12 +3,12 @@ organization is public only through a public session: drafts never surface here.
 
 from django.utils import timezone
 
-from sessions.models import PanelMembership, Session
+from sessions import released
 from speakers.models import Organization, Speaker
 
 
 def public_seats():
-    return PanelMembership.objects.filter(session__status__in=Session.PUBLIC_STATUSES)
+    return released.seats()
 
 
 def public_speakers():
@@ -58,7 +58,9 @@ def happening_now_and_next(conference):
     now = timezone.now()
     if not (conference.opens_at() <= now < conference.closes_at()):
         return [], []
-    sessions = Session.objects.published().for_edition(conference).select_related("track", "room")
+    sessions = (
+        released.sessions().published().for_edition(conference).select_related("track", "room")
+    )
     running = list(sessions.filter(starts_at__lte=now, ends_at__gt=now))
     upcoming = sessions.filter(starts_at__gt=now).order_by("starts_at")
     first_upcoming = upcoming.first()

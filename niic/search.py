@@ -23,9 +23,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 from modeltranslation.translator import NotRegistered, translator
 
-from sessions import texts
+from sessions import released, texts
 from sessions.cards import session_cards
-from sessions.models import Language, Room, Session
+from sessions.models import Language, Room
 from sessions.queries import Fold, fold, register_fold_function
 from tracks.models import Topic, Track
 
@@ -93,17 +93,19 @@ def session_access_terms(words, languages):
         if codes:
             conditions.append(
                 Q(
-                    pk__in=Session.objects.filter(
+                    pk__in=released.sessions()
+                    .filter(
                         Q(languages__code__in=codes) | Q(interpretation_languages__code__in=codes)
-                    ).values("pk")
+                    )
+                    .values("pk")
                 )
             )
         elif word in INTERPRETATION_WORDS:
             conditions.append(
                 Q(
-                    pk__in=Session.objects.filter(interpretation_languages__isnull=False).values(
-                        "pk"
-                    )
+                    pk__in=released.sessions()
+                    .filter(interpretation_languages__isnull=False)
+                    .values("pk")
                 )
             )
         else:
@@ -247,7 +249,7 @@ def matching_sessions(query, words):
     or interpretation find the sessions held in or interpreted into it."""
     access, rest = session_access_terms(words, Language.objects.all())
     sessions = matching(
-        Session.objects.public().for_listing(),
+        released.sessions().public().for_listing(),
         [("title", "A"), ("description", "B")],
         query,
         words,

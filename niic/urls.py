@@ -39,6 +39,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("health/", faults.health, name="health"),
+    path("preview/", views.preview_switch, name="preview-switch"),
     # Outside the language prefix: the same for every language. Public pages too (marked with
     # public(), as every public route is: sessions.public_pages).
     public(path("track-colours.css", track_colours, name="track-colours")),

@@ -1,18 +1,23 @@
 import logging
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from sessions import released
 from sessions.queries import Fold, fold
 from speakers.models import Organization
 from tracks.models import Conference
 
 from . import queries
 from .directory import speaker_entries
+from .middleware import SEES_RELEASED_KEY
 from .search import search_program
 
 MAX_QUERY_LENGTH = 200
@@ -42,7 +47,11 @@ def edition_page(request, conference):
                 "conference": conference,
                 "tracks": conference.tracks.all(),
                 # The sample schedule's notice, while attendees can see sample sessions.
-                "has_sample_sessions": conference.sessions.public().filter(is_sample=True).exists(),
+                "has_sample_sessions": released.sessions()
+                .public()
+                .for_edition(conference)
+                .filter(is_sample=True)
+                .exists(),
                 "running": running,
                 "next_up": next_up,
                 "other_editions": Conference.objects.exclude(pk=conference.pk).exists(),
@@ -144,3 +153,33 @@ def server_error(request):
         return HttpResponseServerError(
             "Server error. Please try again in a moment.", content_type="text/plain"
         )
+
+
+def program_preview(request):
+    """The banner of a staff member's view of the public pages: how many sessions differ from
+    what attendees see (two queries per edition, staff only), and the switch between the two."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    if not request.user.is_staff:
+        return {}
+    if not getattr(request, "previews_working_program", False):
+        return {"program_preview": {"previewing": False}}
+    pending = sum(
+        len(released.pending(conference))
+        for conference in Conference.objects.filter(publishes_at_once=False)
+    )
+    return {"program_preview": {"previewing": True, "pending": pending}}
+
+
+@require_POST
+def preview_switch(request):
+    """Staff switch between the working program and what attendees see; back to the page."""
+    if not request.user.is_authenticated or not request.user.is_staff:
+        raise PermissionDenied
+    request.session[SEES_RELEASED_KEY] = request.POST.get("see") == "released"
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "/"
+    return HttpResponseRedirect(back)

@@ -7,3 +7,22 @@ class ProgramConfig(AppConfig):
     name = "sessions"
     label = "program"
     verbose_name = _("Program")
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from tracks.models import Conference
+        from tracks.signals import program_changed
+
+        from . import mirroring
+        from .models import PanelMembership, Session
+
+        # Editions that publish each change at once: their released copies follow every write
+        # to the working program, in the writing transaction (sessions.released.mirror).
+        for model in (Session, PanelMembership):
+            post_save.connect(mirroring.session_written, sender=model)
+            post_delete.connect(mirroring.session_written, sender=model)
+        for name in ("topics", "languages", "interpretation_languages"):
+            m2m_changed.connect(mirroring.relation_written, sender=getattr(Session, name).through)
+        program_changed.connect(mirroring.written_in_bulk)
+        post_save.connect(mirroring.edition_written, sender=Conference)

@@ -14,7 +14,8 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from .models import PanelMembership, Session
+from . import released
+from .models import Session
 from .texts import page_language, reader, shown_language
 from .times import TimeRange, time_range
 
@@ -88,7 +89,8 @@ def panel_names_by_session(session_ids):
     """{session id: "Moderator, Panelist, …"} in panel order, in one query."""
     names = {}
     seats = (
-        PanelMembership.objects.filter(session_id__in=session_ids)
+        released.seat_model()
+        .objects.filter(session_id__in=session_ids)
         .in_panel_order()
         .values_list("session_id", "speaker__name")
     )

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_http_methods
 
 from speakers.models import Speaker
 
-from . import exports, releases, sitemap
+from . import exports, released, releases, sitemap
 from .calendar import calendar_response, stamped_response
-from .models import Release, Session
+from .models import Release
 from .safe_text import attachment_header, xml_safe
 from .views import get_edition, render_in_edition_zone
 
@@ -117,7 +117,11 @@ def speaker_calendar(request, speaker):
     """The speaker's public sessions, across editions; a speaker seen only on drafts has none."""
     speaker = get_object_or_404(Speaker, slug=speaker)
     sessions = list(
-        Session.objects.public().filter(panel__speaker=speaker).for_listing().order_by("starts_at")
+        released.sessions()
+        .public()
+        .filter(panel__speaker=speaker)
+        .for_listing()
+        .order_by("starts_at")
     )
     if not sessions:
         raise Http404("No public session features this speaker.")
@@ -233,7 +237,7 @@ change_feed = open_to_apps(ChangeFeed())
 def changes_json(request):
     """Each release of every edition with the ids of the sessions it changed, oldest first: what
     the agenda needs to flag starred sessions that changed since the visitor last looked."""
-    found = Release.objects.select_related("conference").defer("snapshot").order_by("pk")
+    found = Release.objects.in_force().select_related("conference").defer("snapshot").order_by("pk")
     data = {
         "releases": [
             {

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import PanelMembership, Session
+from .models import Session
 from .queries import Fold, fold
 
 ACCESS_CHOICES = [
@@ -147,14 +147,14 @@ class ScheduleFilter(django_filters.FilterSet):
     def filter_topic(self, queryset, name, value):
         track_slug, topic_slug = value.split("/", 1)
         return queryset.filter(
-            pk__in=Session.objects.filter(
+            pk__in=queryset.model.objects.filter(
                 topics__track__slug=track_slug, topics__slug=topic_slug
             ).values("pk")
         )
 
     def filter_language(self, queryset, name, value):
         return queryset.filter(
-            pk__in=Session.objects.filter(
+            pk__in=queryset.model.objects.filter(
                 Q(languages__code=value) | Q(interpretation_languages__code=value)
             ).values("pk")
         )
@@ -165,12 +165,14 @@ class ScheduleFilter(django_filters.FilterSet):
         if value == "asl":
             return queryset.filter(has_asl=True)
         return queryset.filter(
-            pk__in=Session.objects.filter(interpretation_languages__isnull=False).values("pk")
+            pk__in=queryset.model.objects.filter(interpretation_languages__isnull=False).values(
+                "pk"
+            )
         )
 
     def filter_speaker(self, queryset, name, value):
         value = fold(value)
-        seats = PanelMembership.objects.alias(
+        seats = queryset.model.panel.rel.related_model.objects.alias(
             speaker_name=Fold("speaker__name"),
             organization_name=Fold("speaker__organization__name"),
             organization_acronym=Fold("speaker__organization__acronym"),

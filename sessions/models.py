@@ -171,14 +171,17 @@ class SessionQuerySet(models.QuerySet):
             "interpretation_languages",
             models.Prefetch(
                 "panel",
-                queryset=PanelMembership.objects.in_panel_order().select_related(
+                queryset=self.model.panel.rel.related_model.objects.in_panel_order().select_related(
                     "speaker__organization"
                 ),
             ),
         )
 
 
-class Session(models.Model):
+class SessionFields(models.Model):
+    """What a session is and shows, shared by the working program (Session, which organizers
+    edit) and the released one (PublicSession, which attendees read)."""
+
     class Format(models.TextChoices):
         PLENARY = "plenary", _("Plenary")
         KEYNOTE = "keynote", _("Keynote")
@@ -193,21 +196,6 @@ class Session(models.Model):
 
     PUBLIC_STATUSES = PUBLIC_STATUSES
 
-    conference = models.ForeignKey(
-        Conference, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="sessions"
-    )
-    track = models.ForeignKey(
-        Track,
-        verbose_name=_("track"),
-        on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
-        related_name="sessions",
-        help_text=_("Leave empty for plenaries, breaks and other sessions common to all tracks."),
-    )
-    topics = models.ManyToManyField(
-        Topic, verbose_name=_("topics"), blank=True, related_name="sessions"
-    )
     title = models.CharField(
         validators=[validate_one_line], verbose_name=_("title"), max_length=300
     )
@@ -223,6 +211,66 @@ class Session(models.Model):
     )
     starts_at = models.DateTimeField(verbose_name=_("start"))
     ends_at = models.DateTimeField(verbose_name=_("end"))
+    status = models.CharField(
+        verbose_name=_("status"), max_length=20, choices=Status, default=Status.DRAFT
+    )
+    cancellation_note = models.TextField(
+        validators=[validate_text],
+        verbose_name=_("note on the cancellation"),
+        blank=True,
+        help_text=_("Shown to attendees with a cancelled session, e.g. where to go instead."),
+    )
+    has_cart = models.BooleanField(_("CART captioning"), default=False)
+    has_asl = models.BooleanField(_("ASL interpretation"), default=False)
+    is_sample = models.BooleanField(
+        verbose_name=_("sample data"),
+        default=False,
+        help_text=_("Time, room or line-up invented for demonstration; shown as such on the site."),
+    )
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "program:session-detail", kwargs={"edition": self.conference.slug, "session": self.slug}
+        )
+
+    @property
+    def is_public(self):
+        return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def time(self):
+        return time_range(self.starts_at, self.ends_at, self.conference)
+
+    @property
+    def slot_label(self):
+        """“Sun, Dec 14, 10:00–11:15 PST”, in the conference's own time zone."""
+        return rules.slot_label(self.starts_at, self.ends_at, self.conference)
+
+
+class Session(SessionFields):
+    conference = models.ForeignKey(
+        Conference, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    track = models.ForeignKey(
+        Track,
+        verbose_name=_("track"),
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        help_text=_("Leave empty for plenaries, breaks and other sessions common to all tracks."),
+    )
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), blank=True, related_name="sessions"
+    )
     room = models.ForeignKey(
         Room,
         verbose_name=_("room"),
@@ -230,9 +278,6 @@ class Session(models.Model):
         null=True,
         blank=True,
         related_name="sessions",
-    )
-    status = models.CharField(
-        verbose_name=_("status"), max_length=20, choices=Status, default=Status.DRAFT
     )
     languages = models.ManyToManyField(
         Language,
@@ -248,21 +293,8 @@ class Session(models.Model):
         related_name="interpreted_sessions",
         help_text=_("Languages offered through interpretation."),
     )
-    cancellation_note = models.TextField(
-        validators=[validate_text],
-        verbose_name=_("note on the cancellation"),
-        blank=True,
-        help_text=_("Shown to attendees with a cancelled session, e.g. where to go instead."),
-    )
-    has_cart = models.BooleanField(_("CART captioning"), default=False)
-    has_asl = models.BooleanField(_("ASL interpretation"), default=False)
     speakers = models.ManyToManyField(
         Speaker, verbose_name=_("speakers"), through="PanelMembership", related_name="sessions"
-    )
-    is_sample = models.BooleanField(
-        verbose_name=_("sample data"),
-        default=False,
-        help_text=_("Time, room or line-up invented for demonstration; shown as such on the site."),
     )
     created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(verbose_name=_("updated"), auto_now=True)
@@ -273,7 +305,6 @@ class Session(models.Model):
         help_text=_("Increased on every save, so that an edit based on an older copy is refused."),
     )
 
-    objects = SessionQuerySet.as_manager()
     history = HistoricalRecords(
         excluded_fields=["version", "updated_at"], bases=[SessionHistorySnapshot]
     )
@@ -299,9 +330,6 @@ class Session(models.Model):
             models.Index(fields=["room", "starts_at"]),
         ]
 
-    def __str__(self):
-        return self.title
-
     def save(self, *args, **kwargs):
         # Optimistic locking: the row is updated only if nobody saved it since this copy was
         # read; two organizers editing at once cannot silently overwrite each other.
@@ -315,11 +343,6 @@ class Session(models.Model):
                 self.version += 1
             super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
-        return reverse(
-            "program:session-detail", kwargs={"edition": self.conference.slug, "session": self.slug}
-        )
-
     def clean(self):
         """The rules a session keeps by its own fields (sessions.rules): its edition's days, the
         edition of its room and track, and, once published, a room no other published session
@@ -332,10 +355,6 @@ class Session(models.Model):
                 errors["room"] = room_clashes
         if errors:
             raise ValidationError(errors)
-
-    @property
-    def is_public(self):
-        return self.status in self.PUBLIC_STATUSES
 
     # The texts a session is translated by: the admin's "to translate" filter, column and counts.
     TRANSLATED_TEXTS = ("title", "description")
@@ -360,15 +379,6 @@ class Session(models.Model):
             for field in Session.TRANSLATED_TEXTS
         )
 
-    @property
-    def time(self):
-        return time_range(self.starts_at, self.ends_at, self.conference)
-
-    @property
-    def slot_label(self):
-        """“Sun, Dec 14, 10:00–11:15 PST”, in the conference's own time zone."""
-        return rules.slot_label(self.starts_at, self.ends_at, self.conference)
-
 
 class PanelMembershipQuerySet(models.QuerySet):
     def in_panel_order(self):
@@ -379,7 +389,10 @@ class PanelMembershipQuerySet(models.QuerySet):
         return self.order_by(moderator_first, "order", "speaker__name")
 
 
-class PanelMembership(models.Model):
+class SeatFields(models.Model):
+    """A seat on a session's panel, in the working program (PanelMembership) or the released
+    one (PublicSeat)."""
+
     class Role(models.TextChoices):
         MODERATOR = "moderator", _("Moderator")
         PANELIST = "panelist", _("Panelist")
@@ -387,6 +400,21 @@ class PanelMembership(models.Model):
         KEYNOTE_SPEAKER = "keynote", _("Keynote speaker")
         FACILITATOR = "facilitator", _("Facilitator")
 
+    role = models.CharField(
+        verbose_name=_("role"), max_length=20, choices=Role, default=Role.PANELIST
+    )
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
+
+    objects = PanelMembershipQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.speaker} — {self.get_role_display()}, {self.session}"
+
+
+class PanelMembership(SeatFields):
     session = models.ForeignKey(
         Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="panel"
     )
@@ -396,12 +424,7 @@ class PanelMembership(models.Model):
         on_delete=models.CASCADE,
         related_name="panel_memberships",
     )
-    role = models.CharField(
-        verbose_name=_("role"), max_length=20, choices=Role, default=Role.PANELIST
-    )
-    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
 
-    objects = PanelMembershipQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -416,8 +439,61 @@ class PanelMembership(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.speaker} — {self.get_role_display()}, {self.session}"
+
+class PublicSession(SessionFields):
+    """A session as its edition's program in force shows it to attendees: copied from the
+    working program (Session) by a release, and read by every public page, feed and export
+    (sessions.released). Its id is the session's own, so that addresses, agendas and apps keep
+    their hold on it from release to release. One copy per session: a release replaces its
+    edition's copies, and withdrawing it puts back the copies of the release before, from that
+    release's snapshot (Release.snapshot)."""
+
+    id = models.BigIntegerField(primary_key=True)
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="public_sessions"
+    )
+    # A track, room or speaker deleted after a release leaves the released session without it
+    # (the door refuses to delete one that a session of the working program still uses).
+    track = models.ForeignKey(
+        Track, on_delete=models.SET_NULL, null=True, related_name="public_sessions"
+    )
+    topics = models.ManyToManyField(Topic, related_name="public_sessions")
+    room = models.ForeignKey(
+        Room, on_delete=models.SET_NULL, null=True, related_name="public_sessions"
+    )
+    languages = models.ManyToManyField(Language, related_name="public_sessions")
+    interpretation_languages = models.ManyToManyField(
+        Language, related_name="public_interpreted_sessions"
+    )
+    speakers = models.ManyToManyField(Speaker, through="PublicSeat", related_name="public_sessions")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    version = models.PositiveIntegerField(
+        help_text="The working session's version it was copied at: another one there means a "
+        "change waits for the next release."
+    )
+
+    class Meta:
+        ordering = ["starts_at", "room__order", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "slug"], name="public_session_slug_unique_per_conference"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["conference", "status", "starts_at"]),
+            models.Index(fields=["room", "starts_at"]),
+        ]
+
+
+class PublicSeat(SeatFields):
+    """A seat on a released session's panel (see PublicSession)."""
+
+    session = models.ForeignKey(PublicSession, on_delete=models.CASCADE, related_name="panel")
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="public_seats")
+
+    class Meta:
+        ordering = ["session", "order"]
 
 
 class ReleaseQuerySet(models.QuerySet):
@@ -425,8 +501,13 @@ class ReleaseQuerySet(models.QuerySet):
         """Releases as the change log shows them: without the snapshots they froze."""
         return self.defer("snapshot").order_by("-number")
 
+    def in_force(self):
+        """Releases not withdrawn: the latest of an edition's is its public program."""
+        return self.filter(withdrawn_at__isnull=True)
+
     def latest_for(self, conference):
-        return self.filter(conference=conference).for_log().first()
+        """The release whose program attendees see, or None."""
+        return self.filter(conference=conference).in_force().for_log().first()
 
 
 class Release(models.Model):
@@ -472,6 +553,22 @@ class Release(models.Model):
         default=dict,
         blank=True,
         editable=False,
+    )
+    withdrawn_at = models.DateTimeField(
+        verbose_name=_("withdrawn"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Attendees see the release before it again."),
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
 
     objects = ReleaseQuerySet.as_manager()

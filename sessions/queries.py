@@ -7,6 +7,7 @@ from django.db.models import Count, Func, Q, TextField
 
 from tracks.models import Track
 
+from . import released
 from .models import Session
 
 SQLITE_FOLD_FUNCTION = "niic_fold"
@@ -49,7 +50,8 @@ def tracks_with_public_session_counts(conference):
         .prefetch_related("topics")
         .annotate(
             public_session_count=Count(
-                "sessions", filter=Q(sessions__status__in=Session.PUBLIC_STATUSES)
+                released.sessions_lookup(),
+                filter=Q(**{f"{released.sessions_lookup()}__status__in": Session.PUBLIC_STATUSES}),
             )
         )
     )

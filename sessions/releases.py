@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from . import released
 from .models import PanelMembership, Session
 from .rules import slot_label
 from .texts import DEFAULT_LANGUAGE, SITE_LANGUAGES, in_every_language, page_language
@@ -35,7 +36,9 @@ NO_ROOM = pgettext_lazy("where a session takes place", "room to be announced")
 
 
 def program_snapshot(conference):
-    """{session id (str): its public values} for the edition's public program, in two queries."""
+    """{session id (str): its public values} for the edition's working public program: what the
+    change log compares, and the copy a release puts in force (sessions.released.copies_of),
+    in seven queries."""
     titles = in_every_language("title")
     rooms = [f"room__{column}" for column in in_every_language("name")]
     notes = in_every_language("cancellation_note")
@@ -66,6 +69,8 @@ def program_snapshot(conference):
     )
     for session_id, speaker_id, name, role in seats:
         snapshot[str(session_id)]["panel"].append([speaker_id, name, role])
+    for key, copy in released.copies_of(Session.objects.for_edition(conference)).items():
+        snapshot[key].update(copy)
     return snapshot
 
 

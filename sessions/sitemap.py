@@ -17,6 +17,7 @@ from django.utils import translation
 from speakers.models import Organization, Speaker
 from tracks.models import Conference, Topic, Track
 
+from . import released
 from .cards import SLUG_PLACEHOLDER
 from .models import Room, Session
 from .public_pages import registry
@@ -83,7 +84,8 @@ def each_room(name, slug_of):
 def each_public_session(name, slug_of):
     url = reverse(name, kwargs={"edition": "EDITION", "session": SLUG_PLACEHOLDER})
     rows = (
-        Session.objects.public()
+        released.sessions()
+        .public()
         .order_by("conference", "starts_at", "pk")
         .values_list("conference_id", "slug", "updated_at")
     )
@@ -97,7 +99,9 @@ def each_public_speaker(name, slug_of):
     """Speakers on a published or cancelled session: one on drafts alone is not named."""
     url = reverse(name, kwargs={"speaker": SLUG_PLACEHOLDER})
     slugs = (
-        Speaker.objects.filter(panel_memberships__session__status__in=PUBLIC)
+        Speaker.objects.filter(
+            **{f"{released.speaker_seats_lookup()}__session__status__in": PUBLIC}
+        )
         .distinct()
         .order_by("slug")
         .values_list("slug", flat=True)
@@ -108,7 +112,9 @@ def each_public_speaker(name, slug_of):
 def each_public_organization(name, slug_of):
     url = reverse(name, kwargs={"organization": SLUG_PLACEHOLDER})
     slugs = (
-        Organization.objects.filter(speakers__panel_memberships__session__status__in=PUBLIC)
+        Organization.objects.filter(
+            **{f"speakers__{released.speaker_seats_lookup()}__session__status__in": PUBLIC}
+        )
         .distinct()
         .order_by("slug")
         .values_list("slug", flat=True)

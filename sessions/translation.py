@@ -4,7 +4,7 @@ that an address does not change with the language."""
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Room, Session
+from .models import PublicSession, Room, Session
 
 
 @register([Session, Session.history.model])
@@ -17,3 +17,8 @@ class SessionTranslation(TranslationOptions):
 class RoomTranslation(TranslationOptions):
     fields = ("name", "location", "accessibility_notes")
     required_languages = {"en": ("name",)}
+
+
+@register(PublicSession)
+class PublicSessionTranslation(TranslationOptions):
+    fields = SessionTranslation.fields

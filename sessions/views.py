@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 
 from tracks.models import Conference, Topic, Track
 
-from . import schema_org
+from . import released, schema_org
 from .calendar import calendar_response
 from .cards import session_cards
 from .filters import MAX_AGENDA_SESSIONS, ScheduleFilter, parse_session_ids
-from .models import Language, Room, Session
+from .models import Language, Room
 from .queries import (
     agenda_by_day,
     sessions_by_day,
@@ -56,7 +56,7 @@ def filtered_program(request, conference, data=None):
     rooms = list(conference.rooms.all())
     filterset = ScheduleFilter(
         request.GET if data is None else data,
-        Session.objects.public().for_edition(conference),
+        released.sessions().public().for_edition(conference),
         conference=conference,
         tracks=tracks,
         rooms=rooms,
@@ -151,10 +151,11 @@ def whole_program(request, edition=None):
 def session_detail(request, edition, session):
     conference = get_edition(edition)
     session = get_object_or_404(
-        Session.objects.public().for_edition(conference).with_program_data(), slug=session
+        released.sessions().public().for_edition(conference).with_program_data(), slug=session
     )
     same_slot = (
-        Session.objects.public()
+        released.sessions()
+        .public()
         .for_edition(conference)
         .overlapping(session.starts_at, session.ends_at)
         .exclude(pk=session.pk)
@@ -183,7 +184,7 @@ def track_list(request, edition=None):
 def track_detail(request, edition, track):
     conference = get_edition(edition)
     track = get_object_or_404(conference.tracks.prefetch_related("topics"), slug=track)
-    sessions = session_cards(Session.objects.public().filter(track=track).for_listing())
+    sessions = session_cards(released.sessions().public().filter(track=track).for_listing())
     return render_in_edition_zone(
         request,
         conference,
@@ -200,7 +201,7 @@ def topic_detail(request, edition, track, topic):
         track__slug=track,
         slug=topic,
     )
-    sessions = session_cards(Session.objects.public().filter(topics=topic).for_listing())
+    sessions = session_cards(released.sessions().public().filter(topics=topic).for_listing())
     return render_in_edition_zone(
         request,
         conference,
@@ -212,7 +213,7 @@ def topic_detail(request, edition, track, topic):
 def room_detail(request, edition, room):
     conference = get_edition(edition)
     room = get_object_or_404(Room, conference=conference, slug=room)
-    sessions = session_cards(Session.objects.public().filter(room=room).for_listing())
+    sessions = session_cards(released.sessions().public().filter(room=room).for_listing())
     return render_in_edition_zone(
         request,
         conference,
@@ -256,7 +257,7 @@ def agenda(request):
     except ValidationError as error:
         return render(request, "sessions/agenda.html", {"error": error.messages[0]}, status=400)
     sessions = session_cards(
-        Session.objects.public().filter(pk__in=ids).for_listing().order_by("starts_at"),
+        released.sessions().public().filter(pk__in=ids).for_listing().order_by("starts_at"),
         agenda=ids,
     )
     session_ids = ",".join(str(session.pk) for session in sessions)
@@ -280,7 +281,7 @@ def agenda_calendar(request):
         ids = agenda_ids_from(request.GET, "sessions")
     except ValidationError as error:
         return HttpResponseBadRequest(error.messages[0], content_type="text/plain; charset=utf-8")
-    sessions = Session.objects.public().filter(pk__in=ids).for_listing()
+    sessions = released.sessions().public().filter(pk__in=ids).for_listing()
     return calendar_response(sessions, request, name=_("My agenda"), filename="niic-agenda.ics")
 
 
@@ -303,7 +304,7 @@ def with_edition_places(sessions, conference):
 
 def edition_calendar(request, edition):
     conference = get_edition(edition)
-    sessions = with_edition_places(Session.objects.public().for_edition(conference), conference)
+    sessions = with_edition_places(released.sessions().public().for_edition(conference), conference)
     return calendar_response(
         sessions,
         request,
@@ -315,7 +316,7 @@ def edition_calendar(request, edition):
 def track_calendar(request, edition, track):
     conference = get_edition(edition)
     track = get_object_or_404(Track, conference=conference, slug=track)
-    sessions = Session.objects.public().filter(track=track).for_listing()
+    sessions = released.sessions().public().filter(track=track).for_listing()
     return calendar_response(
         sessions,
         request,
@@ -327,7 +328,7 @@ def track_calendar(request, edition, track):
 def session_calendar(request, edition, session):
     conference = get_edition(edition)
     session = get_object_or_404(
-        Session.objects.public().for_edition(conference).for_listing(), slug=session
+        released.sessions().public().for_edition(conference).for_listing(), slug=session
     )
     return calendar_response(
         [session],

@@ -23,6 +23,9 @@ def la_time(day, clock):
 
 
 def make_conference(**overrides):
+    """An edition that publishes each change at once, so that a test of a page sees what it
+    just wrote; the release step is tested with editions made with publishes_at_once=False
+    (tests/sessions/test_released_program.py)."""
     number = next(_numbers)
     values = {
         "name": "National Immigrant Integration Conference",
@@ -35,6 +38,7 @@ def make_conference(**overrides):
         "end_date": datetime.date(2014, 12, 16),
         "time_zone": "America/Los_Angeles",
         "organizer": "National Partnership for New Americans",
+        "publishes_at_once": True,
     }
     values.update(overrides)
     return Conference.objects.create(**values)

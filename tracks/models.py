@@ -75,6 +75,15 @@ class Conference(models.Model):
         default=False,
         help_text=_("Invented for demonstration or tests; shown as such on the site."),
     )
+    publishes_at_once = models.BooleanField(
+        verbose_name=_("publish each change at once"),
+        default=False,
+        help_text=_(
+            "For a small event that wants no release step: attendees see every change as soon "
+            "as it is saved. Otherwise they see the latest release, and changes wait for the "
+            "next one."
+        ),
+    )
 
     objects = ConferenceQuerySet.as_manager()
     history = HistoricalRecords()

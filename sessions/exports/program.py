@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 
+from .. import released
 from ..cards import SLUG_PLACEHOLDER
 from ..models import PanelMembership, Release, Room, Session
 from .fields import session_guid, speaker_guid
@@ -153,7 +154,8 @@ def load_program(conference, request):
     rooms_by_id = {room.pk: room for room in Room.objects.filter(conference=conference)}
     labels.name_rooms(rooms_by_id.values())
     rows = (
-        Session.objects.public()
+        released.sessions()
+        .public()
         .for_edition(conference)
         .order_by("starts_at", "room__order", "room__name", "pk")
         .values_list(*EVENT_FIELDS)
@@ -197,9 +199,8 @@ def panel_seats(conference):
     """{session id: [Seat]} for the edition's public sessions, in panel order."""
     seats, guids = {}, {}
     for session_id, speaker_id, name, slug, role in (
-        PanelMembership.objects.filter(
-            session__conference=conference, session__status__in=Session.PUBLIC_STATUSES
-        )
+        released.seats()
+        .filter(session__conference=conference)
         .in_panel_order()
         .values_list("session_id", "speaker_id", "speaker__name", "speaker__slug", "role")
     ):
@@ -212,13 +213,14 @@ def spoken_languages(conference):
     """{session id: [language code]} for the edition's public sessions, codes in order."""
     languages = {}
     for session_id, code in (
-        Session.languages.through.objects.filter(
-            session__conference=conference, session__status__in=Session.PUBLIC_STATUSES
-        )
-        .order_by("language__code")
-        .values_list("session_id", "language__code")
+        released.sessions()
+        .public()
+        .for_edition(conference)
+        .order_by("pk", "languages__code")
+        .values_list("pk", "languages__code")
     ):
-        languages.setdefault(session_id, []).append(code)
+        if code is not None:  # a session held in no language named
+            languages.setdefault(session_id, []).append(code)
     return languages
 
 

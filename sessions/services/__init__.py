@@ -53,7 +53,14 @@ from .program_objects import (
     program_object_save,
     program_objects_delete,
 )
-from .releasing import next_release_name, program_release, release_change, release_preview
+from .releasing import (
+    first_release_by_command,
+    next_release_name,
+    program_release,
+    release_change,
+    release_preview,
+    release_withdraw,
+)
 from .restore import RestorePlan, restore_plan, session_restore
 from .rights import (
     NOT_ALLOWED,
@@ -80,6 +87,7 @@ __all__ = [
     "Seat",
     "each_error",
     "editable_sessions",
+    "first_release_by_command",
     "is_organizer",
     "may_edit",
     "may_import_speakers",
@@ -97,6 +105,7 @@ __all__ = [
     "records_for_merge",
     "release_change",
     "release_preview",
+    "release_withdraw",
     "restore_plan",
     "role_label",
     "session_delete",

@@ -3,12 +3,13 @@ note corrected."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracks.models import Conference
 
-from .. import releases
+from .. import released, releases
 from ..models import Release
 from .rights import may_release
 
@@ -18,38 +19,62 @@ NOTHING_TO_RELEASE = _(
     "Nothing attendees can see has changed since “%(previous)s”: there is nothing to release."
 )
 NOTHING_PUBLISHED = _("This edition has no published session yet: there is nothing to release.")
+RELEASE_WITHDRAW_ORGANIZERS_ONLY = _("Only organizers may withdraw a release.")
+ONLY_THE_LATEST = _("Only the latest release in force can be withdrawn.")
+NOTHING_TO_WITHDRAW_AT_ONCE = _(
+    "This edition publishes each change at once: withdrawing a release would change nothing "
+    "attendees see."
+)
+BEFORE_COPIES = _(
+    "“%(release)s” was made before releases could be withdrawn: it cannot be put back. Make a "
+    "new release instead."
+)
 
 
 def release_preview(*, user, conference):
-    """(the edition's latest release or None, what a release now would list as changed)."""
+    """(the edition's release in force or None, what a release now would list as changed)."""
     if not may_release(user):
         raise PermissionDenied(RELEASE_ORGANIZERS_ONLY)
-    previous = conference.releases.order_by("-number").first()
-    snapshot = releases.program_snapshot(conference)
+    with released.consistent_read():
+        previous = conference.releases.in_force().order_by("-number").first()
+        snapshot = releases.program_snapshot(conference)
     return previous, releases.changes_between(previous and previous.snapshot, snapshot)
 
 
 def program_release(*, user, conference, name, note=""):
-    """Release the edition's public program as it now stands, named `name` (e.g. "v3") with a
-    public `note`: the release freezes the program and lists what changed since the edition's
-    previous release. Refused when nothing attendees can see has changed. Returns the Release."""
+    """Release the edition's working program as it now stands, named `name` (e.g. "v3") with a
+    public `note`: attendees, feeds and apps see it from the moment it commits, and the release
+    lists what changed since the release in force before. It reads one consistent state (an
+    edit committed meanwhile is wholly in it or wholly out). Refused when nothing attendees can
+    see would change. Returns the Release."""
     if not may_release(user):
         raise PermissionDenied(RELEASE_ORGANIZERS_ONLY)
-    with transaction.atomic():
-        # One release of an edition at a time: the edition's row is locked on PostgreSQL (on
-        # SQLite the transaction already holds the only write lock), so that two organizers
-        # releasing at once cannot both compare against the same previous release.
-        conference = Conference.objects.select_for_update().get(pk=conference.pk)
-        previous = conference.releases.order_by("-number").first()
+    return _release(user, conference, name, note)
+
+
+def first_release_by_command(conference, *, name="v1", note=""):
+    """The first release of an edition that a management command loaded or generated (whoever
+    runs it has the server's shell, so no user's rights apply): `make run` and `make bench`
+    show a program. None when the edition has a release in force already."""
+    if conference.releases.in_force().exists():
+        return None
+    return _release(None, conference, name, note)
+
+
+def _release(user, conference, name, note):
+    with released.consistent_read():
+        conference = Conference.objects.get(pk=conference.pk)
+        previous = conference.releases.in_force().order_by("-number").first()
+        last_number = conference.releases.aggregate(last=Max("number"))["last"] or 0
         snapshot = releases.program_snapshot(conference)
         changes = releases.changes_between(previous and previous.snapshot, snapshot)
         if previous is None and not snapshot:
             raise ValidationError(NOTHING_PUBLISHED)
-        if not releases.has_changes(changes):
+        if not releases.has_changes(changes) and not _copies_differ(conference):
             raise ValidationError(NOTHING_TO_RELEASE % {"previous": previous.name})
         release = Release(
             conference=conference,
-            number=previous.number + 1 if previous else 1,
+            number=last_number + 1,
             name=name.strip(),
             note=note.strip(),
             released_by=user,
@@ -59,6 +84,37 @@ def program_release(*, user, conference, name, note=""):
         )
         release.full_clean()
         release.save()
+        released.put_in_force(conference, snapshot)
+    return release
+
+
+def _copies_differ(conference):
+    """Whether attendees would see anything new: a change the change log does not list (a
+    description, a topic) is still worth releasing."""
+    return bool(released.pending(conference))
+
+
+def release_withdraw(*, user, release):
+    """Withdraw `release`, the latest one in force of its edition: attendees, feeds and apps
+    see the release before it again (none: no program), and the change log says so. Organizers
+    only. Returns the Release as withdrawn."""
+    if not may_release(user):
+        raise PermissionDenied(RELEASE_WITHDRAW_ORGANIZERS_ONLY)
+    with released.consistent_read():
+        release = Release.objects.select_related("conference").get(pk=release.pk)
+        conference = release.conference
+        in_force = conference.releases.in_force().order_by("-number")
+        if release.withdrawn_at is not None or in_force.first() != release:
+            raise ValidationError(ONLY_THE_LATEST)
+        if conference.publishes_at_once:
+            raise ValidationError(NOTHING_TO_WITHDRAW_AT_ONCE)
+        before = in_force.exclude(pk=release.pk).first()
+        if before is not None and not released.can_be_put_back(before.snapshot):
+            raise ValidationError(BEFORE_COPIES % {"release": before.name})
+        release.withdrawn_at = timezone.now()
+        release.withdrawn_by = user
+        release.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        released.put_in_force(conference, before.snapshot if before else {})
     return release
 
 

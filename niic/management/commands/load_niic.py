@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from niic.program_loader import load_article_facts, load_sample_schedule
+from sessions.services import first_release_by_command
 
 
 class Command(BaseCommand):
@@ -27,3 +28,7 @@ class Command(BaseCommand):
                 f"Sample schedule: {conference.sessions.count()} sessions in "
                 f"{conference.rooms.count()} rooms (marked as sample data)."
             )
+        # Attendees see an edition's releases: the first one, when there is a program to show
+        # and nothing was released yet (running the command again releases nothing).
+        if conference.sessions.public().exists() and first_release_by_command(conference):
+            self.stdout.write("Released the program as v1.")

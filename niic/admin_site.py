@@ -65,17 +65,27 @@ class ProgramAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         """The index, with the tools a ModelAdmin offers beside its models (its index_tools:
-        [{"name", "url", "description"}] for this user), above the list of models."""
+        [{"name", "url", "description"}] for this user) and what it says needs doing (its
+        index_notices: [{"text", "url" or None}], e.g. changes that wait for a release), above
+        the list of models."""
         tools = []
+        notices = []
         translation_status = None
         for model_admin in self._registry.values():
             index_tools = getattr(model_admin, "index_tools", None)
             if index_tools is not None:
                 tools.extend(index_tools(request))
+            index_notices = getattr(model_admin, "index_notices", None)
+            if index_notices is not None:
+                notices.extend(index_notices(request))
             status = getattr(model_admin, "translation_status", None)
             if status is not None:
                 translation_status = status(request) or translation_status
-        context = {"program_tools": tools, "translation_status": translation_status}
+        context = {
+            "program_tools": tools,
+            "program_notices": notices,
+            "translation_status": translation_status,
+        }
         return super().index(request, {**context, **(extra_context or {})})
 
     def get_urls(self):

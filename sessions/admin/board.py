@@ -22,7 +22,16 @@ from tracks.models import Topic
 from .. import rules, services
 from ..conflicts import Kind, Row, found_among, in_listing_order, light_rows, own_conflict
 from ..models import PanelMembership, Room, Session, StaleSessionError
-from .views import NO_ROOM, STATUS_ORDER, _context, _editions_and_edition, _require_view_permission
+from .views import (
+    NO_ROOM,
+    RELEASE_STATE_LABELS,
+    RELEASED,
+    STATUS_ORDER,
+    _context,
+    _editions_and_edition,
+    _require_view_permission,
+    release_state,
+)
 
 # The board's rows: a quarter of an hour each; a session spans the rows of its duration.
 SLOT = datetime.timedelta(minutes=15)
@@ -96,6 +105,13 @@ class BoardEntry:
     @property
     def track_names(self):
         return short_track_name(self.session.track)
+
+    @property
+    def release_badge(self):
+        """“not released” or “changed since release” when attendees do not see the session as
+        it is (read once the card is loaded: the model admin's released_version), else ""."""
+        state = release_state(self.session)
+        return "" if state in (None, RELEASED) else RELEASE_STATE_LABELS[state]
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Releases, to correct a release's name or note after the fact (a typo, a note that says too
 little). What a release froze and lists as changed is never edited, and a release is made only
-on "Release the program" (views.release) and never deleted here: the change log and the apps
-that flag changed sessions keep every one. Organizers only, like releasing; the save goes
-through sessions.services.release_change."""
+on "Release the program" (views.release), withdrawn only there (views.release_withdraw), and
+never deleted here: the change log and the apps that flag changed sessions keep every one.
+Organizers only, like releasing; the save goes through sessions.services.release_change."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -35,9 +35,17 @@ class ReleaseForm(forms.ModelForm):
 @admin.register(Release)
 class ReleaseAdmin(admin.ModelAdmin):
     form = ReleaseForm
-    list_display = ["name", "conference", "number", "released_at", "released_by"]
+    list_display = [
+        "name",
+        "conference",
+        "number",
+        "released_at",
+        "released_by",
+        "withdrawn_at",
+        "withdrawn_by",
+    ]
     list_filter = ["conference"]
-    list_select_related = ["conference", "released_by"]
+    list_select_related = ["conference", "released_by", "withdrawn_by"]
     fields = ["conference", "number", "released_at", "released_by", "name", "note"]
     readonly_fields = ["conference", "number", "released_at", "released_by"]
     ordering = ["conference", "-number"]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin
@@ -24,7 +24,7 @@ from modeltranslation.utils import get_translation_fields
 from speakers.spreadsheets import SPREADSHEET_FORMATS
 from tracks.models import Conference
 
-from .. import rules, services
+from .. import released, rules, services
 from ..conflicts import Kind, survey
 from ..models import PanelMembership, Room, Session, StaleSessionError
 from ..resources import SessionResource
@@ -160,7 +160,14 @@ class SessionAdmin(
         )
 
     def get_queryset(self, request):
-        sessions = super().get_queryset(request).with_panel_count()
+        # released_version: how each session stands against the program attendees see (the
+        # list's release column, the board's badges), in the same statement.
+        sessions = (
+            super()
+            .get_queryset(request)
+            .with_panel_count()
+            .annotate(released_version=released.released_versions())
+        )
         if services.is_organizer(request.user):
             return sessions
         return sessions.filter(track__chairs=request.user)
@@ -272,7 +279,7 @@ class SessionAdmin(
                 return HttpResponseRedirect(request.get_full_path())
 
     def changelist_view(self, request, extra_context=None):
-        edition = edition_for(request)
+        edition = request._program_edition = edition_for(request)
         with timezone.override(edition.tzinfo if edition else None):
             extra_context = {
                 **(extra_context or {}),
@@ -381,11 +388,29 @@ class SessionAdmin(
         )
 
     def get_list_display(self, request):
+        # The release column where changes wait for a release: not for an edition that
+        # publishes each change at once (changelist_view notes the edition in view).
+        edition = getattr(request, "_program_edition", None)
+        gated = edition is not None and not edition.publishes_at_once
         return [
             *super().get_list_display(request),
+            *(["release_state"] if gated else []),
             "to_translate",
             conflicts_column(self, request),
         ]
+
+    @admin.display(description=_("release"))
+    def release_state(self, session):
+        """Whether attendees see the session as it is: “released”, “not released”, “changed
+        since release”, or “—” for a draft they never saw (get_queryset's released_version)."""
+        state = views.release_state(session)
+        if state is None:
+            return "—"
+        return format_html(
+            '<span class="program-release-{}">{}</span>',
+            state,
+            views.RELEASE_STATE_LABELS[state],
+        )
 
     # Drafts are previewed inside the admin, never on the public site
 
@@ -443,6 +468,27 @@ class SessionAdmin(
             )
         return {"edition": edition, "languages": translated_language_names(), "rows": rows}
 
+    def index_notices(self, request):
+        """For the admin's index (niic.admin_site): each edition whose changes wait for a
+        release, “N changes wait for a release”, linked to its release page for organizers."""
+        if not self.has_view_permission(request):
+            return []
+        may_release = services.may_release(request.user)
+        return [
+            {
+                "text": ngettext(
+                    "%(edition)s: %(count)s change waits for a release.",
+                    "%(edition)s: %(count)s changes wait for a release.",
+                    count,
+                )
+                % {"edition": edition, "count": count},
+                "url": views.release_url(edition) if may_release else None,
+            }
+            for edition, count in views.pending_releases(
+                Conference.objects.filter(publishes_at_once=False).order_by("-start_date", "slug")
+            )
+        ]
+
     def index_tools(self, request):
         """The board and the conflicts, for the admin's index (niic.admin_site)."""
         if not self.has_view_permission(request):
@@ -483,6 +529,11 @@ class SessionAdmin(
                 "release/",
                 self.admin_site.admin_view(partial(views.release, model_admin=self)),
                 name="program_session_release",
+            ),
+            path(
+                "release/<int:release_id>/withdraw/",
+                self.admin_site.admin_view(partial(views.release_withdraw, model_admin=self)),
+                name="program_session_release_withdraw",
             ),
             path(
                 "import/",

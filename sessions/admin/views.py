@@ -1,7 +1,7 @@
 """The organizers' tools beside the admin's forms, wired in SessionAdmin.get_urls(): every conflict
 of an edition; one day of an edition as a board of rooms by time, drafts included, to move
-sessions on; the move itself, which goes through sessions.services like every change; and
-releasing the program.
+sessions on; the move itself, which goes through sessions.services like every change;
+releasing the program or withdrawing a release.
 
 The conflicts and the board show only the sessions `model_admin.get_queryset(request)` lets this
 user see (a track
@@ -24,9 +24,10 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from tracks.models import Conference
 
-from .. import releases, services
+from .. import released, releases, services
 from ..conflicts import Kind, load, survey
 from ..models import Release, Session
+from .messages import message_list
 
 NO_ROOM = None
 STATUS_ORDER = {
@@ -34,6 +35,48 @@ STATUS_ORDER = {
     Session.Status.DRAFT: 1,
     Session.Status.CANCELLED: 2,
 }
+
+
+# How a session of the working program stands against the released one (release_state).
+RELEASED = "released"
+NOT_RELEASED = "not-released"
+CHANGED = "changed"
+RELEASE_STATE_LABELS = {
+    RELEASED: _lazy("released"),
+    NOT_RELEASED: _lazy("not released"),
+    CHANGED: _lazy("changed since release"),
+}
+
+
+def release_state(session):
+    """How `session` (annotated with released_version, sessions.released.released_versions())
+    stands against the program attendees see: RELEASED (they see it as it is), NOT_RELEASED (a
+    public session they do not see yet), CHANGED (they see another version of it, or still see
+    it though it is no longer public), or None (a draft they never saw)."""
+    copied = getattr(session, "released_version", None)
+    if session.status in Session.PUBLIC_STATUSES:
+        if copied is None:
+            return NOT_RELEASED
+        return RELEASED if copied == session.version else CHANGED
+    return None if copied is None else CHANGED
+
+
+def release_url(edition):
+    return f"{reverse('admin:program_session_release')}?edition={edition.slug}"
+
+
+def pending_releases(editions):
+    """[(edition, how many sessions differ from what attendees see)] of the editions whose
+    changes wait for a release (an edition that publishes each change at once has none): two
+    queries per edition gated by releases."""
+    found = []
+    for edition in editions:
+        if edition.publishes_at_once:
+            continue
+        count = len(released.pending(edition))
+        if count:
+            found.append((edition, count))
+    return found
 
 
 def _require_view_permission(request, model_admin):
@@ -166,8 +209,10 @@ class ReleaseForm(forms.Form):
 
 
 def release(request, model_admin):
-    """“Release the program”: what changed since the edition's last release, then, once
-    confirmed, a new release (sessions.services.program_release). Organizers only."""
+    """“Release the program”: what changed since the edition's release in force, how many
+    sessions differ from what attendees see, then, once confirmed, a new release
+    (sessions.services.program_release); the past releases, and a button that withdraws the
+    latest one in force (release_withdraw). Organizers only."""
     if not services.may_release(request.user):
         raise PermissionDenied
     editions, edition = _editions_and_edition(request)
@@ -205,8 +250,9 @@ def release(request, model_admin):
                 % {"edition": edition, "name": made.name},
                 messages.SUCCESS,
             )
-            return HttpResponseRedirect(f"{request.path}?edition={edition.slug}")
+            return HttpResponseRedirect(release_url(edition))
     previous, changes = services.release_preview(user=request.user, conference=edition)
+    past = list(edition.releases.for_log().select_related("released_by", "withdrawn_by"))
     with timezone.override(edition.tzinfo):
         return rendered(
             TemplateResponse(
@@ -219,10 +265,57 @@ def release(request, model_admin):
                     "pending": Release(changes=changes),
                     "changes": releases.shown_changes(changes, edition),
                     "has_changes": releases.has_changes(changes),
-                    "past": list(edition.releases.for_log().select_related("released_by")),
+                    "past": past,
+                    "differing_count": None
+                    if edition.publishes_at_once
+                    else len(released.pending(edition)),
+                    "withdrawable": None if edition.publishes_at_once else previous,
+                    "put_back": _release_before(past, previous),
                 },
             )
         )
+
+
+def _release_before(past, release):
+    """The release in force before `release` (of `past`, newest first): what attendees would
+    see again were it withdrawn; None: no program."""
+    if release is None:
+        return None
+    return next(
+        (each for each in past if each.number < release.number and each.withdrawn_at is None),
+        None,
+    )
+
+
+def release_withdraw(request, release_id, model_admin):
+    """Withdraw a release (POST, from the release page's button): attendees see the release
+    before it again, or no program. The outcome, or why it was refused, as a message on the
+    release page. Organizers only."""
+    if not services.may_release(request.user):
+        raise PermissionDenied
+    release = Release.objects.select_related("conference").filter(pk=release_id).first()
+    if release is None:
+        raise Http404(_("No such release."))
+    edition = release.conference
+    if request.method != "POST":
+        return HttpResponseRedirect(release_url(edition))
+    try:
+        services.release_withdraw(user=request.user, release=release)
+    except (ValidationError, PermissionDenied) as error:
+        model_admin.message_user(request, message_list(error, request.user), messages.ERROR)
+        return HttpResponseRedirect(release_url(edition))
+    now_in_force = Release.objects.latest_for(edition)
+    if now_in_force is None:
+        text = _("“%(name)s” is withdrawn: attendees see no program until the next release.") % {
+            "name": release.name
+        }
+    else:
+        text = _("“%(name)s” is withdrawn: attendees see “%(previous)s” again.") % {
+            "name": release.name,
+            "previous": now_in_force.name,
+        }
+    model_admin.message_user(request, text, messages.SUCCESS)
+    return HttpResponseRedirect(release_url(edition))
 
 
 def rendered(response):

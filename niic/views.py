@@ -160,7 +160,7 @@ def program_preview(request):
     what attendees see (two queries per edition, staff only), and the switch between the two."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
-    if not request.user.is_staff:
+    if not request.user.is_staff or _in_the_admin(request):
         return {}
     if not getattr(request, "previews_working_program", False):
         return {"program_preview": {"previewing": False}}
@@ -169,6 +169,11 @@ def program_preview(request):
         for conference in Conference.objects.filter(publishes_at_once=False)
     )
     return {"program_preview": {"previewing": True, "pending": pending}}
+
+
+def _in_the_admin(request):
+    match = getattr(request, "resolver_match", None)
+    return match is not None and "admin" in match.namespaces
 
 
 @require_POST

@@ -2,7 +2,7 @@
 equal to its working program (see sessions.released). A write to an edition behind a release
 step costs one look at its edition (usually already loaded) and copies nothing."""
 
-from .models import PanelMembership, PublicSession, Session
+from .models import PanelMembership, Session
 from .released import mirror, mirror_editions
 
 
@@ -40,7 +40,9 @@ def relation_written(sender, instance, action, reverse, pk_set, **kwargs):
 
 
 def written_in_bulk(sender=None, **kwargs):
-    if sender is not PublicSession:
+    # Sessions written in bulk (an import): every edition that publishes at once is copied
+    # anew. Speakers and tracks written in bulk change no copy (copies name them by id).
+    if sender is Session:
         mirror_editions()
 
 

@@ -259,7 +259,7 @@ def released_versions():
     """A subquery: the version of a working session's copy (None: not released), for
     Session.objects.annotate(released_version=released_versions())."""
     return models.Subquery(
-        PublicSession.objects.filter(pk=models.OuterRef("pk")).values("version")[:1]
+        PublicSession.objects.filter(pk=models.OuterRef("pk")).order_by().values("version")[:1]
     )
 
 

@@ -14,12 +14,15 @@ def conference(db):
 
 @pytest.fixture
 def niic(db):
-    """NIIC 2014 as load_niic loads it, with its sample schedule and its first release; the
-    current edition. It publishes each change at once, so that a test sees on the pages what it
-    writes (a write that sends no model signal, QuerySet.update(), is followed by
-    program_changed); tests/sessions/test_released_program.py tests the release step."""
+    """NIIC 2014 as load_niic loads it, with its sample schedule; the current edition. It
+    publishes each change at once, so that a test sees on the pages what it writes (a write
+    that sends no model signal, QuerySet.update(), is followed by program_changed), and the
+    first release load_niic made is taken back, so that a test of releases makes its own
+    (tests/niic/test_load_niic.py checks that one; tests/sessions/test_released_program.py
+    tests the release step)."""
     call_command("load_niic", sample_schedule=True, verbosity=0)
     conference = Session.objects.get(slug="opening-plenary").conference
+    conference.releases.all().delete()
     conference.publishes_at_once = True
     conference.save(update_fields=["publishes_at_once"])
     return conference

@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from speakers.models import Speaker
+from tracks.signals import program_changed
 
 from .. import rules, texts
-from ..models import PanelMembership, Session
+from ..models import PanelMembership, PublicSeat, Session
 from .history import REASON_SPEAKERS_MERGED, Related, Seat
 from .locks import lock_schedule
 from .rights import NOT_ALLOWED
@@ -234,11 +235,22 @@ def speakers_merge(*, user, keep, duplicates, dry_run=False):
         keep._history_user = user
         keep._change_reason = str(REASON_SPEAKERS_MERGED)
         keep.save()
+        _released_seats_to(keep, duplicates)
         for duplicate in duplicates:
             duplicate._history_user = user
             duplicate._change_reason = str(REASON_SPEAKERS_MERGED)
             duplicate.delete()
     return plan
+
+
+def _released_seats_to(keep, duplicates):
+    """The released program names the same person by the kept record too: its seats would
+    otherwise go with the deleted duplicates until the next release. One seat per panel."""
+    kept_on = PublicSeat.objects.filter(speaker=keep).values("session_id")
+    PublicSeat.objects.filter(speaker__in=duplicates, session_id__in=kept_on).delete()
+    moved = PublicSeat.objects.filter(speaker__in=duplicates).update(speaker=keep)
+    if moved:
+        program_changed.send(sender=PublicSeat)
 
 
 def records_for_merge(queryset):

@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from sessions.models import Session
 from tests.factories import la_time, make_session
+from tracks.signals import program_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,7 @@ def test_the_sample_notice_shows_only_while_sample_sessions_are_public(
     assert "Sample schedule:" in client.get("/en/").text
     with django_capture_on_commit_callbacks(execute=True):  # the changes commit
         Session.objects.filter(conference=niic, is_sample=True).update(status="draft")
+        program_changed.send(sender=Session)  # update() sends no model signal
         make_session(niic, title="A real panel", starts_at=la_time(15, "09:00"))
     assert "Sample schedule:" not in client.get("/en/").text
     assert "Sample schedule:" not in client.get("/en/schedule/").text

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from sessions.conflicts import find_conflicts
-from sessions.models import PanelMembership, Room, Session
+from sessions.models import PanelMembership, PublicSession, Release, Room, Session
 from speakers.models import Organization, Speaker
 from tracks.models import Conference, Topic, Track
 
@@ -32,6 +32,8 @@ def snapshot():
     } | {
         "panel": sorted(PanelMembership.objects.values_list(), key=str),
         "topics": sorted(Session.topics.through.objects.values_list(), key=str),
+        "releases": sorted(Release.objects.values_list("conference", "number", "name")),
+        "released": sorted(PublicSession.objects.values_list("pk", "title", "starts_at")),
     }
 
 
@@ -118,6 +120,19 @@ def test_without_the_flag_no_schedule_is_invented():
     call_command("load_niic", verbosity=0)
     assert Session.objects.count() == 0
     assert Room.objects.count() == 0
+
+
+def test_load_niic_releases_the_sample_schedule_once_for_attendees(client):
+    call_command("load_niic", sample_schedule=True, verbosity=0)
+    conference = Conference.objects.get(slug="niic-2014")
+    assert list(conference.releases.values_list("name", flat=True)) == ["v1"]
+    assert not conference.publishes_at_once
+    public = Session.objects.public().filter(conference=conference)
+    assert set(PublicSession.objects.values_list("pk", flat=True)) == set(
+        public.values_list("pk", flat=True)
+    )
+    page = client.get("/en/editions/niic-2014/sessions/opening-plenary/")
+    assert page.status_code == 200
 
 
 def test_running_load_niic_twice_changes_nothing():

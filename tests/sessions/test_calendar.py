@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 from sessions import calendar
 from sessions.models import Session
 from tests.factories import make_session
+from tracks.signals import program_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,7 @@ def test_edition_calendar_holds_every_public_session_with_stable_uids(client, ni
 
 def test_cancelled_sessions_are_in_the_feed_as_cancelled(client, niic):
     Session.objects.filter(slug="lunch").update(status=Session.Status.CANCELLED)
+    program_changed.send(sender=Session)  # update() sends no model signal
     events = events_of(client.get("/en/editions/niic-2014/schedule.ics"))[1]
     statuses = {str(event["SUMMARY"]): str(event["STATUS"]) for event in events}
     assert statuses["Lunch"] == "CANCELLED"
@@ -210,6 +212,7 @@ def test_the_edition_calendar_says_what_one_from_joined_sessions_says(client, ni
     Session.objects.filter(slug="lunch").update(
         status=Session.Status.CANCELLED, cancellation_note="Moved, sorry."
     )
+    program_changed.send(sender=Session)  # update() sends no model signal
     response = client.get("/en/editions/niic-2014/schedule.ics")
     joined = calendar.calendar_response(
         Session.objects.public().filter(conference__slug="niic-2014").for_listing(),

@@ -389,7 +389,7 @@ def test_a_track_chair_gets_no_release_page_nor_link(client, niic, chair_of):
 
 
 def release_twice(conference, organizer, changed):
-    services.program_release(user=organizer, conference=conference, name="v1")
+    """generate_program made v1; v2 retitles `changed` sessions."""
     ids = list(
         Session.objects.filter(conference=conference).order_by("pk").values_list("pk", flat=True)
     )

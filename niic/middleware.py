@@ -366,11 +366,17 @@ SEES_RELEASED_KEY = "niic:sees-the-released-program"
 
 
 def previews_working_program(request):
-    """Whether this request is a staff member's, who has not switched to what attendees see."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.is_staff:
+    """Whether this request is a staff member's, who has not switched to what attendees see.
+    Without a session cookie nobody is signed in: the session is then not read, which would
+    mark the answer as depending on the cookie (Vary: Cookie) and keep it out of the cache."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES or not _is_staff(request):
         return False
     return not request.session.get(SEES_RELEASED_KEY, False)
+
+
+def _is_staff(request):
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated and user.is_staff
 
 
 class ProgramPreview:
@@ -385,11 +391,15 @@ class ProgramPreview:
 
     def __call__(self, request):
         request.previews_working_program = previews_working_program(request)
+        request.sees_program_as_staff = request.previews_working_program or (
+            settings.SESSION_COOKIE_NAME in request.COOKIES and _is_staff(request)
+        )
         if not request.previews_working_program:
             return self.get_response(request)
         with released.working_program():
             response = self.get_response(request)
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
-        patch_cache_control(response, private=True, no_store=True)
+        if PublicPage.for_request(request) is not None:
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -310,13 +310,16 @@ def test_a_release_of_nothing_new_is_refused_but_a_description_change_is_news(pr
     assert PublicSession.objects.get(slug="civic").description == "Now with a description."
 
 
-def test_an_edition_that_publishes_at_once_shows_each_change(db, organizer):
+def test_an_edition_that_publishes_at_once_shows_each_change(
+    db, organizer, django_capture_on_commit_callbacks
+):
     conference = make_conference(publishes_at_once=True)
     session = make_session(conference, title="At Once")
     page = f"/en/editions/{conference.slug}/sessions/{session.slug}/"
     assert b"At Once" in Client().get(page).content
     session.title = "At Once, Renamed"
-    session_save(user=organizer, session=session)
+    with django_capture_on_commit_callbacks(execute=True):  # the change commits
+        session_save(user=organizer, session=session)
     assert b"At Once, Renamed" in Client().get(page).content
 
 

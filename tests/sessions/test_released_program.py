@@ -399,3 +399,20 @@ def test_a_release_racing_edits_captures_one_moment():
         editor.join()
     assert errors == []
     assert releases == RACE_RELEASES
+
+
+def test_the_page_cache_keys_on_the_release_not_on_the_working_program(
+    program, organizer, django_capture_on_commit_callbacks
+):
+    path = outputs(program)["session"]
+    first = Client().get(path)
+    with django_capture_on_commit_callbacks(execute=True):  # the edit commits
+        retitle(organizer)
+    unchanged = Client().get(path)
+    assert unchanged["ETag"] == first["ETag"]
+    assert unchanged.templates == []  # served from the cache, not rendered again
+    with django_capture_on_commit_callbacks(execute=True):
+        program_release(user=organizer, conference=program, name="v2")
+    released_page = Client().get(path)
+    assert released_page["ETag"] != first["ETag"]
+    assert b"Renamed" in released_page.content

@@ -308,6 +308,7 @@ class Command(BaseCommand):
                 runs[size], results[size] = self.bench_size(program, repeat)
                 if http:
                     http_runs[size] = self.bench_http(program, static_root)
+                runs[size]["release"] = self.bench_release(program)
                 runs[size]["import"] = self.bench_import(program)
             finally:
                 delete_generated(program.conference.slug)
@@ -365,6 +366,28 @@ class Command(BaseCommand):
             "repeat": times,
         }
         return run, pages
+
+    def bench_release(self, program):
+        """Seconds to release the edition after one session was retitled (generate_program
+        made its first release), and to withdraw that release again: each reads the whole
+        working program, or a snapshot, and replaces every released copy."""
+        user = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+            "bench", "bench@localhost", secrets.token_urlsafe(24)
+        )
+        session = Session.objects.filter(conference=program.conference).first()
+        session.title = f"{session.title} (retitled)"
+        services.session_save(user=user, session=session)
+        started = time.perf_counter()
+        release = services.program_release(user=user, conference=program.conference, name="bench")
+        timings = {"release": time.perf_counter() - started}
+        started = time.perf_counter()
+        services.release_withdraw(user=user, release=release)
+        timings["withdraw"] = time.perf_counter() - started
+        self.progress(
+            f"  release of {program.sessions} sessions: {timings['release']:.2f} s, "
+            f"withdrawal {timings['withdraw']:.2f} s"
+        )
+        return timings
 
     def bench_import(self, program):
         """Seconds to import the edition's sessions as an XLSX export of them: once into an empty
@@ -461,6 +484,14 @@ class Command(BaseCommand):
         self.report_test_client(sizes, runs, results)
         if http_runs:
             self.report_http(sizes, http_runs)
+        write("")
+        write("Releasing the program (after one retitle), then withdrawing that release:")
+        for size in sizes:
+            timings = runs[size]["release"]
+            write(
+                f"  {size:>6} sessions: release {timings['release']:.2f} s, "
+                f"withdrawal {timings['withdraw']:.2f} s"
+            )
         write("")
         write("Spreadsheet import (XLSX, every row new, then every row unchanged):")
         for size in sizes:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_tasks_db",
     "tracks",
     "speakers",
     "sessions.apps.ProgramConfig",
@@ -153,7 +154,26 @@ else:
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before any check
     "django.contrib.auth.backends.ModelBackend",
+    # A speaker's sign-in link (django-sesame): a signed token scoped to the speaker's page.
+    "sesame.backends.ModelBackend",
 ]
+# A speaker's sign-in link works for this long, and no longer once an organizer revokes the
+# speaker's links (which changes the account's password hash, which every token is signed with).
+SESAME_MAX_AGE = datetime.timedelta(days=int(os.environ.get("NIIC_SPEAKER_LINK_DAYS", "14")))
+# Where the site is, for the links in e-mails sent by the task worker (no request to ask).
+NIIC_SITE_URL = os.environ.get("NIIC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# An e-mail that could not be sent is tried again after 1, 2, 4… minutes, this many times.
+NIIC_MAIL_ATTEMPTS = int(os.environ.get("NIIC_MAIL_ATTEMPTS", "8"))
+# A speaker who has not answered an invitation is reminded this many days after it.
+NIIC_INVITATION_REMINDER_DAYS = int(os.environ.get("NIIC_INVITATION_REMINDER_DAYS", "7"))
+# Requests for a new sign-in link: per visitor and per address, within the window above.
+NIIC_SIGN_IN_LINK_REQUESTS_PER_CLIENT = 5
+NIIC_SIGN_IN_LINK_EMAILS_PER_ADDRESS = 3
+
+# Background work (e-mail to speakers): Django's task framework, its tasks stored in the
+# database and run by `python manage.py db_worker` (make run starts one). A row lock gives each
+# task to one worker, however many run.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(

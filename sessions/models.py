@@ -415,6 +415,12 @@ class SeatFields(models.Model):
 
 
 class PanelMembership(SeatFields):
+    class Answer(models.TextChoices):
+        NOT_INVITED = "not_invited", _("Not invited")
+        INVITED = "invited", _("Invited")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+
     session = models.ForeignKey(
         Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="panel"
     )
@@ -424,6 +430,19 @@ class PanelMembership(SeatFields):
         on_delete=models.CASCADE,
         related_name="panel_memberships",
     )
+    # The speaker's own answer to the invitation for this seat: organizers' business, never
+    # released nor shown publicly.
+    answer = models.CharField(
+        verbose_name=_("answer"), max_length=12, choices=Answer, default=Answer.NOT_INVITED
+    )
+    answer_note = models.TextField(
+        validators=[validate_text],
+        verbose_name=_("note from the speaker"),
+        blank=True,
+        max_length=1000,
+    )
+    invited_at = models.DateTimeField(verbose_name=_("invited"), null=True, blank=True)
+    answered_at = models.DateTimeField(verbose_name=_("answered"), null=True, blank=True)
 
     history = HistoricalRecords()
 

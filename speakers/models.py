@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -78,8 +79,39 @@ class Speaker(models.Model):
         default=False,
         help_text=_("Invented for demonstration or tests; shown as such on the site."),
     )
+    # Private: never on a public page, in an export or in a feed.
+    email = models.EmailField(
+        verbose_name=_("e-mail address"),
+        blank=True,
+        help_text=_("Private: used for invitations and word of changes, never shown publicly."),
+    )
+    preferred_language = models.CharField(
+        verbose_name=_("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the e-mails the speaker gets."),
+    )
+    proposed_organization = models.CharField(
+        validators=[validate_one_line],
+        verbose_name=_("organization proposed by the speaker"),
+        max_length=200,
+        blank=True,
+        help_text=_("An organization the speaker named that is not in the list yet."),
+    )
+    # The account a speaker signs in with, through a link e-mailed to them (no password):
+    # made when they are first invited.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sign-in account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="speaker_profile",
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["user"])
 
     class Meta:
         verbose_name = _("speaker")
@@ -88,3 +120,52 @@ class Speaker(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Message(models.Model):
+    """An e-mail to a speaker, queued in the database and sent by the task worker
+    (speakers.tasks), so that an SMTP server that is down delays it and loses nothing. Its text
+    is written in the speaker's language when it is queued; a sign-in link, a secret, is put in
+    only when it is sent (where the body says {sign_in_link}), so it is never stored."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Invitation")
+        CHANGES = "changes", _("Changes to their sessions")
+        REMINDER = "reminder", _("Reminder")
+        SIGN_IN = "sign_in", _("Sign-in link")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed: gave up")
+
+    LINK_PLACEHOLDER = "{sign_in_link}"
+
+    speaker = models.ForeignKey(
+        Speaker, verbose_name=_("speaker"), on_delete=models.CASCADE, related_name="messages"
+    )
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind)
+    to = models.EmailField(verbose_name=_("to"))
+    language = models.CharField(verbose_name=_("language"), max_length=8)
+    subject = models.CharField(verbose_name=_("subject"), max_length=300)
+    body = models.TextField(verbose_name=_("text"))
+    # What makes a message once-only, e.g. one per speaker and release ("release:12:speaker:5").
+    key = models.CharField(max_length=120, unique=True, null=True, blank=True, editable=False)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=Status, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(verbose_name=_("attempts"), default=0)
+    last_error = models.CharField(verbose_name=_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("queued"), auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(verbose_name=_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message to a speaker")
+        verbose_name_plural = _("messages to speakers")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.speaker}"

@@ -3,7 +3,8 @@
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from html import escape
+from urllib.parse import quote, urlencode
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,9 +13,10 @@ from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.manager import rewrite_order_lookup_key
 
 from tracks.models import Topic
@@ -89,6 +91,8 @@ class BoardEntry:
     panel_names: list = field(default_factory=list)
     change_url: str = ""
     move_url: str = ""
+    # The card as HTML (_Writer.card), for the unscheduled column.
+    html: str = ""
 
     @property
     def more_conflicts(self):
@@ -158,6 +162,185 @@ class BoardRow:
         return self.starts_at.minute == 0 and self.starts_at.second == 0
 
 
+class _Writer:
+    """The board's grid and cards as HTML, written in Python: a busy day has over a thousand
+    cards and thousands of cells, which a template (an include per card, a lookup per value)
+    takes seconds to draw. Each text is translated once, each moment and track formatted once,
+    and every value escaped as the template would. The markup is the one board.html had: keep
+    the two in step (board.js and the tests read it)."""
+
+    def __init__(self, edition, conflicts_url):
+        self.zone = edition.tzinfo
+        self.conflicts_url = conflicts_url
+        self.edition_query = escape(quote(edition.slug, safe="/"))
+        self.moments, self.tracks = {}, {}
+        self.occupied = _("In use by another track")
+        self.badges = {
+            Session.Status.DRAFT: f'<p class="program-badge">{_("Draft")}</p>',
+            Session.Status.CANCELLED: f'<p class="program-badge">{_("Cancelled")}</p>',
+        }
+        self.release_badges = {
+            state: f'<p class="program-badge program-release-badge">{escape(str(label))}</p>'
+            for state, label in RELEASE_STATE_LABELS.items()
+            if state != RELEASED
+        }
+        self.panel = _("Panel:")
+        self.add_in = _("Add a session in %(room)s at %(time)s")
+        self.add_nowhere = _("Add a session with no room at %(time)s")
+        self.clash = _("<strong>Clash:</strong> %(number)s sessions in this room at once")
+
+    def moment(self, value):
+        """(time "H:i", datetime attribute, "Y-m-dTH:i", local datetime) of `value` on the
+        edition's clock."""
+        if value not in self.moments:
+            local = timezone.localtime(value, self.zone)
+            self.moments[value] = (
+                f"{local:%H:%M}",
+                escape(local.isoformat()),
+                f"{local:%Y-%m-%dT%H:%M}",
+                local,
+            )
+        return self.moments[value]
+
+    def span(self, starts_at, ends_at):
+        starts, ends = self.moment(starts_at), self.moment(ends_at)
+        return (
+            f'<time datetime="{starts[1]}">{starts[0]}</time>–'
+            f'<time datetime="{ends[1]}">{ends[0]}</time>'
+        )
+
+    def track(self, track):
+        key = None if track is None else track.pk
+        if key not in self.tracks:
+            short, full = (escape(str(name)) for name in short_track_name(track))
+            self.tracks[key] = (
+                f'<span title="{full}"><span aria-hidden="true">{short}</span>'
+                f'<span class="visually-hidden">{full}</span></span>'
+            )
+        return self.tracks[key]
+
+    def card(self, entry, show_day=False):
+        """The card of `entry`, as includes/board_card.html wrote it."""
+        session = entry.session
+        if entry.is_occupied_only:
+            return (
+                '\n<div class="program-card program-occupied">\n'
+                f'  <p class="program-card-title">{self.occupied}</p>\n'
+                '  <p class="program-card-meta">'
+                f"{self.span(session.starts_at, session.ends_at)}</p>\n</div>\n"
+            )
+        pk, status = session.pk, session.status
+        title = escape(session.title)
+        classes = "program-card"
+        if status == Session.Status.DRAFT:
+            classes += " program-draft"
+        elif status == Session.Status.CANCELLED:
+            classes += " program-cancelled"
+        if entry.notes:
+            classes += " program-has-conflict"
+        movable = ""
+        if entry.can_move:
+            room = "" if session.room_id is None else session.room_id
+            movable = (
+                f' data-session="{pk}" data-version="{session.version}" data-room="{room}"'
+                f' data-starts="{self.moment(session.starts_at)[2]}" data-title="{title}"'
+                f' data-move-url="{escape(entry.move_url)}"'
+            )
+        day = ""
+        if show_day:
+            local = self.moment(session.starts_at)[3]
+            day = escape(formats.date_format(local, "D j M")) + ", "
+        parts = [
+            f'\n<article id="program-card-{pk}" class="{classes}"{movable}'
+            f' aria-labelledby="program-card-title-{pk}">\n  ',
+            self.badges.get(status, ""),
+            "\n  ",
+            self.release_badges.get(release_state(session), ""),
+            f'\n  <h3 class="program-card-title" id="program-card-title-{pk}">'
+            f'<a href="{escape(entry.change_url)}">{title}</a></h3>\n'
+            f'  <p class="program-card-meta">{day}{self.span(session.starts_at, session.ends_at)}'
+            f"\n    · {self.track(session.track)}</p>\n  ",
+        ]
+        if entry.panel_names:
+            names = ", ".join(escape(name) for name in entry.panel_names)
+            parts.append(
+                '<p class="program-card-panel"><span class="visually-hidden">'
+                f"{self.panel} </span>{names}</p>"
+            )
+        if entry.notes:
+            count = entry.conflict_count
+            count = ngettext("%(counter)s conflict", "%(counter)s conflicts", count) % {
+                "counter": count
+            }
+            notes = "".join(f"<li>{escape(note)}</li>" for note in entry.notes)
+            more = ""
+            if entry.more_conflicts and self.conflicts_url:
+                more = entry.more_conflicts
+                link = ngettext(
+                    "and %(counter)s more: see them all", "and %(counter)s more: see them all", more
+                ) % {"counter": more}
+                more = (
+                    f'<p><a href="{escape(self.conflicts_url)}?edition={self.edition_query}'
+                    f'&amp;session={pk}">{link}</a></p>'
+                )
+            parts.append(
+                '\n  \n    <details class="program-notes">\n'
+                f"      <summary><strong>{count}</strong></summary>\n"
+                f"      <ul>{notes}</ul>\n      {more}\n    </details>\n  "
+            )
+        parts.append("\n</article>\n")
+        return "".join(parts)
+
+    def cell(self, cell):
+        slots = f' rowspan="{cell.slots}"' if cell.slots > 1 else ""
+        head = (
+            f'<td data-row="{cell.row}" data-column="{cell.column}" data-slots="{cell.slots}"'
+            f'{slots} class="program-slot'
+        )
+        if cell.is_free:
+            if not cell.add_url:
+                return f'{head} program-empty"></td>'
+            time = self.moment(cell.starts_at)[0]
+            if cell.room:
+                label = self.add_in % {"room": escape(cell.room.name), "time": time}
+            else:
+                label = self.add_nowhere % {"time": time}
+            return (
+                f'{head} program-empty"><a class="program-add" href="{escape(cell.add_url)}">'
+                f'<span aria-hidden="true">+</span><span class="visually-hidden">{label}</span>'
+                "</a></td>"
+            )
+        parts = []
+        if cell.has_clash:
+            head += " program-clash"
+            number = self.clash % {"number": len(cell.entries)}
+            parts.append(f'<p class="program-clash-note">{number}</p>')
+        parts += [self.card(entry) for entry in cell.shown_entries]
+        if cell.hidden_count:
+            more = ngettext(
+                "and %(counter)s more session in this room: list them",
+                "and %(counter)s more sessions in this room: list them",
+                cell.hidden_count,
+            ) % {"counter": cell.hidden_count}
+            parts.append(
+                f'<p class="program-clash-note"><a href="{escape(cell.list_url)}">{more}</a></p>'
+            )
+        return f'{head}">{"".join(parts)}</td>'
+
+    def rows(self, rows):
+        """The grid's rows: board.html's <tbody>."""
+        lines = []
+        for row in rows:
+            time, stamp, starts, _local = self.moment(row.starts_at)
+            hour = ' class="program-hour"' if row.is_hour else ""
+            cells = "".join(self.cell(cell) for cell in row.cells)
+            lines.append(
+                f'<tr data-starts="{starts}"{hour}>'
+                f'<th scope="row"><time datetime="{stamp}">{time}</time></th>{cells}</tr>\n'
+            )
+        return mark_safe("".join(lines))  # noqa: S308  (every value escaped)
+
+
 def _note(each, session, loaded, speaker_names, slots):
     """What the card of `session` says about one of its conflicts (a conflicts.Found, its
     sessions in `loaded`; `slots`: {session id: slot label}, filled in as they are written)."""
@@ -218,20 +401,19 @@ def _grid_bounds(day, zone, entries):
     return opens.astimezone(datetime.UTC), closes.astimezone(datetime.UTC)
 
 
-def _add_url(add, edition, room, starts_at, zone):
-    """The add form (at `add`; None: this user may not add), filled in with this edition,
-    room, day and time."""
+def _add_urls(add, edition, starts_at, zone):
+    """room -> the add form (at `add`; None: this user may not add), filled in with this
+    edition, the room, and the day and time of `starts_at`, formatted once for a whole row."""
     if add is None:
-        return None
+        return lambda room: None
     starts = timezone.localtime(starts_at, zone)
     ends = timezone.localtime(starts_at + NEW_SESSION_LENGTH, zone)
     values = {"conference": edition.pk, "day": starts.date().isoformat()}
     values["start_time"] = f"{starts:%H:%M}"
     if ends.date() == starts.date():
         values["end_time"] = f"{ends:%H:%M}"
-    if room is not None:
-        values["room"] = room.pk
-    return f"{add}?{urlencode(values)}"
+    url = f"{add}?{urlencode(values)}"
+    return lambda room: url if room is None else f"{url}&{urlencode({'room': room.pk})}"
 
 
 def _list_url(edition, day, room, **filters):
@@ -290,6 +472,7 @@ def _grid(request, model_admin, edition, day, rooms, entries):
     rows = []
     for row, starts_at in enumerate(times):
         cells = []
+        add_url = _add_urls(add, edition, starts_at, zone)
         for column, room in enumerate(rooms):
             if (row, column) in starting:
                 slots, cluster_entries = starting[row, column]
@@ -298,8 +481,7 @@ def _grid(request, model_admin, edition, day, rooms, entries):
                     cell.list_url = _list_url(edition, day, room)
                 cells.append(cell)
             elif (row, column) not in covered:
-                add_url = _add_url(add, edition, room, starts_at, zone)
-                cells.append(BoardCell(room, starts_at, row, column, add_url=add_url))
+                cells.append(BoardCell(room, starts_at, row, column, add_url=add_url(room)))
         rows.append(BoardRow(starts_at=starts_at, cells=cells))
     return rows
 
@@ -369,6 +551,9 @@ def board(request, model_admin):
     loaded = _load_cards(request, visible, read, [*shown, *unscheduled], also)
     _other_editions_rooms(rooms, rows, placed, loaded)
     _write_in_use_notes(shown, entries, edition)
+    writer = _Writer(edition, context["conflicts_url"])
+    for entry in unscheduled:
+        entry.html = mark_safe(writer.card(entry, show_day=True))  # noqa: S308  (escaped)
     context.update(
         _day_counts(read.day_rows, read.found),
         subtitle=formats.date_format(day, "l, F j, Y"),
@@ -376,6 +561,7 @@ def board(request, model_admin):
         days=edition.days,
         rooms=rooms,
         rows=rows,
+        grid=writer.rows(rows),
         unscheduled=unscheduled,
         unscheduled_count=len(read.unscheduled),
         unscheduled_url=_list_url(edition, None, None, status=Session.Status.DRAFT),

@@ -8,7 +8,7 @@ from sessions import sitemap
 from sessions.public_pages import Clock, public
 from sessions.views import track_colours
 
-from . import accounts, faults, media, views
+from . import accounts, faults, media, speaker_space, views
 
 admin.site.site_header = _("NIIC program administration")
 admin.site.site_title = _("NIIC program")
@@ -76,6 +76,12 @@ urlpatterns += i18n_patterns(
     ),
     # Results for whatever a visitor types: nothing for a search engine to list.
     public(path("search/", views.search, name="search"), parameters=views.SearchForm.base_fields),
+    # A speaker's own page, signed in with the link e-mailed to them: private, never cached.
+    path("speaker/", speaker_space.speaker_space, name="speaker-space"),
+    path("speaker/link/", speaker_space.link_request, name="speaker-link-request"),
+    path("speaker/profile/", speaker_space.profile_save, name="speaker-profile-save"),
+    path("speaker/seats/<int:seat>/", speaker_space.answer_save, name="speaker-seat-answer"),
+    path("speaker/sign-out/", speaker_space.sign_out, name="speaker-sign-out"),
     path("", include("sessions.urls")),
 )
 

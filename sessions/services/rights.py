@@ -73,3 +73,12 @@ def tracks_for(user):
 def may_release(user):
     """Releasing speaks for the whole edition to attendees and apps: organizers only."""
     return is_organizer(user) and user.has_perm("program.add_release")
+
+
+def may_act_as_speaker(user, speaker):
+    """A speaker acts on their own profile and seats only, signed in with their own account;
+    organizers may act for any speaker."""
+    if not user.is_active:
+        return False
+    own = speaker.user_id is not None and speaker.user_id == user.pk
+    return own or is_organizer(user)

@@ -3,7 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
-# make run serves with DEBUG off and a local secret key made once (git-ignored), on PORT.
+# make run serves with DEBUG off and a local secret key made once (git-ignored), on PORT, with
+# the task worker that sends e-mail to speakers (printed on the console without an SMTP server).
 PORT ?= 8000
 RUN_ENV = DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_DEBUG=0
 
@@ -16,6 +17,10 @@ run: $(VENV)/.run-deps .secret_key
 	$(RUN_ENV) $(BIN)/python manage.py load_niic --sample-schedule
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving the NIIC program on http://127.0.0.1:$(PORT) — press Ctrl-C to stop."
+	@echo "E-mail to speakers is sent by a task worker (db_worker) that stops with the server."
+	$(RUN_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(RUN_ENV) PORT=$(PORT) $(BIN)/gunicorn --config niic/gunicorn.py niic.wsgi
 
 test: $(VENV)/.dev-deps

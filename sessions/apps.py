@@ -26,3 +26,9 @@ class ProgramConfig(AppConfig):
             m2m_changed.connect(mirroring.relation_written, sender=getattr(Session, name).through)
         program_changed.connect(mirroring.written_in_bulk)
         post_save.connect(mirroring.edition_written, sender=Conference)
+
+        # Speakers hear of what a release changed for them, once it commits.
+        from . import notifications
+        from .models import Release
+
+        post_save.connect(notifications.release_saved, sender=Release)

@@ -97,7 +97,7 @@ def _claim(message_id):
     stale = timezone.now() - datetime.timedelta(seconds=CLAIM_SECONDS)
     with transaction.atomic():
         message = (
-            Message.objects.select_for_update()
+            Message.objects.select_for_update(of=("self",))
             .select_related("speaker__user")
             .filter(pk=message_id)
             .filter(

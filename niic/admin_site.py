@@ -65,12 +65,14 @@ class ProgramAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         """The index, with the tools a ModelAdmin offers beside its models (its index_tools:
-        [{"name", "url", "description"}] for this user) and what it says needs doing (its
-        index_notices: [{"text", "url" or None}], e.g. changes that wait for a release), above
-        the list of models."""
+        [{"name", "url", "description"}] for this user), what it says needs doing (its
+        index_notices: [{"text", "url" or None}], e.g. changes that wait for a release) and the
+        speakers' answers per edition (its speaker_answers: [{"edition", "open", "open_url",
+        "declined", "declined_url"}]), above the list of models."""
         tools = []
         notices = []
         translation_status = None
+        speaker_answers = []
         for model_admin in self._registry.values():
             index_tools = getattr(model_admin, "index_tools", None)
             if index_tools is not None:
@@ -81,10 +83,14 @@ class ProgramAdminSite(admin.AdminSite):
             status = getattr(model_admin, "translation_status", None)
             if status is not None:
                 translation_status = status(request) or translation_status
+            answers = getattr(model_admin, "speaker_answers", None)
+            if answers is not None:
+                speaker_answers.extend(answers(request))
         context = {
             "program_tools": tools,
             "program_notices": notices,
             "translation_status": translation_status,
+            "speaker_answers": speaker_answers,
         }
         return super().index(request, {**context, **(extra_context or {})})
 

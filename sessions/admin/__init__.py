@@ -7,10 +7,19 @@ and the scheduling rules; these modules only turn forms, actions and history pag
 calls, and their refusals into messages. What a user may open is confined by get_queryset, which
 every view, inherited ones included, looks objects up through.
 
-One module per admin (`sessions`, `panels`, `rooms`, `tracks`, `people`), and beside them their
-forms, list filters, actions, history pages, the merge, the board, the conflicts and release
-pages (`views`) and the session import."""
+One module per admin (`sessions`, `panels`, `rooms`, `tracks`, `people`, and
+`messages_to_speakers`, the e-mail to speakers, read-only), and beside them their forms, list
+filters, actions, history pages, the merge, the board, the conflicts and release pages (`views`)
+and the session import."""
 
-from . import panels, people, releases, rooms, sessions, tracks
+from . import messages_to_speakers, panels, people, releases, rooms, sessions, tracks
 
-__all__ = ["panels", "people", "releases", "rooms", "sessions", "tracks"]
+__all__ = [
+    "messages_to_speakers",
+    "panels",
+    "people",
+    "releases",
+    "rooms",
+    "sessions",
+    "tracks",
+]

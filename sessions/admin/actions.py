@@ -1,17 +1,49 @@
 """The session list's actions: each shows what it will do to every selected session, then does
-all or nothing."""
+all or nothing; and the invitations, sent from the session and the speaker lists alike."""
 
 from functools import partial
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from speakers.models import Speaker
+
 from .. import services
+from ..services import invitations
 from .forms import CancelForm, MoveToTrackForm
-from .messages import linked_message, rendered
+from .messages import linked_message, message_list, rendered
+
+
+def invite(model_admin, request, *, speakers=None, sessions=None):
+    """Invite `speakers`, or every speaker of `sessions`, through the services, and say how
+    many invitations were queued and how many speakers have no address to send one to. A
+    refusal (a chair naming another track's speaker) is said as a message; nothing is sent."""
+    try:
+        queued = invitations.speakers_invite(
+            user=request.user, speakers=speakers, sessions=sessions
+        )
+    except (PermissionDenied, ValidationError) as error:
+        model_admin.message_user(request, message_list(error, request.user), messages.ERROR)
+        return
+    if sessions is not None:
+        speakers = Speaker.objects.filter(panel_memberships__session__in=sessions).distinct()
+    else:
+        speakers = Speaker.objects.filter(pk__in=[speaker.pk for speaker in speakers])
+    without = speakers.filter(email="").count()
+    text = ngettext("%(count)d invitation queued.", "%(count)d invitations queued.", queued) % {
+        "count": queued
+    }
+    if without:
+        text += " " + ngettext(
+            "%(count)d speaker has no e-mail address: add one to invite them.",
+            "%(count)d speakers have no e-mail address: add one to invite them.",
+            without,
+        ) % {"count": without}
+    model_admin.message_user(request, text, messages.WARNING if without else messages.SUCCESS)
 
 
 class SessionActions:
@@ -206,3 +238,9 @@ class SessionActions:
             ),
             form=form,
         )
+
+    @admin.action(
+        description=_("Invite the speakers of the selected sessions"), permissions=["change"]
+    )
+    def invite_speakers(self, request, queryset):
+        invite(self, request, sessions=list(queryset))

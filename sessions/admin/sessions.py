@@ -6,7 +6,7 @@ from functools import partial
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -31,11 +31,22 @@ from ..resources import SessionResource
 from . import board, imports, views
 from .actions import SessionActions
 from .csp import ExportPageCSPMixin
-from .filters import DayListFilter, TranslationListFilter, translated_language_names
+from .filters import (
+    DayListFilter,
+    PanelAnswersListFilter,
+    TranslationListFilter,
+    translated_language_names,
+)
 from .forms import WHAT_FIELDS, PanelFormSet, SessionAdminForm, TopicCheckboxes, error_summary
 from .history import GuardedHistoryAdmin, restore_differences
 from .messages import ChangeRefused, edition_for, linked_message, message_list, rendered
-from .panels import OTHER_LANGUAGES, PanelMembershipInline
+from .panels import (
+    OTHER_LANGUAGES,
+    PanelMembershipInline,
+    annotated_answers,
+    answer_counts,
+    answers_text,
+)
 
 
 def conflicts_column(model_admin, request):
@@ -83,7 +94,16 @@ class SessionAdmin(
     inlines = [PanelMembershipInline]
     # At 1,440 px every column shows: the conflicts column is added per request, since it
     # depends on what this user may see (get_list_display).
-    list_display = ["title", "status", "when", "room", "short_track", "format", "panel_size"]
+    list_display = [
+        "title",
+        "status",
+        "when",
+        "room",
+        "short_track",
+        "format",
+        "panel_size",
+        "panel_answers",
+    ]
     list_filter = [
         "conference",
         "track",
@@ -93,6 +113,7 @@ class SessionAdmin(
         "status",
         "languages",
         TranslationListFilter,
+        PanelAnswersListFilter,
     ]
     list_select_related = ["conference", "track", "room"]
     search_fields = [
@@ -103,7 +124,14 @@ class SessionAdmin(
     date_hierarchy = "starts_at"
     ordering = ["starts_at", "room__order", "title"]
     prepopulated_fields = {"slug": ["title"]}
-    actions = ["publish", "return_to_draft", "cancel", "duplicate", "move_to_track"]
+    actions = [
+        "publish",
+        "return_to_draft",
+        "cancel",
+        "duplicate",
+        "move_to_track",
+        "invite_speakers",
+    ]
     change_list_template = "admin/program/session/change_list.html"
     history_list_display = ["related_summary"]
     change_form_template = "admin/program/session/change_form.html"
@@ -161,12 +189,13 @@ class SessionAdmin(
 
     def get_queryset(self, request):
         # released_version: how each session stands against the program attendees see (the
-        # list's release column, the board's badges), in the same statement.
+        # list's release column, the board's badges), and its seats' answers (the list's
+        # answers column, the board's cards), in the same statement.
         sessions = (
             super()
             .get_queryset(request)
             .with_panel_count()
-            .annotate(released_version=released.released_versions())
+            .annotate(released_version=released.released_versions(), **answer_counts())
         )
         if services.is_organizer(request.user):
             return sessions
@@ -376,6 +405,11 @@ class SessionAdmin(
     def panel_size(self, session):
         return session.panel_count
 
+    @admin.display(description=_("answers"))
+    def panel_answers(self, session):
+        """“2 confirmed · 1 invited · 1 declined”: the speakers' answers (get_queryset)."""
+        return answers_text(annotated_answers(session))
+
     @admin.display(description=_("track"), ordering="track__order")
     def short_track(self, session):
         short, full = board.short_track_name(session.track)
@@ -487,6 +521,47 @@ class SessionAdmin(
             for edition, count in views.pending_releases(
                 Conference.objects.filter(publishes_at_once=False).order_by("-start_date", "slug")
             )
+        ]
+
+    def speaker_answers(self, request):
+        """For the admin's index (niic.admin_site): per edition that is current or still to
+        come, the open invitations (seats invited and not answered) and the declines among the
+        sessions this user may see, each linked to the session list filtered to them."""
+        if not self.has_view_permission(request):
+            return []
+        answer = PanelMembership.Answer
+        editions = (
+            Conference.objects.filter(
+                Q(is_current=True) | Q(end_date__gte=timezone.localdate()),
+                sessions__in=services.editable_sessions(request.user),
+            )
+            .annotate(
+                open=Count(
+                    "sessions__panel",
+                    filter=Q(sessions__panel__answer=answer.INVITED),
+                    distinct=True,
+                ),
+                declined=Count(
+                    "sessions__panel",
+                    filter=Q(sessions__panel__answer=answer.DECLINED),
+                    distinct=True,
+                ),
+            )
+            .filter(Q(open__gt=0) | Q(declined__gt=0))
+            .order_by("-start_date", "slug")
+        )
+        changelist = reverse("admin:program_session_changelist")
+        return [
+            {
+                "edition": edition,
+                "open": edition.open,
+                "open_url": f"{changelist}?conference__id__exact={edition.pk}"
+                f"&{PanelAnswersListFilter.parameter_name}={PanelAnswersListFilter.OPEN}",
+                "declined": edition.declined,
+                "declined_url": f"{changelist}?conference__id__exact={edition.pk}"
+                f"&{PanelAnswersListFilter.parameter_name}={PanelAnswersListFilter.DECLINED}",
+            }
+            for edition in editions
         ]
 
     def index_tools(self, request):

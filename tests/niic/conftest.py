@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, User
 
 from sessions import services
 from sessions.models import Language, PanelMembership, Release, Room, Session
-from speakers.models import Organization, Speaker
+from speakers.models import Message, Organization, Speaker
 from tests.factories import (
     la_time,
     make_chair,
@@ -76,6 +76,15 @@ def two_tracks(conference):
         Conference: conference,
         User: organizer,
         Group: Group.objects.get(name="Organizers"),
+        # Organizers only read the e-mail to speakers.
+        Message: Message.objects.create(
+            speaker=speaker_b,
+            kind=Message.Kind.INVITATION,
+            to="only-on-b@example.org",
+            language="en",
+            subject=f"{SECRET} invitation",
+            body=f"{SECRET} plan: {Message.LINK_PLACEHOLDER}",
+        ),
         # Organizers only may change a release (sessions.services.release_change).
         Release: Release.objects.create(
             conference=conference, number=1, name="v1", released_at=la_time(14, "09:00")

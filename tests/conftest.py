@@ -4,7 +4,7 @@ from django.test.utils import override_settings
 from django.utils import translation
 
 from sessions.models import Session
-from tests.factories import make_chair, make_conference, make_organizer
+from tests.factories import make_chair, make_conference, make_organizer, publishing_at_once
 
 
 @pytest.fixture
@@ -21,11 +21,7 @@ def niic(db):
     (tests/niic/test_load_niic.py checks that one; tests/sessions/test_released_program.py
     tests the release step)."""
     call_command("load_niic", sample_schedule=True, verbosity=0)
-    conference = Session.objects.get(slug="opening-plenary").conference
-    conference.releases.all().delete()
-    conference.publishes_at_once = True
-    conference.save(update_fields=["publishes_at_once"])
-    return conference
+    return publishing_at_once(Session.objects.get(slug="opening-plenary").conference)
 
 
 @pytest.fixture

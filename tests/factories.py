@@ -44,6 +44,16 @@ def make_conference(**overrides):
     return Conference.objects.create(**values)
 
 
+def publishing_at_once(conference):
+    """`conference` (as load_niic left it) publishing each change at once, without the first
+    release load_niic made: a test sees on the pages what it writes, and a test of releases
+    makes its own."""
+    conference.releases.all().delete()
+    conference.publishes_at_once = True
+    conference.save(update_fields=["publishes_at_once"])
+    return conference
+
+
 def make_track(conference, **overrides):
     number = next(_numbers)
     values = {"name": f"Track {number}", "slug": f"track-{number}", "order": number}

@@ -8,7 +8,9 @@ from playwright.sync_api import sync_playwright
 
 from niic.generated_program import generate_program
 from tests.browser import SKIP_REASON, find_chromium
+from tests.factories import publishing_at_once
 from tests.services import skip_unless
+from tracks.models import Conference
 
 # Screenshots are test artifacts, looked at by people and never compared pixel by pixel; the
 # folder is git-ignored. NIIC_SCREENSHOTS puts them elsewhere (a CI artifact folder).
@@ -53,8 +55,10 @@ def browser():
 
 @pytest.fixture
 def program(browser, live_server):
-    """The live server, serving NIIC 2014 with its sample schedule."""
+    """The live server, serving NIIC 2014 with its sample schedule, publishing each change at
+    once (tests/factories.publishing_at_once)."""
     call_command("load_niic", sample_schedule=True, verbosity=0, stdout=io.StringIO())
+    publishing_at_once(Conference.objects.get(slug="niic-2014"))
     return live_server
 
 

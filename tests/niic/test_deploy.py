@@ -94,6 +94,7 @@ def test_two_app_servers_behave_as_one_site(two_servers):
             "slug": "ana-alvarez",
             "organization": organization.pk,
             "bio": "Organizer.",
+            "preferred_language": "en",
         },
         files={"photo": ("ana.png", png_bytes(), "image/png")},
     )

@@ -37,6 +37,7 @@ from .bulk import (
 )
 from .history import Related, Seat, snapshot
 from .imports import sessions_import
+from .invitations import notify_release, speaker_links_revoke, speakers_invite, speakers_remind
 from .merging import (
     MERGED_FIELDS,
     MergePlan,
@@ -74,6 +75,7 @@ from .rights import (
 )
 from .session import session_delete, session_move, session_save, unique_slug
 from .speaker_imports import may_import_speakers, speakers_import
+from .speaker_self import seat_answer, speaker_profile_save
 
 __all__ = [
     "MERGED_FIELDS",
@@ -94,6 +96,7 @@ __all__ = [
     "may_release",
     "may_see",
     "next_release_name",
+    "notify_release",
     "panel_seat_delete",
     "panel_seat_save",
     "program_object_check",
@@ -108,6 +111,7 @@ __all__ = [
     "release_withdraw",
     "restore_plan",
     "role_label",
+    "seat_answer",
     "session_delete",
     "session_move",
     "session_restore",
@@ -119,9 +123,13 @@ __all__ = [
     "sessions_publish",
     "sessions_return_to_draft",
     "snapshot",
+    "speaker_links_revoke",
+    "speaker_profile_save",
     "speakers_import",
+    "speakers_invite",
     "speakers_merge",
     "speakers_merge_preview",
+    "speakers_remind",
     "tracks_for",
     "unique_slug",
 ]

@@ -18,7 +18,6 @@ import enum
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
-from operator import itemgetter
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -383,17 +382,10 @@ def light_rows(light, edition):
 
 def in_listing_order(found, speaker_names):
     """`found` sorted in find_conflicts' order: by time, then kind, sessions, and speaker's name
-    ({speaker id: name}), the last only between the speakers of one pair of sessions."""
-    ordered = sorted(found, key=itemgetter(1, 2, 3, 4, 5))
-    start = 0
-    for end in range(1, len(ordered) + 1):
-        if end == len(ordered) or ordered[end][1:6] != ordered[start][1:6]:
-            if end - start > 1:
-                ordered[start:end] = sorted(
-                    ordered[start:end], key=lambda each: speaker_names.get(each.speaker_id, "")
-                )
-            start = end
-    return ordered
+    ({speaker id: name}), the last only between the speakers of one pair of sessions. One sort
+    (a stable one: what ties keeps the order it was found in)."""
+    names = speaker_names.get
+    return sorted(found, key=lambda each: (each[1:6], names(each.speaker_id, "")))
 
 
 def found_among(rows, panels):

@@ -341,18 +341,36 @@ class _Writer:
         return mark_safe("".join(lines))  # noqa: S308  (every value escaped)
 
 
-def _note(each, session, loaded, speaker_names, slots):
-    """What the card of `session` says about one of its conflicts (a conflicts.Found, its
-    sessions in `loaded`; `slots`: {session id: slot label}, filled in as they are written)."""
-    if not each.other_id:
-        return own_conflict(session, each.kind).message
-    other = loaded[each.other_id if each.session_id == session.pk else each.session_id]
-    if other.pk not in slots:
-        slots[other.pk] = str(rules.Slot(other))
-    params = {"other": other, "slot": slots[other.pk]}
-    if each.speaker_id:
-        return str(rules.SPEAKER_ALSO_ON) % {**params, "speaker": speaker_names[each.speaker_id]}
-    return str(rules.ROOM_ALSO_USED) % {**params, "room": other.room}
+class _Notes:
+    """What a card says about each of its conflicts (conflicts.Found, their sessions in
+    `loaded`), each message translated once and each other session's title, room and slot
+    written once, however many cards name it."""
+
+    def __init__(self, loaded, speaker_names):
+        self.loaded, self.speaker_names = loaded, speaker_names
+        self.others = {}
+        self.speaker_also_on = str(rules.SPEAKER_ALSO_ON)
+        self.room_also_used = str(rules.ROOM_ALSO_USED)
+
+    def other(self, pk):
+        """{"other", "slot", "room"}: the texts a message says of session `pk`."""
+        if pk not in self.others:
+            other = self.loaded[pk]
+            self.others[pk] = {
+                "other": str(other),
+                "slot": str(rules.Slot(other)),
+                "room": str(other.room),
+            }
+        return self.others[pk]
+
+    def note(self, each, session):
+        if not each.other_id:
+            return own_conflict(session, each.kind).message
+        params = self.other(each.other_id if each.session_id == session.pk else each.session_id)
+        if each.speaker_id:
+            speaker = self.speaker_names[each.speaker_id]
+            return self.speaker_also_on % {**params, "speaker": speaker}
+        return self.room_also_used % params
 
 
 def _url_of(name):
@@ -547,9 +565,7 @@ def board(request, model_admin):
     unscheduled = [BoardEntry(session=row) for row in read.unscheduled[:UNSCHEDULED_SHOWN]]
     shown = [e for row in rows for cell in row.cells for e in cell.shown_entries]
     shown = [entry for entry in shown if not entry.is_occupied_only]
-    also = _other_editions_rooms(rooms, rows, placed)
-    loaded = _load_cards(request, visible, read, [*shown, *unscheduled], also)
-    _other_editions_rooms(rooms, rows, placed, loaded)
+    _load_cards(request, edition, rooms, visible, read, [*shown, *unscheduled])
     _write_in_use_notes(shown, entries, edition)
     writer = _Writer(edition, context["conflicts_url"])
     for entry in unscheduled:
@@ -578,8 +594,8 @@ def _is_unscheduled(row):  # A draft with no room: in the unscheduled column, of
 @dataclass
 class DayRead:
     """A day in light rows: its sessions (conflicts.Row), the drafts with no room of every day,
-    the day's conflicts (conflicts.Found, in find_conflicts' order), and the panels of both
-    [(session id, speaker id, speaker's name, role, order)]."""
+    the day's conflicts (conflicts.Found, unsorted: _load_cards sorts those it writes out),
+    and the panels of both [(session id, speaker id, speaker's name, role, order)]."""
 
     day_rows: list
     unscheduled: list
@@ -620,32 +636,49 @@ def _read_day(visible, edition, day):
     return DayRead(
         day_rows=day_rows,
         unscheduled=[row for row in rows if _is_unscheduled(row)],
-        found=in_listing_order(found, names),
+        found=list(found),
         panels=panels,
         speaker_names=names,
     )
 
 
-def _load_cards(request, visible, read, cards, also):
-    """Load in full the sessions of the cards shown, of the conflicts they write out, and
-    `also` (ids), and fill the cards in: panel, the first NOTES_PER_CARD conflicts and their
-    count, may this user move it. Returns {id: session} of what it loaded."""
-    counts, firsts = Counter(), {}
-    for each in read.found:
+def _attach_relations(edition, rooms, sessions):
+    """Give `sessions` (all of `edition`, their tracks read with them) their edition and their
+    room from `rooms` (the board's columns), as select_related would but with one object per
+    room rather than one per card (a busy day loads over a thousand sessions)."""
+    rooms = {room.pk: room for room in rooms if room is not NO_ROOM}
+    fields = Session._meta.get_field
+    conference, room = fields("conference"), fields("room")
+    for session in sessions:
+        conference.set_cached_value(session, edition)
+        room.set_cached_value(session, rooms.get(session.room_id))
+
+
+def _load_cards(request, edition, rooms, visible, read, cards):
+    """Load in full the sessions of the cards shown and of the conflicts they write out, and
+    fill the cards in: panel, the first NOTES_PER_CARD conflicts and their count, may this
+    user move it. Their rooms are the board's `rooms`, all those of the day."""
+    wanted = {entry.session.pk for entry in cards}
+    counts = Counter(each.session_id for each in read.found)
+    counts.update(each.other_id for each in read.found if each.other_id)
+    # The conflicts of the cards, in the conflicts page's order (sorting only these: a busy
+    # day has tens of thousands of conflicts, most of them among cards not shown).
+    theirs = [each for each in read.found if each.session_id in wanted or each.other_id in wanted]
+    firsts = {}
+    for each in in_listing_order(theirs, read.speaker_names):
         for pk in (each.session_id, each.other_id):
-            if pk:
-                counts[pk] += 1
-                if counts[pk] <= NOTES_PER_CARD:
-                    firsts.setdefault(pk, []).append(each)
+            if pk in wanted:
+                notes = firsts.setdefault(pk, [])
+                if len(notes) < NOTES_PER_CARD:
+                    notes.append(each)
     written = [each for entry in cards for each in firsts.get(entry.session.pk, [])]
-    ids = {entry.session.pk for entry in cards} | set(also)
+    ids = {entry.session.pk for entry in cards}
     ids |= {pk for each in written for pk in (each.session_id, each.other_id) if pk}
     loaded = {
         session.pk: session
-        for session in visible.filter(pk__in=ids).select_related(
-            "conference", "track__conference", "room__conference"
-        )
+        for session in visible.filter(pk__in=ids).select_related("track__conference")
     }
+    _attach_relations(edition, rooms, loaded.values())
     # Only a card that writes out a stray topic reads its session's topics.
     strays = {each.session_id for each in written if each.kind == Kind.TOPIC_OF_OTHER_TRACK}
     topics = Prefetch("topics", queryset=Topic.objects.select_related("track"))
@@ -653,35 +686,19 @@ def _load_cards(request, visible, read, cards, also):
     panels = {}
     for session_id, name in panel_order(read.panels):
         panels.setdefault(session_id, []).append(name)
-    slots = {}
+    notes = _Notes(loaded, read.speaker_names)
     change_url = _url_of("admin:program_session_change")
     move_url = _url_of("admin:program_session_move")
+    may_move = {}  # {track id: may this user move its sessions}: rights go by track
     for entry in cards:
         session = entry.session = loaded[entry.session.pk]
         entry.panel_names = panels.get(session.pk, [])
-        entry.notes = [
-            _note(each, session, loaded, read.speaker_names, slots)
-            for each in firsts.get(session.pk, [])
-        ]
+        entry.notes = [notes.note(each, session) for each in firsts.get(session.pk, [])]
         entry.change_url, entry.move_url = change_url(session.pk), move_url(session.pk)
         entry.conflict_count = counts[session.pk]
-        entry.can_move = services.may_edit(request.user, session)
-    return loaded
-
-
-def _other_editions_rooms(rooms, rows, placed, loaded=None):
-    """Rooms of other editions are laid out on placeholders (Room(pk=id)): without `loaded`,
-    the id of one session in each, to load; with it, the Rooms put in columns and cells."""
-    foreign = {room.pk for room in rooms if room is not NO_ROOM and room.conference_id is None}
-    if loaded is None:
-        return {next(row.pk for row in placed if row.room_id == pk) for pk in foreign}
-    found = {session.room_id: session.room for session in loaded.values()}
-    rooms[:] = [found[room.pk] if room and room.pk in foreign else room for room in rooms]
-    for row in rows:
-        for cell in row.cells:
-            if cell.room is not NO_ROOM and cell.room.pk in foreign:
-                cell.room = found[cell.room.pk]
-    return set()
+        if session.track_id not in may_move:
+            may_move[session.track_id] = services.may_edit(request.user, session)
+        entry.can_move = may_move[session.track_id]
 
 
 def _held_by_other_tracks(visible, edition, day):
@@ -705,15 +722,19 @@ def _held_by_other_tracks(visible, edition, day):
 
 def _columns(edition, placed):
     """The edition's rooms in order, then any other room a session on the board is in (a
-    placeholder until the cards are loaded: _other_editions_rooms), then NO_ROOM if a session
-    has none."""
-    rooms = list(Room.objects.filter(conference=edition).order_by("order", "name", "pk"))
-    known = {room.pk for room in rooms}
+    conflict of its own: it still gets its column), then NO_ROOM if a session has none; in one
+    query, with their editions."""
+    ids = {row.room_id for row in placed if row.room_id is not None}
+    found = list(
+        Room.objects.filter(Q(conference=edition) | Q(pk__in=ids))
+        .select_related("conference")
+        .order_by("order", "name", "pk")
+    )
+    rooms = [room for room in found if room.conference_id == edition.pk]
+    others = {room.pk: room for room in found if room.conference_id != edition.pk}
     for row in placed:
-        # A room of another edition (a conflict of its own) still gets its column.
-        if row.room_id is not None and row.room_id not in known:
-            known.add(row.room_id)
-            rooms.append(Room(pk=row.room_id))
+        if row.room_id in others:
+            rooms.append(others.pop(row.room_id))
     if any(row.room_id is None for row in placed):
         rooms.append(NO_ROOM)
     return rooms

@@ -6,16 +6,22 @@ into rows (sessions.importing.read_rows, speakers.resources.read_rows), and the 
 the user's rights and every rule for the whole file and write all of it or nothing
 (services.sessions_import, services.speakers_import). The preview is the same call as a dry run.
 
-The uploaded file waits for the confirmation in Django's cache (Redis when configured, so any
-app server can take the confirmation), under a random token tied to the user who uploaded it
-and to the sheet: a confirmation form can name nothing else. Every request this page cannot use
-(no file, a file it cannot read, a token that is malformed, expired or someone else's) answers
-400 with a message."""
+What the preview read waits for the confirmation in Django's cache (Redis when configured, a
+table of the database otherwise, so any app server can take the confirmation), under a random
+token tied to the user who uploaded it and to the sheet: a confirmation form can name nothing
+else. It is the file's cells, as read_dataset read them within its limits (compressed: a
+5,000-row sheet is a few hundred KB), so that the confirmation does not read the file again;
+and the version of every stored row the preview read, which the confirmation checks. Every
+request this page cannot use (no file, a file it cannot read, a token that is malformed,
+expired or someone else's) answers 400 with a message."""
 
+import pickle
 import re
 import secrets
+import zlib
 from dataclasses import dataclass
 
+import tablib
 from django import forms
 from django.contrib import messages
 from django.core.cache import cache
@@ -122,6 +128,19 @@ def upload_key(sheet, user, token):
     return f"{sheet.key}:{user.pk}:{token}"
 
 
+def packed(dataset):
+    """The cells of `dataset` (texts, numbers, dates and times, as read_dataset read them),
+    compressed for the cache."""
+    table = (list(dataset.headers or []), [list(row) for row in dataset])
+    return zlib.compress(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpacked(cells):
+    """The Dataset packed() packed."""
+    headers, table = pickle.loads(zlib.decompress(cells))  # noqa: S301  (our own cache entry)
+    return tablib.Dataset(*table, headers=headers)
+
+
 def versions_read(sheet, rows):
     """{session id: version} of the stored sessions the preview read, for the confirmation."""
     if not sheet.versioned:
@@ -148,17 +167,20 @@ def import_page(request, model_admin, sheet):
     if not form.is_valid():
         return page(request, model_admin, sheet, form=form, status=400)
     upload = form.cleaned_data["spreadsheet"]
-    content = upload.read()
     try:
-        rows = sheet.read_rows(read_dataset(content, upload.name))
+        dataset = read_dataset(upload.read(), upload.name)
+        cells = packed(dataset)  # as read, before read_rows looks at it
+        rows = sheet.read_rows(dataset)
     except FileError as error:
         form.add_error("spreadsheet", str(error))
         return page(request, model_admin, sheet, form=form, status=400)
     rows = sheet.apply(user=request.user, rows=rows, dry_run=True)
     token = secrets.token_hex(16)
+    # (name, file: None, versions, cells): an upload stored before the cells were kept has
+    # the file's content in the second place, and no cells.
     cache.set(
         upload_key(sheet, request.user, token),
-        (upload.name, content, versions_read(sheet, rows)),
+        (upload.name, None, versions_read(sheet, rows), cells),
         UPLOAD_SECONDS,
     )
     return page(request, model_admin, sheet, rows=rows, token=token, file_name=upload.name)
@@ -176,9 +198,11 @@ def confirm(request, model_admin, sheet):
         return page(
             request, model_admin, sheet, form=UploadForm(sheet=sheet), problem=problem, status=400
         )
-    file_name, content, versions = (*stored, None)[:3]  # an upload of before had no versions
+    # An upload stored before versions, or cells, were kept has none: its file is read again.
+    file_name, content, versions, cells = (*stored, None, None)[:4]
     try:
-        rows = sheet.read_rows(read_dataset(content, file_name))
+        dataset = read_dataset(content, file_name) if cells is None else unpacked(cells)
+        rows = sheet.read_rows(dataset)
     except FileError as error:
         form = UploadForm(sheet=sheet)
         return page(request, model_admin, sheet, form=form, problem=str(error), status=400)

@@ -8,11 +8,14 @@ import io
 import pytest
 import tablib
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from niic.sample_schedule import PLENARY_NOTE, PLENARY_NOTE_ES
 from sessions import services
+from sessions.admin import imports as import_pages
+from sessions.admin.imports import SESSIONS, unpacked, upload_key
 from sessions.importing import COLUMNS, FileError, read_dataset, read_rows
 from sessions.models import PanelMembership, Room, Session
 from sessions.resources import SessionResource
@@ -547,6 +550,48 @@ def test_admin_import_of_a_good_file_is_saved_once_confirmed(admin_client, niic)
     assert confirmed.status_code == 302
     caucus = Session.objects.get(conference=niic, slug="caucus-on-small-business")
     assert (caucus.room.slug, caucus.starts_at) == ("room-c", la_time(16, "13:00"))
+
+
+def test_admin_import_confirms_what_the_preview_read_without_reading_the_file_again(
+    admin_client, niic, monkeypatch
+):
+    preview = admin_client.post(
+        reverse("admin:program_session_import"), {"spreadsheet": upload([new_session_row()])}
+    )
+    token = preview.context["token"]
+    key = upload_key(SESSIONS, preview.wsgi_request.user, token)
+    file_name, content, _versions, cells = cache.get(key)
+    # The cache holds the file's cells, compressed, and not the file.
+    assert (file_name, content) == ("program.csv", None)
+    assert (
+        unpacked(cells).dict == read_dataset(csv_text([new_session_row()]).encode(), "x.csv").dict
+    )
+
+    def read_again(*args):
+        raise AssertionError("the confirmation read the file again")
+
+    monkeypatch.setattr(import_pages, "read_dataset", read_again)
+    confirmed = admin_client.post(reverse("admin:program_session_import"), {"token": token})
+
+    assert confirmed.status_code == 302
+    assert Session.objects.filter(conference=niic, slug="caucus-on-small-business").exists()
+    assert cache.get(key) is None
+
+
+def test_admin_import_confirms_an_upload_stored_with_its_file(admin_client, niic):
+    """An upload previewed before the cells were kept (the file in the cache) still confirms."""
+    preview = admin_client.post(
+        reverse("admin:program_session_import"), {"spreadsheet": upload([new_session_row()])}
+    )
+    token = preview.context["token"]
+    key = upload_key(SESSIONS, preview.wsgi_request.user, token)
+    _name, _content, versions, _cells = cache.get(key)
+    cache.set(key, ("program.csv", csv_text([new_session_row()]).encode(), versions))
+
+    confirmed = admin_client.post(reverse("admin:program_session_import"), {"token": token})
+
+    assert confirmed.status_code == 302
+    assert Session.objects.filter(conference=niic, slug="caucus-on-small-business").exists()
 
 
 def test_admin_import_confirmed_after_the_program_changed_saves_nothing(admin_client, niic):

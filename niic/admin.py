@@ -10,10 +10,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from .roles import PROGRAM_GROUPS
 
 admin.site.unregister(User)
+
+# The task worker's own records (django-tasks-db) are an operator's business, read in the
+# worker's log; organizers see what was sent to whom in Messages to speakers.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
 
 
 @admin.register(User)

@@ -102,7 +102,6 @@ class SessionAdmin(
         "short_track",
         "format",
         "panel_size",
-        "panel_answers",
     ]
     list_filter = [
         "conference",
@@ -426,8 +425,18 @@ class SessionAdmin(
         # publishes each change at once (changelist_view notes the edition in view).
         edition = getattr(request, "_program_edition", None)
         gated = edition is not None and not edition.publishes_at_once
+        # The answers column once the edition's speakers have been invited: before that it
+        # would say "not invited" on every row, and take the width the other columns need.
+        invited = getattr(request, "_program_edition_invited", None)
+        if invited is None:  # asked more than once per request
+            invited = request._program_edition_invited = edition is not None and (
+                PanelMembership.objects.filter(session__conference=edition)
+                .exclude(answer=PanelMembership.Answer.NOT_INVITED)
+                .exists()
+            )
         return [
             *super().get_list_display(request),
+            *(["panel_answers"] if invited else []),
             *(["release_state"] if gated else []),
             "to_translate",
             conflicts_column(self, request),

@@ -104,13 +104,15 @@ def test_the_answers_column_costs_no_query_per_session(
 ):
     url = reverse(CHANGELIST) + f"?conference__id__exact={edition.pk}"
     session_with_answers(edition, "First", [Answer.CONFIRMED, Answer.DECLINED])
-    with django_assert_num_queries(18):
+    # 19: the list's own, and one asking whether the edition's speakers were invited at all
+    # (the column shows once they were).
+    with django_assert_num_queries(19):
         organizer_client.get(url)
     for number in range(5):
         session_with_answers(
             edition, f"More {number}", [Answer.INVITED, Answer.CONFIRMED], clock=f"1{number}:00"
         )
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = organizer_client.get(url)
     assert len(answers_cells(response)) == 6
 
@@ -356,3 +358,14 @@ def test_a_chair_reads_no_message(client, edition, two_messages):
     change = reverse("admin:speakers_message_change", args=[queued.pk])
     assert client.get(change).status_code == 403
     assert "messages to speakers" not in client.get(reverse("admin:index")).text.lower()
+
+
+def test_the_answers_column_shows_once_the_editions_speakers_are_invited(organizer_client, edition):
+    url = reverse(CHANGELIST) + f"?conference__id__exact={edition.pk}"
+    session_with_answers(edition, "Quiet", [Answer.NOT_INVITED])
+    assert "field-panel_answers" not in organizer_client.get(url).text
+    session_with_answers(edition, "Asked", [Answer.INVITED], clock="11:00")
+    assert answers_cells(organizer_client.get(url)) == {
+        "Quiet": "1 not invited",
+        "Asked": "1 invited",
+    }

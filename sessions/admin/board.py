@@ -24,6 +24,7 @@ from tracks.models import Topic
 from .. import rules, services
 from ..conflicts import Kind, Row, found_among, in_listing_order, light_rows, own_conflict
 from ..models import PanelMembership, Room, Session, StaleSessionError
+from .panels import annotated_answers, answers_text
 from .views import (
     NO_ROOM,
     RELEASE_STATE_LABELS,
@@ -34,6 +35,8 @@ from .views import (
     _require_view_permission,
     release_state,
 )
+
+NOT_INVITED = PanelMembership.Answer.NOT_INVITED
 
 # The board's rows: a quarter of an hour each; a session spans the rows of its duration.
 SLOT = datetime.timedelta(minutes=15)
@@ -267,6 +270,9 @@ class _Writer:
                 '<p class="program-card-panel"><span class="visually-hidden">'
                 f"{self.panel} </span>{names}</p>"
             )
+            answers = annotated_answers(session)
+            if any(count for answer, count in answers.items() if answer != NOT_INVITED):
+                parts.append(f'<p class="program-card-answers">{escape(answers_text(answers))}</p>')
         if entry.notes:
             count = entry.conflict_count
             count = ngettext("%(counter)s conflict", "%(counter)s conflicts", count) % {

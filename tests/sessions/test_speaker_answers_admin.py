@@ -369,3 +369,17 @@ def test_the_answers_column_shows_once_the_editions_speakers_are_invited(organiz
         "Quiet": "1 not invited",
         "Asked": "1 invited",
     }
+
+
+# The board
+
+
+def test_the_board_cards_say_the_panels_answers_in_words(organizer_client, edition):
+    session_with_answers(edition, "Asked", [Answer.CONFIRMED, Answer.DECLINED])
+    session_with_answers(edition, "Quiet", [Answer.NOT_INVITED], clock="12:00")
+    board = reverse("admin:program_session_board")
+    day = timezone.localtime(at(edition, "10:00"), edition.tzinfo).date()
+    text = organizer_client.get(f"{board}?edition={edition.slug}&day={day}").text
+    answers = re.findall(r'<p class="program-card-answers">(.*?)</p>', text)
+    # A panel nobody was invited to says nothing: the board stays as it was before invitations.
+    assert answers == ["1 confirmed · 1 declined"]

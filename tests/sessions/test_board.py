@@ -562,3 +562,40 @@ def test_a_board_day_runs_the_same_queries_for_a_small_and_a_large_day(admin_cli
             assert admin_client.get(board_url(conference)).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_a_room_of_another_edition_gets_a_column_after_the_editions_own(
+    admin_client, conference, hall
+):
+    far = make_room(make_conference(name="Another conference", slug="another"), name="Far room")
+    make_session(conference, title="Astray", room=far)
+    make_session(
+        conference,
+        title="At home",
+        room=hall,
+        starts_at=la_time(15, "12:00"),
+        ends_at=la_time(15, "13:15"),
+    )
+
+    response = admin_client.get(board_url(conference))
+
+    assert [room.name for room in response.context["rooms"]] == ["Hall A", "Far room"]
+    assert cells_of(response) == [
+        ("Far room", "10:00", 5, ["Astray"]),
+        ("Hall A", "12:00", 5, ["At home"]),
+    ]
+    assert f'<th scope="col" data-room="{far.pk}">Far room</th>' in response.text
+    assert "Room “Far room” belongs to " in response.text
+
+
+def test_the_board_escapes_what_people_typed(admin_client, conference):
+    room = make_room(conference, name="Hall <i>A</i>")
+    make_session(conference, title='<b>Bold</b> & "co"', room=room)
+
+    text = admin_client.get(board_url(conference)).text
+
+    assert "<b>Bold" not in text
+    assert "<i>A" not in text
+    assert ">&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;co&quot;</a></h3>" in text
+    assert 'data-title="&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;co&quot;"' in text
+    assert "Add a session in Hall &lt;i&gt;A&lt;/i&gt; at 08:00" in text

@@ -272,8 +272,7 @@ def test_a_reminder_goes_once_to_speakers_who_have_not_answered(edition, organiz
         f"1 reminder(s) queued (invitations unanswered after {days} days); "
     )
     assert second.getvalue() == (
-        f"0 reminder(s) queued (invitations unanswered after {days} days); "
-        "0 message(s) due sent.\n"
+        f"0 reminder(s) queued (invitations unanswered after {days} days); 0 message(s) due sent.\n"
     )
 
     [reminder] = Message.objects.filter(kind=Message.Kind.REMINDER)

@@ -81,6 +81,7 @@ class Speaker(models.Model):
     )
     # Private: never on a public page, in an export or in a feed.
     email = models.EmailField(
+        validators=[validate_one_line],
         verbose_name=_("e-mail address"),
         blank=True,
         help_text=_("Private: used for invitations and word of changes, never shown publicly."),

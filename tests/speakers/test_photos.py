@@ -52,6 +52,7 @@ def upload(client, content, filename="salas.jpg"):
         {
             "name": "Angelica Salas",
             "slug": "angelica-salas",
+            "preferred_language": "en",
             "photo": SimpleUploadedFile(filename, content),
         },
     )

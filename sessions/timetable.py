@@ -1,24 +1,23 @@
 """Arranges one day's sessions as a timetable: a column per room, a row per tick of the clock.
 
 Rows are evenly spaced in time: the tick is the longest step (dividing half an hour) that every
-start and end of the day falls on, and a session's cell spans the rows of its duration. Reading
-across the row at 11:00 therefore shows everything that is on at 11:00, not only what starts
-then. When that step would be finer than a quarter of an hour (25-minute sessions), only the
-starts set it and ends round up to the next tick: a session is still shown in every row during
-which it runs, and the day does not become hundreds of rows. A stretch of the day that holds
-only sessions for every track (a plenary, a break) spans all the columns.
+start and end of the day falls on, down to a minute, so each cell begins in the row of its
+session's start and spans exactly the rows of its duration. Reading across the row at 11:00
+therefore shows everything that is on at 11:00, not only what starts then, and a card's top and
+height are its times. Sessions that overlap in one room (a cancelled one and its replacement,
+or two booked at once) each get a lane, a sub-column of the room's column, so that no two cards
+ever share a cell or cover each other. A stretch of the day that holds only sessions for every
+track (a plenary, a break) spans all the columns, split into lanes if they overlap.
 
 The same table is the grid on wide screens and, restyled by CSS, a list grouped by start time on
-narrow ones (rows where nothing starts are hidden there): one markup for screen readers and one
-render for the server."""
+narrow ones (rows where nothing starts are hidden there, and each row's time is the exact start
+of every card in it): one markup for screen readers and one render for the server."""
 
 import datetime
 import math
 from dataclasses import dataclass, field
 
 NO_ROOM = None
-MIN_STEP_MINUTES = 5
-FINE_STEP_MINUTES = 15
 MAX_STEP_MINUTES = 30
 
 
@@ -27,13 +26,17 @@ class Cell:
     cards: list
     rowspan: int = 1
     colspan: int = 1
+    # A session for every track, across the columns (or its lane of them).
+    spanning: bool = False
 
     @property
     def attributes(self):
         """The <td>'s attributes, ready to write (a template would format the numbers)."""
         attributes = f" rowspan={self.rowspan}" if self.rowspan > 1 else ""
         if self.colspan > 1:
-            attributes += f" colspan={self.colspan} class=spanning"
+            attributes += f" colspan={self.colspan}"
+        if self.spanning:
+            attributes += " class=spanning"
         return attributes
 
 
@@ -64,6 +67,13 @@ class Timetable:
     # "now" when a session is running at the moment given to build_timetable, "next" when the
     # next one has yet to start, "" otherwise.
     now_label: str = ""
+    # How many lanes (table columns) each room's column holds, in the order of `rooms`.
+    lanes: list = field(default_factory=list)
+
+    @property
+    def room_heads(self):
+        """(room, the number of table columns under its heading), left to right."""
+        return list(zip(self.rooms, self.lanes or [1] * len(self.rooms), strict=True))
 
 
 @dataclass(slots=True)
@@ -71,6 +81,7 @@ class _Placed:
     card: object
     first_row: int
     end_row: int
+    lane: int = 0
 
 
 def _minutes(delta):
@@ -78,12 +89,10 @@ def _minutes(delta):
 
 
 def _step(origin, cards):
+    """The longest step dividing half an hour that every start and end falls on."""
     starts = [_minutes(card.starts_at - origin) for card in cards]
     ends = [_minutes(card.ends_at - origin) for card in cards]
-    exact = math.gcd(MAX_STEP_MINUTES, *starts, *ends)
-    if exact >= FINE_STEP_MINUTES:
-        return exact
-    return max(math.gcd(MAX_STEP_MINUTES, *starts), MIN_STEP_MINUTES)
+    return math.gcd(MAX_STEP_MINUTES, *starts, *ends)
 
 
 def _clusters(placed):
@@ -111,6 +120,20 @@ def _columns(cards):
     return rooms
 
 
+def _assign_lanes(items):
+    """Puts each session in the first lane free at its start (items in time order); returns
+    the number of lanes."""
+    lane_ends = []
+    for item in items:
+        free = (lane for lane, end_row in enumerate(lane_ends) if end_row <= item.first_row)
+        lane = next(free, len(lane_ends))
+        if lane == len(lane_ends):
+            lane_ends.append(0)
+        lane_ends[lane] = item.end_row
+        item.lane = lane
+    return max(len(lane_ends), 1)
+
+
 def build_timetable(cards, *, zone, now=None):
     """`cards` (sessions.cards) of one day, ordered by start time; `zone` the edition's."""
     cards = list(cards)
@@ -122,18 +145,34 @@ def build_timetable(cards, *, zone, now=None):
     step = _step(origin, cards)
     placed = sorted(
         (_place(card, origin, step) for card in cards),
-        key=lambda item: (item.first_row, item.end_row),
+        # Of two sessions at once in one room, the one that takes place comes first.
+        key=lambda item: (
+            item.first_row,
+            item.end_row,
+            bool(getattr(item.card, "is_cancelled", False)),
+        ),
     )
     clusters = [
-        (cluster, all(item.card.track_id is None for item in cluster))
+        [cluster, all(item.card.track_id is None for item in cluster)]
         for cluster in _clusters(placed)
     ]
-    in_columns = [item.card for cluster, spans in clusters if not spans for item in cluster]
-    rooms = _columns(in_columns or cards)
+    while True:
+        in_columns = [item for cluster, spans in clusters if not spans for item in cluster]
+        rooms = _columns([item.card for item in in_columns] or cards)
+        lanes = [
+            _assign_lanes([item for item in in_columns if item.card.room == room]) for room in rooms
+        ]
+        # Sessions for every track that overlap each other more times than there are columns
+        # keep to their rooms instead.
+        crowded = [entry for entry in clusters if entry[1] and _assign_lanes(entry[0]) > sum(lanes)]
+        if not crowded:
+            break
+        for entry in crowded:
+            entry[1] = False
     row_count = max(item.end_row for item in placed)
-    cells, filled = _session_cells(clusters, rooms, row_count)
-    rows = _rows(origin, step, row_count, len(rooms), {**_empty_cells(filled), **cells})
-    timetable = Timetable(rooms=rooms, rows=rows, step_minutes=step)
+    cells, filled = _session_cells(clusters, rooms, lanes, row_count)
+    rows = _rows(origin, step, row_count, len(filled), {**_empty_cells(filled), **cells})
+    timetable = Timetable(rooms=rooms, rows=rows, step_minutes=step, lanes=lanes)
     if now is not None:
         _mark_now(timetable, placed, now)
     return timetable
@@ -146,53 +185,43 @@ def _place(card, origin, step):
     return _Placed(card=card, first_row=first_row, end_row=end_row)
 
 
-def _session_cells(clusters, rooms, row_count):
-    """{(row, column): the cell that begins there} for the sessions, and for each column the
-    rows that they fill."""
+def _session_cells(clusters, rooms, lanes, row_count):
+    """{(row, column): the cell that begins there} for the sessions, and for each column (a
+    lane of a room) the rows that they fill."""
     cells = {}
-    filled = [[False] * row_count for _ in rooms]
-    column_of = {room: index for index, room in enumerate(rooms)}
+    first_column, column = {}, 0
+    for room, count in zip(rooms, lanes, strict=True):
+        first_column[room] = column
+        column += count
+    filled = [[False] * row_count for _ in range(column)]
     for cluster, spans in clusters:
         if spans:
             _place_across(cluster, cells, filled)
         else:
-            _place_in_rooms(cluster, column_of, cells, filled)
+            for item in cluster:
+                _fill(cells, filled, item, first_column[item.card.room] + item.lane, 1)
     return cells, filled
 
 
-def _place_across(cluster, cells, filled):
-    """A run of sessions for every track: one cell across all the columns."""
-    first_row = cluster[0].first_row
-    end_row = max(item.end_row for item in cluster)
-    cells[(first_row, 0)] = Cell(
-        cards=[item.card for item in cluster],
-        rowspan=end_row - first_row,
-        colspan=len(filled),
+def _fill(cells, filled, item, column, width, spanning=False):
+    cells[(item.first_row, column)] = Cell(
+        cards=[item.card],
+        rowspan=item.end_row - item.first_row,
+        colspan=width,
+        spanning=spanning,
     )
-    for column in filled:
-        column[first_row:end_row] = [True] * (end_row - first_row)
+    for each in filled[column : column + width]:
+        each[item.first_row : item.end_row] = [True] * (item.end_row - item.first_row)
 
 
-def _place_in_rooms(cluster, column_of, cells, filled):
-    """Each session in its room's column."""
-    open_cells = {}  # {column: (first row, end row) of the cell last begun there}
+def _place_across(cluster, cells, filled):
+    """A run of sessions for every track: across all the columns, shared out in lanes when
+    they overlap each other."""
+    lane_count, column_count = _assign_lanes(cluster), len(filled)
     for item in cluster:
-        column = column_of[item.card.room]
-        cell_start = open_cells.get(column)
-        if cell_start is not None and cell_start[1] > item.first_row:
-            # Two sessions in one room at once (a cancelled one and its replacement):
-            # they share the cell, which grows to cover both.
-            cell, end_row = cells[(cell_start[0], column)], max(cell_start[1], item.end_row)
-            cell.cards.append(item.card)
-            cell.rowspan = end_row - cell_start[0]
-            open_cells[column] = (cell_start[0], end_row)
-        else:
-            cells[(item.first_row, column)] = Cell(
-                cards=[item.card], rowspan=item.end_row - item.first_row
-            )
-            open_cells[column] = (item.first_row, item.end_row)
-        first_row, end_row = open_cells[column]
-        filled[column][first_row:end_row] = [True] * (end_row - first_row)
+        first = item.lane * column_count // lane_count
+        end = (item.lane + 1) * column_count // lane_count
+        _fill(cells, filled, item, first, end - first, spanning=True)
 
 
 def _empty_cells(filled):

@@ -115,3 +115,94 @@ def test_with_one_room_the_time_column_stays_narrow(new_page, program):
     )
     assert len(widths) == 2
     assert widths[0] / sum(widths) < 0.12, widths
+
+
+IRREGULAR_DAY = [
+    # title, room, starts, ends, status
+    # Published sessions never share a room (PostgreSQL refuses it): those that run into
+    # another in its room are cancelled ones.
+    ("Starts at eight past", "room-a", "10:08", "10:55", "cancelled"),
+    ("Right after", "room-a", "10:55", "11:40", "published"),
+    ("Runs into the next", "room-b", "12:29", "13:46", "published"),
+    ("Starts inside the last", "room-b", "13:16", "14:03", "cancelled"),
+    ("Called off", "room-a", "12:29", "13:16", "cancelled"),
+    ("Held instead", "room-a", "12:29", "13:16", "published"),
+]
+
+
+@pytest.fixture
+def irregular_day(program):
+    """NIIC 2014's second day with sessions at any minute, two of them overlapping in a room and
+    a cancelled session with its replacement in the same room and time."""
+    conference = Conference.objects.get(slug="niic-2014")
+    track = conference.tracks.first()
+    day = datetime.date(2014, 12, 16)
+    for title, room, starts, ends, status in IRREGULAR_DAY:
+        Session.objects.create(
+            conference=conference, track=track, title=title, slug=title.lower().replace(" ", "-"),
+            room=conference.rooms.get(slug=room), status=status,
+            starts_at=datetime.datetime.combine(
+                day, datetime.time.fromisoformat(starts), tzinfo=conference.tzinfo
+            ),
+            ends_at=datetime.datetime.combine(
+                day, datetime.time.fromisoformat(ends), tzinfo=conference.tzinfo
+            ),
+        )  # fmt: skip
+    return {
+        str(session.pk): session.starts_at.astimezone(conference.tzinfo).isoformat()
+        for session in conference.sessions.exclude(status=Session.Status.DRAFT)
+        if session.starts_at.astimezone(conference.tzinfo).date() == day
+    }
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_no_two_cards_overlap_whatever_the_times(new_page, irregular_day, width):
+    page = new_page(viewport={"width": width, "height": 900})
+    page.goto("/en/schedule/?day=2014-12-16")
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll(".timetable article")].map(card => {
+            const box = card.getBoundingClientRect();
+            return [card.querySelector("h3").textContent, box.left, box.top, box.right,
+                    box.bottom];
+        })"""
+    )
+    assert len(boxes) == len(irregular_day)
+    overlapping = [
+        (one[0], other[0])
+        for number, one in enumerate(boxes)
+        for other in boxes[number + 1 :]
+        if min(one[3], other[3]) - max(one[1], other[1]) > 0.5
+        and min(one[4], other[4]) - max(one[2], other[2]) > 0.5
+    ]
+    assert overlapping == []
+    # A card begins at the row of its start: the cancelled session and its replacement side by
+    # side, level with each other.
+    called_off = page.locator(".timetable article", has_text="Called off").bounding_box()
+    held = page.locator(".timetable article", has_text="Held instead").bounding_box()
+    assert abs(called_off["y"] - held["y"]) <= 1
+    assert held["x"] + held["width"] <= called_off["x"]
+
+
+def test_on_a_phone_each_card_sits_under_its_own_start(new_page, irregular_day):
+    page = new_page(viewport={"width": 360, "height": 800})
+    page.goto("/en/schedule/?day=2014-12-16")
+    cards = page.evaluate(
+        """() => [...document.querySelectorAll(".timetable article")].map(card => {
+            const heading = card.closest("tr").querySelector("th time");
+            return {ref: card.querySelector("h3").id.slice(1),
+                    visible: heading !== null && heading.checkVisibility(),
+                    heading: heading && heading.getAttribute("datetime"),
+                    above: heading !== null
+                        && heading.getBoundingClientRect().bottom
+                           <= card.getBoundingClientRect().top + 1};
+        })"""
+    )
+    assert len(cards) == len(irregular_day)
+    misplaced = [
+        card
+        for card in cards
+        if not (card["visible"] and card["above"])
+        or datetime.datetime.fromisoformat(card["heading"])
+        != datetime.datetime.fromisoformat(irregular_day[card["ref"]])
+    ]
+    assert misplaced == []

@@ -1,4 +1,6 @@
 import datetime
+import random
+import re
 from urllib.parse import urljoin
 
 import pytest
@@ -13,6 +15,7 @@ from tests.factories import (
     make_session,
     make_speaker,
     make_track,
+    publishing_at_once,
     seat,
 )
 
@@ -242,8 +245,9 @@ def test_cancelled_sessions_stay_visible_and_marked(client, conference):
     assert '<p class="badge cancel">Cancelled</p>' in html
 
 
-def test_overlapping_sessions_in_one_room_share_a_cell(client, conference):
-    # A cancelled session and its replacement may hold the same room and time.
+def test_overlapping_sessions_in_one_room_sit_side_by_side_in_lanes(client, conference):
+    # A cancelled session and its replacement may hold the same room and time: each has its own
+    # cell, in its own lane of the room's column, the one that takes place first.
     conference.is_current = True
     conference.save()
     room = make_room(conference, name="Ballroom")
@@ -251,8 +255,11 @@ def test_overlapping_sessions_in_one_room_share_a_cell(client, conference):
     make_session(conference, title="Old", room=room, track=track, status="cancelled")
     make_session(conference, title="New", room=room, track=track)
     response = client.get("/en/schedule/?day=2014-12-15")
-    row = response.context["timetable"].rows[0]
-    assert [[card.title for card in cell.cards] for cell in row.cells] == [["New", "Old"]]
+    timetable = response.context["timetable"]
+    assert timetable.room_heads == [(room, 2)]
+    row = timetable.rows[0]
+    assert [[card.title for card in cell.cards] for cell in row.cells] == [["New"], ["Old"]]
+    assert '<th scope="col" colspan="2"><a href=' in response.text
 
 
 def test_sample_sessions_are_labelled_on_the_schedule(client, niic):
@@ -365,3 +372,186 @@ def test_each_session_adds_few_bytes_to_a_schedule_day(client):
     (small_bytes, small_cards), (large_bytes, large_cards) = sizes
     assert (small_cards, large_cards) == (60, 120)
     assert (large_bytes - small_bytes) / (large_cards - small_cards) <= 450
+
+
+def grid_cells(timetable):
+    """Where each cell sits in the table as a browser lays it out: {card title: (first row,
+    end row, first column, end column)} (columns after the time column), checking on the way
+    that no two cells cover one slot and that every slot is covered."""
+    width = sum(lanes for _, lanes in timetable.room_heads)
+    taken, found = set(), {}
+    for number, row in enumerate(timetable.rows):
+        column = 0
+        for cell in row.cells:
+            while (number, column) in taken:
+                column += 1
+            slots = {
+                (each_row, each_column)
+                for each_row in range(number, number + cell.rowspan)
+                for each_column in range(column, column + cell.colspan)
+            }
+            assert not slots & taken, f"cells overlap at row {number}, column {column}"
+            taken |= slots
+            for card in cell.cards:
+                found[card.title] = (number, number + cell.rowspan, column, column + cell.colspan)
+            assert len(cell.cards) <= 1, "two cards in one cell"
+            column += cell.colspan
+    assert taken == {(r, c) for r in range(len(timetable.rows)) for c in range(width)}
+    return found
+
+
+def check_the_grid(timetable, sessions):
+    """No two cards overlap; each card starts in the row of its start, spans its duration and
+    stays in its room's column (unless it is for every track and spans them all)."""
+    cells = grid_cells(timetable)
+    assert set(cells) == {session.title for session in sessions}
+    step = datetime.timedelta(minutes=timetable.step_minutes)
+    room_columns, column = {}, 0
+    for room, lanes in timetable.room_heads:
+        room_columns[room] = range(column, column + lanes)
+        column += lanes
+    for session in sessions:
+        first, end, left, right = cells[session.title]
+        assert timetable.rows[first].starts_at == session.starts_at, session.title
+        duration = session.ends_at - session.starts_at
+        assert (end - first) * step == max(duration, step), session.title
+        if session.room in room_columns and right - left == 1:
+            assert left in room_columns[session.room], session.title
+    return cells
+
+
+def check_the_phone_list(html, sessions):
+    """In the narrow list every card sits under a time heading, and that heading is its
+    start."""
+    starts = {str(session.pk): session.starts_at for session in sessions}
+    seen = 0
+    for chunk in html.split("<tr")[2:]:
+        refs = re.findall(r" id=s(\d+)", chunk)
+        if not refs:
+            continue
+        heading = re.match(r'[^>]*><th scope="row"><time datetime="([^"]+)"', chunk)
+        assert heading, chunk[:200]
+        at = datetime.datetime.fromisoformat(heading.group(1))
+        assert all(starts[ref] == at for ref in refs), (at, refs)
+        seen += len(refs)
+    assert seen == len(sessions)
+
+
+def test_any_start_and_end_minute_gets_its_own_rows_and_lanes(client, conference):
+    conference.is_current = True
+    conference.save()
+    hall, side = make_room(conference, name="Hall"), make_room(conference, name="Side")
+    track = make_track(conference)
+    times = [
+        ("Early", hall, "10:08", "10:55"),
+        ("Back to back", hall, "10:55", "11:40"),
+        ("Odd", side, "10:00", "11:16"),
+        ("Overlapping", side, "11:02", "12:29"),
+        ("Late lunch talk", side, "12:29", "13:16"),
+        ("Old", hall, "12:29", "13:16"),
+        ("New", hall, "12:29", "13:16"),
+        ("Short", hall, "13:16", "13:19"),
+    ]
+    sessions = [
+        make_session(
+            conference, title=title, room=room, track=track,
+            # Published sessions never share a room (PostgreSQL refuses it).
+            status="cancelled" if title in ("Old", "Overlapping") else "published",
+            starts_at=la_time(15, starts), ends_at=la_time(15, ends),
+        )
+        for title, room, starts, ends in times
+    ]  # fmt: skip
+    sessions.append(
+        make_session(
+            conference, title="Lunch", starts_at=la_time(15, "13:30"), ends_at=la_time(15, "14:00")
+        )
+    )
+    # Crossing the day's edge: it runs past midnight, and the grid runs with it.
+    sessions.append(
+        make_session(
+            conference, title="Night walk", room=side, track=track,
+            starts_at=la_time(15, "23:41"), ends_at=la_time(16, "00:26"),
+        )
+    )  # fmt: skip
+    response = client.get("/en/schedule/?day=2014-12-15")
+    timetable = response.context["timetable"]
+    assert timetable.step_minutes == 1
+    assert timetable.room_heads == [(hall, 2), (side, 2)]
+    cells = check_the_grid(timetable, sessions)
+    assert [cells[title][2:] for title in ("New", "Old", "Odd", "Overlapping")] == [
+        (0, 1),
+        (1, 2),
+        (2, 3),
+        (3, 4),
+    ]
+    # Back to back in one lane: one ends in the row where the next begins.
+    assert cells["Early"][1] == cells["Back to back"][0]
+    assert cells["Early"][2:] == cells["Back to back"][2:]
+    # The break spans the table.
+    assert cells["Lunch"][2:] == (0, 4)
+    assert f"{timetable.rows[-1].starts_at:%H:%M}" == "00:25"
+    assert sorted(on_at(timetable, "11:05")) == ["Back to back", "Odd", "Overlapping"]
+    check_the_phone_list(response.text, sessions)
+
+
+def test_overlapping_breaks_for_every_track_share_the_width(client, conference):
+    conference.is_current = True
+    conference.save()
+    room = make_room(conference, name="Hall")
+    track = make_track(conference)
+    sessions = [
+        make_session(conference, title="Talk", room=room, track=track),
+        make_session(
+            conference, title="Coffee", starts_at=la_time(15, "11:20"),
+            ends_at=la_time(15, "11:50"),
+        ),
+        make_session(
+            conference, title="Coffee (old time)", status="cancelled",
+            starts_at=la_time(15, "11:25"), ends_at=la_time(15, "11:45"),
+        ),
+    ]  # fmt: skip
+    response = client.get("/en/schedule/?day=2014-12-15")
+    timetable = response.context["timetable"]
+    cells = check_the_grid(timetable, sessions)
+    # One column only: the two breaks cannot share it, so they keep to their rooms' lanes.
+    assert timetable.room_heads == [(room, 1), (None, 2)]
+    assert {cells["Coffee"][2:], cells["Coffee (old time)"][2:]} == {(1, 2), (2, 3)}
+    check_the_phone_list(response.text, sessions)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_generated_edition_at_irregular_times_never_overlaps(client, seed):
+    """The generated program's regular slots, shifted and stretched at random: starts at any
+    minute, sessions that run into each other in a room, some cancelled and replaced."""
+    conference = generate_program(sessions=180, speakers=200, rooms=6, seed=seed).conference
+    publishing_at_once(conference)
+    rng, lanes = random.Random(seed), []
+    moved = list(Session.objects.filter(conference=conference).order_by("pk"))
+    for session in moved:
+        session.starts_at += datetime.timedelta(minutes=rng.randint(-9, 23))
+        session.ends_at = session.starts_at + datetime.timedelta(minutes=rng.randint(20, 110))
+    # Published sessions never share a room (PostgreSQL refuses it): one that runs into the
+    # one before it in its room is cancelled, as if replaced.
+    busy_until = {}
+    for session in sorted(moved, key=lambda session: session.starts_at):
+        if session.room_id in busy_until and busy_until[session.room_id] > session.starts_at:
+            session.status = Session.Status.CANCELLED
+        else:
+            busy_until[session.room_id] = session.ends_at
+    for session in moved:
+        session.save()
+    for day in conference.days:
+        response = client.get(f"/en/editions/{conference.slug}/schedule/?day={day}")
+        timetable = response.context["timetable"]
+        sessions = [
+            session
+            for session in Session.objects.filter(conference=conference)
+            if timezone.localdate(session.starts_at, conference.tzinfo) == day
+        ]
+        assert sessions
+        assert timetable.step_minutes == 1
+        check_the_grid(timetable, sessions)
+        check_the_phone_list(response.text, sessions)
+        lanes.extend(count for _, count in timetable.room_heads)
+    # Sessions ran into each other in their rooms, and got lanes.
+    assert max(lanes) > 1

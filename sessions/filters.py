@@ -2,6 +2,8 @@
 view, so validating and rendering the form costs no further queries; an unknown value is a
 form error that the page shows, never a 500."""
 
+import re
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -25,9 +27,28 @@ def topic_key(topic, track):
     return f"{track.slug}/{topic.slug}"
 
 
+# What chat apps and mail readers take into a link that ends a sentence: “see …?sessions=1,2.”
+TRAILING_PUNCTUATION = ".),;!?'\""
+ENCODED_TRAILING_PUNCTUATION = re.compile(
+    "(?:%(?:" + "|".join(f"{ord(c):02X}" for c in TRAILING_PUNCTUATION) + "))+$", re.IGNORECASE
+)
+
+
+def strip_trailing_punctuation(raw):
+    """“1,2.” or “1,2),” → “1,2”: the tail a shared link picks up, also when it arrives still
+    percent-encoded (“1,2%2E”, encoded twice on its way). Whitespace there goes too."""
+    while True:
+        stripped = ENCODED_TRAILING_PUNCTUATION.sub("", raw.rstrip(TRAILING_PUNCTUATION).rstrip())
+        if stripped == raw:
+            return raw
+        raw = stripped
+
+
 def parse_session_ids(raw, limit):
     """“12,15,20” → [12, 15, 20] (duplicates dropped); anything else is refused with a reason.
+    Punctuation ending the value (“12,15.”, as a shared link picks up) is ignored.
     Only ASCII digits count: "²" is a digit to Python's str.isdigit(), not to int()."""
+    raw = strip_trailing_punctuation(raw or "")
     if not raw:
         return []
     parts = [part.strip() for part in raw.split(",")]

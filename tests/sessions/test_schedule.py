@@ -555,3 +555,37 @@ def test_a_generated_edition_at_irregular_times_never_overlaps(client, seed):
         lanes.extend(count for _, count in timetable.room_heads)
     # Sessions ran into each other in their rooms, and got lanes.
     assert max(lanes) > 1
+
+
+def test_the_phone_list_offers_a_jump_to_each_start_time(client, niic):
+    response = client.get("/en/schedule/?day=2014-12-15")
+    html = response.text
+    nav = re.search(r'<nav class="time-jump" aria-label="Jump to a time">(.*?)</nav>', html, re.S)
+    assert nav, "no jump to a time"
+    targets = re.findall(r'<a href="#([^"]+)"><time datetime="([^"]+)">', nav.group(1))
+    starts = [
+        row.starts_at.isoformat() for row in response.context["timetable"].rows if row.has_starts
+    ]
+    # One link per time heading of the phone list, in order, each to that heading's id.
+    assert [at for _, at in targets] == starts
+    assert len(starts) > 1
+    for target, at in targets:
+        assert html.count(f' id="{target}"') == 1, target
+        assert f'<th scope="row"><time datetime="{at}" id="{target}">' in html
+    # Plain links: nothing scripted.
+    assert "onclick" not in nav.group(1)
+
+
+def test_the_jump_to_a_time_is_translated_and_costs_no_query(
+    client, niic, django_assert_num_queries
+):
+    from tests.test_query_budget import QUERIES
+
+    client.get("/es/schedule/?day=2014-12-15")  # warm whatever is cached per process
+    from niic import program_version
+
+    program_version.bump()
+    with django_assert_num_queries(QUERIES["schedule"]):
+        html = client.get("/es/schedule/?day=2014-12-15").text
+    assert '<nav class="time-jump" aria-label="' in html
+    assert re.search(r'<a href="#at-\d{4}"><time datetime="[^"]+">\d', html)

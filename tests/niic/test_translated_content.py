@@ -314,3 +314,17 @@ def test_the_speaker_directory_shows_each_language_and_marks_the_fallback(client
     assert '<a href="/es/speakers/ana/">Ana</a> — Directora</li>' in spanish
     assert '<a href="/es/speakers/bo/">Bo</a> — <span lang="en">Organizer</span></li>' in spanish
     assert '<a href="/en/speakers/ana/">Ana</a> — Director</li>' in english
+
+
+def test_the_in_english_note_follows_the_whole_edition_heading(client, niic):
+    niic.name_es = ""
+    niic.save()
+
+    spanish = heading(client.get(f"/es/editions/{niic.slug}/").text)
+    english = heading(client.get(f"/en/editions/{niic.slug}/").text)
+
+    assert spanish == (
+        f'<span lang="en">{niic.name_en}</span> {niic.year}'
+        ' <small class="in-language">(en inglés)</small>'
+    )
+    assert english == f"{niic.name_en} {niic.year}"

@@ -328,3 +328,22 @@ def test_the_in_english_note_follows_the_whole_edition_heading(client, niic):
         ' <small class="in-language">(en inglés)</small>'
     )
     assert english == f"{niic.name_en} {niic.year}"
+
+
+def test_a_sessions_languages_are_named_in_the_pages_language(client, english_only):
+    from sessions.models import Language
+
+    english = Language.objects.get_or_create(code="en", defaults={"name": "English"})[0]
+    unknown = Language.objects.create(code="xx-test", name="Testish")
+    english_only.languages.set([english])
+    english_only.interpretation_languages.set([english, unknown])
+
+    spanish_page = session_page(client, english_only, "es")
+    english_page = session_page(client, english_only, "en")
+
+    assert "<dt>Idioma</dt><dd>Inglés</dd>" in spanish_page
+    assert "<dd>Inglés, Testish</dd>" in spanish_page
+    facts = re.search(r'<dl class="facts">(.*?)</dl>', spanish_page, re.S).group(1)
+    assert "English" not in facts
+    assert "<dt>Language</dt><dd>English</dd>" in english_page
+    assert "<dd>English, Testish</dd>" in english_page

@@ -28,7 +28,7 @@ def test_session_page_gives_time_with_zone_room_track_format_and_services(client
     assert '<dd><a href="/en/editions/niic-2014/rooms/main-hall/">Main hall</a></dd>' in html
     assert "<dd>All tracks</dd>" in html
     assert "<dd>Plenary</dd>" in html
-    assert "<dt>Interpretation languages</dt><dd>Español</dd>" in html
+    assert "<dt>Interpretation languages</dt><dd>Spanish</dd>" in html
     assert "<li>CART captioning</li><li>ASL interpretation</li>" in html
     assert "Sample schedule: the source gives no time, room or line-up for this session" in html
 

@@ -2,6 +2,7 @@
 mail server that refuses connections delays it and loses none, and two workers never send one
 message twice."""
 
+import datetime
 import threading
 import time
 
@@ -212,3 +213,29 @@ def test_two_workers_send_each_message_exactly_once(smtp, mailoutbox):
     assert sum(counts) == 40
     assert sent_to(mailoutbox) == sorted(f"speaker{number}@example.org" for number in range(40))
     assert statuses() == [(Message.Status.SENT, 1)] * 40
+
+
+@pytest.mark.django_db
+def test_a_message_left_claimed_by_a_dead_worker_is_sent_once_its_claim_expires():
+    from django.core import mail as outbox
+    from django.utils import timezone
+
+    speaker = make_speaker(email="stuck@example.org")
+    stuck = Message.objects.create(
+        speaker=speaker,
+        kind=Message.Kind.REMINDER,
+        to=speaker.email,
+        language="en",
+        subject="Stuck",
+        body="Sent at last.",
+        status=Message.Status.SENDING,
+        claimed_at=timezone.now(),
+    )
+    assert mail.send_due() == 0  # another worker may still be sending it
+    Message.objects.filter(pk=stuck.pk).update(
+        claimed_at=timezone.now() - datetime.timedelta(seconds=mail.CLAIM_SECONDS + 1)
+    )
+    assert mail.send_due() == 1
+    stuck.refresh_from_db()
+    assert stuck.status == Message.Status.SENT
+    assert [message.subject for message in outbox.outbox] == ["Stuck"]

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The admin in the language its user chose, over the browser's (niic.StaffPreferences).
+    "niic.middleware.AdminLanguage",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signed-in staff see the working program on the public pages (a preview).
     "niic.middleware.ProgramPreview",

@@ -403,3 +403,63 @@ class ProgramPreview:
         if PublicPage.for_request(request) is not None:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+# Staff's own language for the admin
+
+
+ADMIN_LANGUAGE_KEY = "niic:admin-language"
+
+
+def remember_admin_language(request, user):
+    """Puts the user's chosen admin language ("" for none) in their session, read from the
+    database once, at login: every admin request then reads it from the session it loads
+    anyway, without a query of its own."""
+    from .models import StaffPreferences
+
+    chosen = (
+        StaffPreferences.objects.filter(user=user).values_list("language", flat=True).first() or ""
+    )
+    request.session[ADMIN_LANGUAGE_KEY] = chosen
+    return chosen
+
+
+class AdminLanguage:
+    """The admin in the language its user chose (niic.StaffPreferences), whatever the browser
+    asks for; the browser decides (LocaleMiddleware, above) only when the user chose nothing.
+
+    Only admin addresses are looked at: public pages carry their language in the URL, and
+    reading the user of an anonymous visitor's request would make every public page depend on
+    the session cookie."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = self.chosen_language(request)
+        if not language:
+            return self.get_response(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+    def chosen_language(self, request):
+        if not request.path_info.startswith(admin_prefix()):
+            return ""
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return ""
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return ""
+        if ADMIN_LANGUAGE_KEY in request.session:
+            language = request.session[ADMIN_LANGUAGE_KEY]
+        else:  # signed in before languages were remembered
+            language = remember_admin_language(request, user)
+        return language if language in dict(settings.LANGUAGES) else ""
+
+
+@functools.cache
+def admin_prefix():
+    from django.urls import reverse
+
+    return reverse("admin:index")

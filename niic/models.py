@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,3 +23,29 @@ class ProgramVersion(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class StaffPreferences(models.Model):
+    """What a staff member chose for the admin, remembered from one login to the next: the
+    admin's language (empty: the browser's)."""
+
+    user = models.OneToOneField(
+        "auth.User",
+        on_delete=models.CASCADE,
+        related_name="staff_preferences",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        verbose_name=_("admin language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The admin's language for this person; empty: their browser's."),
+    )
+
+    class Meta:
+        verbose_name = _("staff preferences")
+        verbose_name_plural = _("staff preferences")
+
+    def __str__(self):
+        return str(self.user)

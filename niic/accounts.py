@@ -13,14 +13,21 @@ import math
 from axes.utils import reset as reset_login_failures
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import faults
+from .middleware import remember_admin_language
+from .roles import PROGRAM_GROUPS
 
 logger = logging.getLogger(__name__)
 
@@ -158,3 +165,75 @@ class PasswordResetConfirmView(AdminPageMixin, auth_views.PasswordResetConfirmVi
 
 class PasswordResetCompleteView(AdminPageMixin, auth_views.PasswordResetCompleteView):
     pass
+
+
+# Who may log in to the admin
+
+
+TRANSLATOR_GROUP_PREFIX = "Translators"
+
+
+def is_role_group(name):
+    """Whether a group is one of the program's roles: its members work in the admin."""
+    return name in PROGRAM_GROUPS or name.startswith(TRANSLATOR_GROUP_PREFIX)
+
+
+def role_groups():
+    return Group.objects.filter(
+        Q(name__in=PROGRAM_GROUPS) | Q(name__startswith=TRANSLATOR_GROUP_PREFIX)
+    )
+
+
+def staff_status_follows_role_groups(sender, instance, action, reverse, pk_set, **kwargs):
+    """m2m_changed of User.groups: a person put in a role group becomes staff (or they could
+    not log in to the admin where their role is), whoever does it and however (the account
+    form, a shell, user.groups.add, group.user_set.add); one taken out of their last role group
+    stops being staff. A superuser's status, and that of a staff member given no role (a
+    superuser's choice), are left alone."""
+    if action not in ("post_add", "post_remove"):
+        return
+    if reverse:  # group.user_set changed: the users are in pk_set
+        if not is_role_group(instance.name):
+            return
+        users = User.objects.filter(pk__in=pk_set)
+    else:
+        if not role_groups().filter(pk__in=pk_set).exists():
+            return
+        users = User.objects.filter(pk=instance.pk)
+    users = users.filter(is_superuser=False)
+    in_a_role = users.filter(groups__in=role_groups()).values("pk")
+    if action == "post_add":
+        users.filter(pk__in=in_a_role, is_staff=False).update(is_staff=True)
+    else:
+        users.exclude(pk__in=in_a_role).filter(is_staff=True).update(is_staff=False)
+    if not reverse:
+        # The instance the caller holds says what is stored, so that a later save() of it
+        # does not write the old status back.
+        instance.is_staff = User.objects.values_list("is_staff", flat=True).get(pk=instance.pk)
+
+
+class StaffLoginForm(AdminAuthenticationForm):
+    """The admin's login form, saying why an account with the right password is refused
+    instead of blaming the password: it is not a staff account (nobody put it in a role
+    group), or it is closed. django-axes still counts only wrong passwords."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "not_staff": _(
+            "This account is not a staff account, so it cannot use this admin: ask an "
+            "organizer to put it in the Organizers, Track chairs or a Translators group."
+        ),
+        "inactive": _("This account is closed: ask an organizer to open it again."),
+    }
+
+    def confirm_login_allowed(self, user):
+        if not user.is_active:
+            raise ValidationError(self.error_messages["inactive"], code="inactive")
+        if not user.is_staff:
+            raise ValidationError(self.error_messages["not_staff"], code="not_staff")
+
+
+def admin_language_on_login(sender, request, user, **kwargs):
+    """user_logged_in: the user's chosen admin language, into their new session."""
+    if request is not None and hasattr(request, "session"):
+        remember_admin_language(request, user)

@@ -6,15 +6,34 @@ than what the two groups give, or single permissions, and they cannot open a sup
 account at all: changing a superuser's password would be a way in. Superusers keep Django's
 full user admin."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
+from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import m2m_changed
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
+from .accounts import StaffLoginForm, admin_language_on_login, staff_status_follows_role_groups
+from .middleware import ADMIN_LANGUAGE_KEY
+from .models import StaffPreferences
 from .roles import PROGRAM_GROUPS
 
 admin.site.unregister(User)
+
+# Every process loads the admin (shells and commands too), so that these hold whoever writes.
+m2m_changed.connect(
+    staff_status_follows_role_groups,
+    sender=User.groups.through,
+    dispatch_uid="niic-staff-status-follows-role-groups",
+)
+user_logged_in.connect(admin_language_on_login, dispatch_uid="niic-admin-language-on-login")
+admin.site.login_form = StaffLoginForm
 
 # The task worker's own records (django-tasks-db) are an operator's business, read in the
 # worker's log; organizers see what was sent to whom in Messages to speakers.
@@ -73,3 +92,33 @@ class AccountAdmin(UserAdmin):
         if account.is_staff != is_staff:
             account.is_staff = is_staff
             account.save(update_fields=["is_staff"])
+
+    def get_urls(self):
+        return [
+            path(
+                "language/",
+                self.admin_site.admin_view(self.admin_language_view),
+                name="admin_language",
+            ),
+            *super().get_urls(),
+        ]
+
+    def admin_language_view(self, request):
+        """The header's language switch (templates/admin/base_site.html): the admin's language
+        for this user, remembered in the database for their next logins and in their session
+        for the next page. Any staff member may choose their own, whatever their rights."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        language = request.POST.get("language", "")
+        if language in dict(settings.LANGUAGES):
+            StaffPreferences.objects.update_or_create(
+                user=request.user, defaults={"language": language}
+            )
+            request.session[ADMIN_LANGUAGE_KEY] = language
+            translation.activate(language)
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("admin:index")
+        return HttpResponseRedirect(back)

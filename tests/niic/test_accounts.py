@@ -4,19 +4,24 @@ password reset by e-mail, and the password strength it asks for."""
 import datetime
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings as django_settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from niic.roles import ORGANIZERS, TRACK_CHAIRS
+from tests.factories import make_track
 from tests.niic.test_settings import PRODUCTION, run_python
 
 pytestmark = pytest.mark.django_db
@@ -502,3 +507,238 @@ def test_check_deploy_asks_for_a_mail_server_in_production():
 
     assert result.returncode == 1
     assert "mail.E001" in result.stderr
+
+
+# Role accounts ---------------------------------------------------------------------------------
+
+
+def role_group(name):
+    from niic.roles import setup_roles
+
+    setup_roles()
+    return Group.objects.get(name=name)
+
+
+def test_a_user_put_in_a_role_group_from_a_shell_becomes_staff_and_logs_in(client):
+    person = User.objects.create_user("chair", "chair@example.org", PASSWORD)
+    assert outcome(log_in(client, "chair", PASSWORD)) == "refused"
+
+    person.groups.add(role_group(TRACK_CHAIRS))
+
+    assert person.is_staff is True
+    assert User.objects.get(pk=person.pk).is_staff is True
+    assert outcome(log_in(client, "chair", PASSWORD)) == "in"
+
+
+def test_a_user_added_from_the_group_s_side_becomes_staff_and_leaves_staff_with_the_group():
+    person = User.objects.create_user("volunteer", "v@example.org", PASSWORD)
+    organizers = role_group(ORGANIZERS)
+
+    organizers.user_set.add(person)
+    assert User.objects.get(pk=person.pk).is_staff is True
+    organizers.user_set.remove(person)
+
+    assert User.objects.get(pk=person.pk).is_staff is False
+
+
+def test_a_group_that_is_no_role_changes_no_staff_status():
+    person = User.objects.create_user("reader", "r@example.org", PASSWORD)
+    staff_without_role = User.objects.create_user("ops", "ops@example.org", PASSWORD, is_staff=True)
+    newsletter = Group.objects.create(name="Newsletter")
+
+    person.groups.add(newsletter)
+    staff_without_role.groups.add(newsletter)
+    staff_without_role.groups.remove(newsletter)
+
+    assert User.objects.get(pk=person.pk).is_staff is False
+    assert User.objects.get(pk=staff_without_role.pk).is_staff is True
+
+
+def test_a_superuser_putting_an_account_in_organizers_through_the_admin_makes_it_staff(
+    admin_client,
+):
+    person = User.objects.create_user("new-organizer", "n@example.org", PASSWORD)
+    organizers = role_group(ORGANIZERS)
+    form = admin_client.get(reverse("admin:auth_user_change", args=[person.pk]))
+    data = {
+        name: value
+        for name, value in form.context["adminform"].form.initial.items()
+        if value is not None and name not in ("password", "groups", "user_permissions")
+    }
+    data.update(
+        {
+            "groups": [organizers.pk],
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
+        }
+    )
+    data.pop("last_login", None)
+    data.pop("date_joined", None)
+    data.pop("is_staff", None)  # the superuser left "Staff status" unticked
+
+    response = admin_client.post(reverse("admin:auth_user_change", args=[person.pk]), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    person.refresh_from_db()
+    assert list(person.groups.all()) == [organizers]
+    assert person.is_staff is True
+    assert outcome(log_in(Client(), "new-organizer", PASSWORD)) == "in"
+
+
+def test_a_login_refused_for_an_account_that_is_not_staff_says_so(client):
+    User.objects.create_user("someone", "someone@example.org", PASSWORD)
+
+    page = log_in(client, "someone", PASSWORD)
+
+    assert outcome(page) == "refused"
+    assert paragraphs(page, "errornote") == [
+        "This account is not a staff account, so it cannot use this admin: ask an organizer to "
+        "put it in the Organizers, Track chairs or a Translators group."
+    ]
+
+
+def test_a_wrong_password_is_still_blamed_on_the_password_and_counted_towards_the_lockout(client):
+    User.objects.create_user("someone", "someone@example.org", PASSWORD)
+
+    page = log_in(client, "someone", "a-wrong-guess")
+
+    assert paragraphs(page, "errornote") == [
+        "Please enter the correct username and password for a staff account. Note that both "
+        "fields may be case-sensitive."
+    ]
+    assert AccessAttempt.objects.get(username="someone").failures_since_start == 1
+
+
+def test_the_not_staff_answer_counts_no_failure_and_the_lockout_still_holds(client):
+    User.objects.create_user("someone", "someone@example.org", PASSWORD)
+    log_in(client, "someone", PASSWORD)
+    assert AccessAttempt.objects.filter(username="someone").count() == 0
+
+    lock_out(client, "someone")
+
+    assert outcome(log_in(client, "someone", PASSWORD)) == "locked out"
+
+
+def run_create_account(*arguments):
+    out = io.StringIO()
+    call_command("create_account", *arguments, stdout=out)
+    return out.getvalue()
+
+
+def test_create_account_makes_an_organizer_who_can_log_in_once_they_have_a_password(client):
+    printed = run_create_account("--role", "organizer", "ana@example.org")
+
+    person = User.objects.get(username="ana@example.org")
+    assert (person.email, person.is_staff, person.is_superuser) == ("ana@example.org", True, False)
+    assert [group.name for group in person.groups.all()] == [ORGANIZERS]
+    assert person.has_usable_password() is False
+    assert printed == (
+        "Created ana@example.org: Organizers.\n"
+        "No password yet. Either set one now: manage.py changepassword ana@example.org\n"
+        "or the person chooses one: on the admin's login page, “Forgotten your password or "
+        "username?” e-mails them a link.\n"
+    )
+    person.set_password(PASSWORD)
+    person.save()
+    assert outcome(log_in(client, "ana@example.org", PASSWORD)) == "in"
+
+
+def test_create_account_makes_a_chair_of_the_named_tracks_of_the_current_edition(conference):
+    conference.is_current = True
+    conference.save()
+    health = make_track(conference, name="Health", slug="health")
+    make_track(conference, name="Youth", slug="youth")
+    make_track(conference, name="Education", slug="education")
+
+    printed = run_create_account(
+        "--role", "chair", "bo@example.org", "--tracks", "health,education"
+    )
+
+    person = User.objects.get(username="bo@example.org")
+    assert [group.name for group in person.groups.all()] == [TRACK_CHAIRS]
+    assert person.is_staff is True
+    assert sorted(track.slug for track in person.chaired_tracks.all()) == ["education", "health"]
+    assert printed.splitlines()[:2] == [
+        "Created bo@example.org: Track chairs.",
+        "Chairs: Health (health), Education (education).",
+    ]
+    # Run again for the same person: updated, not doubled.
+    printed = run_create_account("--role", "chair", "BO@example.org", "--tracks", "health")
+    assert printed.splitlines()[0] == "Updated bo@example.org: Track chairs."
+    assert User.objects.filter(email__iexact="bo@example.org").count() == 1
+    assert list(health.chairs.all()) == [person]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["--role", "chair", "bo@example.org", "--tracks", "health,helth"],
+            "No track helth in {edition}. Its tracks: health, youth.",
+        ),
+        (
+            ["--role", "chair", "bo@example.org"],
+            "A chair needs --tracks: the slugs of their tracks.",
+        ),
+        (
+            ["--role", "chair", "bo@example.org", "--tracks", "health", "--edition", "niic-1999"],
+            "No edition 'niic-1999'. Editions: {edition}.",
+        ),
+        (["--role", "organizer", "not-an-address"], "'not-an-address' is not an e-mail address."),
+        (
+            ["--role", "translator", "eva@example.org", "--language", "fr"],
+            "A translator needs --language, one of: en, es (not 'fr').",
+        ),
+        (
+            ["--role", "organizer", "eva@example.org", "--language", "es"],
+            "--language is for the translator role only.",
+        ),
+    ],
+)
+def test_create_account_refuses_what_it_cannot_do_and_creates_nobody(
+    conference, arguments, message
+):
+    conference.is_current = True
+    conference.save()
+    make_track(conference, name="Health", slug="health")
+    make_track(conference, name="Youth", slug="youth")
+
+    with pytest.raises(CommandError) as refusal:
+        run_create_account(*arguments)
+
+    assert str(refusal.value) == message.format(edition=conference.slug)
+    assert User.objects.count() == 0
+
+
+def test_create_account_refusal_exits_non_zero():
+    finished = subprocess.run(
+        [sys.executable, "manage.py", "create_account", "--role", "chair", "x@example.org"],
+        capture_output=True,
+        text=True,
+        cwd=django_settings.BASE_DIR,
+        check=False,
+        env={**os.environ, "DATABASE_URL": "sqlite:///:memory:"},
+    )
+
+    assert finished.returncode == 1
+    assert finished.stderr.strip() == (
+        "CommandError: A chair needs --tracks: the slugs of their tracks."
+    )
+
+
+@pytest.mark.skipif(
+    not hasattr(__import__("niic.roles").roles, "translator_group"),
+    reason="the translator role (niic.roles.translator_group) is not there yet",
+)
+def test_create_account_makes_a_translator_of_one_language():
+    from niic.roles import translator_group
+
+    run_create_account("--role", "translator", "eva@example.org", "--language", "es")
+
+    person = User.objects.get(username="eva@example.org")
+    expected = translator_group("es")
+    expected_name = expected if isinstance(expected, str) else expected.name
+    assert [group.name for group in person.groups.all()] == [expected_name]
+    assert person.is_staff is True

@@ -86,6 +86,9 @@ class BoardEntry:
     notes: list = field(default_factory=list)
     # A session of another track that this user may not open: the room is in use, nothing more.
     is_occupied_only: bool = False
+    # Such a session common to every track (a plenary, a break, lunch: it has no track), named:
+    # it is public, and a chair plans around it.
+    all_tracks_title: str = ""
     # May this user move it (drag it, or move it with the keyboard)?
     can_move: bool = False
     # How many conflicts the session is in: `notes` says the first NOTES_PER_CARD of them.
@@ -178,6 +181,7 @@ class _Writer:
         self.edition_query = escape(quote(edition.slug, safe="/"))
         self.moments, self.tracks = {}, {}
         self.occupied = _("In use by another track")
+        self.all_tracks = _("All tracks: %(title)s")
         self.badges = {
             Session.Status.DRAFT: f'<p class="program-badge">{_("Draft")}</p>',
             Session.Status.CANCELLED: f'<p class="program-badge">{_("Cancelled")}</p>',
@@ -225,10 +229,15 @@ class _Writer:
     def card(self, entry, show_day=False):
         """The card of `entry`, as includes/board_card.html wrote it."""
         session = entry.session
+        starts, ends = self.moment(session.starts_at)[2], self.moment(session.ends_at)[2]
         if entry.is_occupied_only:
+            classes, name = "program-card program-occupied", self.occupied
+            if entry.all_tracks_title:
+                classes += " program-all-tracks"
+                name = self.all_tracks % {"title": escape(entry.all_tracks_title)}
             return (
-                '\n<div class="program-card program-occupied">\n'
-                f'  <p class="program-card-title">{self.occupied}</p>\n'
+                f'\n<div class="{classes}" data-starts="{starts}" data-ends="{ends}">\n'
+                f'  <p class="program-card-title">{name}</p>\n'
                 '  <p class="program-card-meta">'
                 f"{self.span(session.starts_at, session.ends_at)}</p>\n</div>\n"
             )
@@ -246,8 +255,7 @@ class _Writer:
             room = "" if session.room_id is None else session.room_id
             movable = (
                 f' data-session="{pk}" data-version="{session.version}" data-room="{room}"'
-                f' data-starts="{self.moment(session.starts_at)[2]}" data-title="{title}"'
-                f' data-move-url="{escape(entry.move_url)}"'
+                f' data-title="{title}" data-move-url="{escape(entry.move_url)}"'
             )
         day = ""
         if show_day:
@@ -255,6 +263,7 @@ class _Writer:
             day = escape(formats.date_format(local, "D j M")) + ", "
         parts = [
             f'\n<article id="program-card-{pk}" class="{classes}"{movable}'
+            f' data-starts="{starts}" data-ends="{ends}"'
             f' aria-labelledby="program-card-title-{pk}">\n  ',
             self.badges.get(status, ""),
             "\n  ",
@@ -403,18 +412,30 @@ def _hour_floor(moment):
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def _grid_bounds(day, zone, entries):
+def _grid_bounds(day, zone, entries, hours=()):
     """The board's first and last moment on `day`: the usual hours, widened to whole hours
-    around every session shown, never past midnight."""
+    around every session shown and around the `hours` [(local start, local end)] the edition's
+    sessions use on any day (so that a session can be put at any of them, and the days line
+    up), never past midnight."""
     opens = datetime.datetime.combine(day, DAY_OPENS, tzinfo=zone)
     closes = datetime.datetime.combine(day, DAY_CLOSES, tzinfo=zone)
     midnight = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
     next_midnight = datetime.datetime.combine(
         day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
     )
-    for entry in entries:
-        starts = timezone.localtime(entry.session.starts_at, zone)
-        ends = timezone.localtime(entry.session.ends_at, zone)
+    spans = [
+        (
+            timezone.localtime(entry.session.starts_at, zone),
+            timezone.localtime(entry.session.ends_at, zone),
+        )
+        for entry in entries
+    ]
+    for starts, ends in hours:
+        # Another day's hours, laid on this day: one running past its midnight runs past this one.
+        length = ends - starts
+        starts = datetime.datetime.combine(day, starts.time(), tzinfo=zone)
+        spans.append((starts, starts + length))
+    for starts, ends in spans:
         opens = min(opens, max(midnight, _hour_floor(starts)))
         if ends >= next_midnight:
             closes = next_midnight
@@ -423,6 +444,26 @@ def _grid_bounds(day, zone, entries):
             closes = later if later == ends else _hour_floor(ends + datetime.timedelta(hours=1))
             closes = min(closes, next_midnight)
     return opens.astimezone(datetime.UTC), closes.astimezone(datetime.UTC)
+
+
+def _edition_hours(visible, edition):
+    """[(local start, local end)] of the edition's placed sessions this user may see or that
+    are published, each distinct time once."""
+    zone = edition.tzinfo
+    placed = (
+        QuerySet(model=Session)
+        .filter(Q(pk__in=visible.values("pk")) | Q(status=Session.Status.PUBLISHED))
+        .filter(conference=edition)
+        .exclude(room=None, status=Session.Status.DRAFT)
+        .exclude(status=Session.Status.CANCELLED)
+        .order_by()
+        .values_list("starts_at", "ends_at")
+        .distinct()
+    )
+    return [
+        (timezone.localtime(starts, zone), timezone.localtime(ends, zone))
+        for starts, ends in placed
+    ]
 
 
 def _add_urls(add, edition, starts_at, zone):
@@ -453,11 +494,11 @@ def _list_url(edition, day, room, **filters):
     return f"{reverse('admin:program_session_changelist')}?{urlencode(values)}"
 
 
-def _grid(request, model_admin, edition, day, rooms, entries):
+def _grid(request, model_admin, edition, day, rooms, entries, hours):
     """The board's rows: one per slot; in each, the cells that start there."""
     zone = edition.tzinfo
     add = reverse("admin:program_session_add") if model_admin.has_add_permission(request) else None
-    opens, closes = _grid_bounds(day, zone, entries)
+    opens, closes = _grid_bounds(day, zone, entries, hours)
     count = max(1, -((opens - closes) // SLOT))
     times = [opens + index * SLOT for index in range(count)]
 
@@ -563,11 +604,12 @@ def board(request, model_admin):
     shown_rooms = {room.pk for room in rooms if room is not NO_ROOM}
     entries = [BoardEntry(session=row) for row in placed]
     entries += [
-        BoardEntry(session=row, is_occupied_only=True)
-        for row in _held_by_other_tracks(visible, edition, day)
-        if row.room_id in shown_rooms
+        entry
+        for entry in _held_by_other_tracks(visible, edition, day)
+        if entry.session.room_id in shown_rooms
     ]
-    rows = _grid(request, model_admin, edition, day, rooms, entries) if rooms else []
+    hours = _edition_hours(visible, edition) if rooms else []
+    rows = _grid(request, model_admin, edition, day, rooms, entries, hours) if rooms else []
     unscheduled = [BoardEntry(session=row) for row in read.unscheduled[:UNSCHEDULED_SHOWN]]
     shown = [e for row in rows for cell in row.cells for e in cell.shown_entries]
     shown = [entry for entry in shown if not entry.is_occupied_only]
@@ -708,8 +750,9 @@ def _load_cards(request, edition, rooms, visible, read, cards):
 
 
 def _held_by_other_tracks(visible, edition, day):
-    """The day's published sessions that this user may not see, as light rows: the rooms they
-    hold are not free for this user's sessions."""
+    """The day's published sessions that this user may not see, as cards of light rows that
+    say only that the room is in use, or, for a session of every track, its title: the rooms
+    they hold are not free for this user's sessions."""
     held = (
         Session.objects.published()
         .for_edition(edition)
@@ -717,12 +760,26 @@ def _held_by_other_tracks(visible, edition, day):
         .exclude(pk__in=visible.values("pk"))
         .exclude(room=None)
     )
-    return [
-        Row(pk, status, room_id, starts_at, ends_at, (), None)
-        for pk, status, room_id, starts_at, ends_at in QuerySet(model=Session)
+    rows, common = [], []
+    for pk, status, room_id, starts_at, ends_at, track_id in (
+        QuerySet(model=Session)
         .filter(pk__in=held.values("pk"))
         .order_by("starts_at", "pk")
-        .values_list("pk", "status", "room_id", "starts_at", "ends_at")
+        .values_list("pk", "status", "room_id", "starts_at", "ends_at", "track_id")
+    ):
+        rows.append(Row(pk, status, room_id, starts_at, ends_at, (), None))
+        if track_id is None:
+            common.append(pk)
+    # Titles in the reader's language, through the translated manager (one query, and none on
+    # a day without sessions for every track).
+    titles = (
+        {session.pk: str(session) for session in Session.objects.filter(pk__in=common)}
+        if common
+        else {}
+    )
+    return [
+        BoardEntry(session=row, is_occupied_only=True, all_tracks_title=titles.get(row.pk, ""))
+        for row in rows
     ]
 
 
@@ -764,11 +821,95 @@ def _day_counts(day_rows, found):
 
 class MoveForm(forms.Form):
     """Where the board moves a session: a room of its edition (none: back to unscheduled), a
-    start on the edition's clock, and the version of the session the board showed."""
+    start on the edition's clock, an end (none: the same length as now), and the version of
+    the session the board showed."""
 
     room = forms.ModelChoiceField(queryset=Room.objects.none(), required=False)
     starts_at = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M"])
+    ends_at = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M"], required=False)
     version = forms.IntegerField(min_value=1)
+
+
+# After a refusal, the board offers this many free slots nearest to where the session was put.
+FREE_SLOTS_OFFERED = 3
+
+
+@dataclass(frozen=True)
+class FreeSlot:
+    room: Room
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+
+
+def free_slots(session, *, room, starts_at, length, edition, limit=FREE_SLOTS_OFFERED):
+    """Up to `limit` slots of `length` on the day of `starts_at` (on the board's steps, within
+    the hours the board shows that day) where no session but cancelled ones holds one of the
+    edition's rooms and none of `session`'s speakers is on another session: where a move
+    refused at `room` and `starts_at` could go instead. The nearest of each room first (of
+    `room` before the others at the same distance, then in the rooms' order), then the next
+    nearest. Read in three queries."""
+    zone = edition.tzinfo
+    day = timezone.localtime(starts_at, zone).date()
+    if day not in edition.days:
+        day = timezone.localtime(session.starts_at, zone).date()
+    midnight = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
+    live = (
+        QuerySet(model=Session)
+        .filter(conference=edition)
+        .exclude(status=Session.Status.CANCELLED)
+        .exclude(pk=session.pk)
+        .filter(rules.overlapping(midnight, midnight + datetime.timedelta(days=1)))
+        .order_by()
+    )
+    held, day_spans = {}, []
+    for room_id, starts, ends in live.values_list("room_id", "starts_at", "ends_at"):
+        day_spans.append(BoardEntry(session=Row(None, None, None, starts, ends, (), None)))
+        if room_id is not None:
+            held.setdefault(room_id, []).append((starts, ends))
+    speakers = PanelMembership.objects.filter(session=session).values("speaker_id")
+    busy = list(
+        live.filter(panel__speaker_id__in=speakers).values_list("starts_at", "ends_at").distinct()
+    )
+    opens, closes = _grid_bounds(day, zone, day_spans)
+    rooms = list(Room.objects.filter(conference=edition).order_by("order", "name", "pk"))
+    wanted = room.pk if room else None
+
+    def is_free(taken, starts, ends):
+        return not any(rules.overlaps(starts, ends, *other) for other in taken)
+
+    found = []
+    moment = opens
+    while moment + length <= closes:
+        ends = moment + length
+        if is_free(busy, moment, ends):
+            found += [
+                (abs(moment - starts_at), each.pk != wanted, moment, index, each)
+                for index, each in enumerate(rooms)
+                if is_free(held.get(each.pk, ()), moment, ends)
+            ]
+        moment += SLOT
+    found.sort(key=lambda each: each[:4])
+    firsts, rest, seen = [], [], set()
+    for each in found:
+        (rest if each[4].pk in seen else firsts).append(each)
+        seen.add(each[4].pk)
+    return [FreeSlot(each[4], each[2], each[2] + length) for each in [*firsts, *rest][:limit]]
+
+
+def _offered(slots, edition, moments):
+    return [
+        {
+            "room": slot.room.pk,
+            "starts_at": moments(slot.starts_at),
+            "ends_at": moments(slot.ends_at),
+            "label": _("%(room)s, %(slot)s")
+            % {
+                "room": slot.room.name,
+                "slot": rules.slot_label(slot.starts_at, slot.ends_at, edition),
+            },
+        }
+        for slot in slots
+    ]
 
 
 def _answer(status, **content):
@@ -780,9 +921,10 @@ def _texts(errors):
 
 
 def move(request, session_id, model_admin):
-    """Move one session to a room and start time, keeping its length, through
-    sessions.services.session_move; answer in JSON: what was done and the clashes it left
-    among drafts, or why nothing was (the rules' own messages, in the reader's language)."""
+    """Move one session to a room and start time, keeping its length or to a new end, through
+    sessions.services.session_move; answer in JSON: what was done, the session's new version
+    and the clashes it left among drafts, or why nothing was (the rules' own messages, in the
+    reader's language) with the nearest free slots of its length on that day."""
     if request.method != "POST":
         return _answer(405, ok=False, errors=[_("Moves are sent by the board, as POST.")])
     session = model_admin.get_object(request, str(session_id))
@@ -791,14 +933,22 @@ def move(request, session_id, model_admin):
     if not model_admin.has_change_permission(request, session):
         return _answer(403, ok=False, errors=[str(services.NOT_YOUR_TRACK)])
     edition = session.conference
-    with timezone.override(edition.tzinfo):
+    zone = edition.tzinfo
+
+    def local(moment):
+        return f"{timezone.localtime(moment, zone):%Y-%m-%dT%H:%M}"
+
+    with timezone.override(zone):
         form = MoveForm(request.POST)
         form.fields["room"].queryset = Room.objects.filter(conference=edition)
         if not form.is_valid():
             errors = [error for errors in form.errors.as_data().values() for error in errors]
             return _answer(400, ok=False, errors=_texts(errors))
-        length = session.ends_at - session.starts_at
         starts_at = form.cleaned_data["starts_at"].astimezone(datetime.UTC)
+        if form.cleaned_data["ends_at"] is None:
+            ends_at = starts_at + (session.ends_at - session.starts_at)
+        else:
+            ends_at = form.cleaned_data["ends_at"].astimezone(datetime.UTC)
         session.version = form.cleaned_data["version"]
         try:
             services.session_move(
@@ -806,12 +956,30 @@ def move(request, session_id, model_admin):
                 session=session,
                 room=form.cleaned_data["room"],
                 starts_at=starts_at,
-                ends_at=starts_at + length,
+                ends_at=ends_at,
             )
         except PermissionDenied as error:
             return _answer(403, ok=False, errors=_texts(services.each_error(error)))
-        except (ValidationError, StaleSessionError) as error:
+        except StaleSessionError as error:
             return _answer(409, ok=False, errors=_texts(services.each_error(error)))
+        except ValidationError as error:
+            stored = Session.objects.get(pk=session.pk)
+            slots = []
+            if ends_at > starts_at:
+                slots = free_slots(
+                    stored,
+                    room=form.cleaned_data["room"],
+                    starts_at=starts_at,
+                    length=ends_at - starts_at,
+                    edition=edition,
+                )
+            return _answer(
+                409,
+                ok=False,
+                errors=_texts(services.each_error(error)),
+                free_slots=_offered(slots, edition, local),
+                version=stored.version,
+            )
         warnings = []
         if session.status == Session.Status.DRAFT:
             visible = (
@@ -825,4 +993,14 @@ def move(request, session_id, model_admin):
             "room": where,
             "slot": session.slot_label,
         }
-        return _answer(200, ok=True, session=session.pk, message=message, warnings=warnings)
+        return _answer(
+            200,
+            ok=True,
+            session=session.pk,
+            message=message,
+            warnings=warnings,
+            version=session.version,
+            room=session.room_id,
+            starts_at=local(session.starts_at),
+            ends_at=local(session.ends_at),
+        )

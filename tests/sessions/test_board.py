@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sessions import services
+from sessions.admin import board
 from sessions.models import Session, StaleSessionError
 from tests.factories import (
     la_time,
@@ -29,6 +30,9 @@ pytestmark = pytest.mark.django_db
 
 DRAFT = Session.Status.DRAFT
 PUBLISHED = Session.Status.PUBLISHED
+# A chair's board: session, user, rights, the day, the edition's hours, the other tracks' rooms
+# and their sessions of every track, the cards, ... (pinned: see the test).
+BOARD_QUERIES_FOR_A_CHAIR = 14
 
 
 def move_url(session):
@@ -161,6 +165,10 @@ def test_the_board_moves_a_session_keeping_its_length_and_answers_in_json(
         "session": session.pk,
         "message": "“Panel” moved: Annex, Tue, Dec 16, 14:30–15:45 PST.",
         "warnings": [],
+        "version": session.version + 1,
+        "room": annex.pk,
+        "starts_at": "2014-12-16T14:30",
+        "ends_at": "2014-12-16T15:45",
     }
     session.refresh_from_db()
     assert (session.room, session.starts_at, session.ends_at) == (
@@ -212,6 +220,28 @@ def test_a_refused_move_answers_with_the_rules_message_and_changes_nothing(
         "ok": False,
         "errors": [
             "Room “Hall A” is already taken by “Busy panel” (Mon, Dec 15, 10:00–11:15 PST)."
+        ],
+        "version": session.version,
+        # Where an hour fits that day, nearest to 10:30, one room after the other first.
+        "free_slots": [
+            {
+                "room": annex.pk,
+                "starts_at": "2014-12-15T10:30",
+                "ends_at": "2014-12-15T11:30",
+                "label": "Annex, Mon, Dec 15, 10:30–11:30 PST",
+            },
+            {
+                "room": hall.pk,
+                "starts_at": "2014-12-15T11:15",
+                "ends_at": "2014-12-15T12:15",
+                "label": "Hall A, Mon, Dec 15, 11:15–12:15 PST",
+            },
+            {
+                "room": annex.pk,
+                "starts_at": "2014-12-15T10:15",
+                "ends_at": "2014-12-15T11:15",
+                "label": "Annex, Mon, Dec 15, 10:15–11:15 PST",
+            },
         ],
     }
     session.refresh_from_db()
@@ -599,3 +629,256 @@ def test_the_board_escapes_what_people_typed(admin_client, conference):
     assert ">&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;co&quot;</a></h3>" in text
     assert 'data-title="&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;co&quot;"' in text
     assert "Add a session in Hall &lt;i&gt;A&lt;/i&gt; at 08:00" in text
+
+
+# Issue 22: a length changed, another day, undo, free slots, hours, sessions of every track
+
+
+def test_a_move_with_an_end_changes_the_length_through_the_services(
+    client, conference, organizer, hall
+):
+    session = make_session(conference, title="Panel", room=hall)  # 10:00–11:15
+    client.force_login(organizer)
+
+    response = client.post(
+        move_url(session),
+        {
+            "room": hall.pk,
+            "starts_at": "2014-12-15T10:00",
+            "ends_at": "2014-12-15T11:45",
+            "version": session.version,
+        },
+    )
+
+    assert response.json()["message"] == "“Panel” moved: Hall A, Mon, Dec 15, 10:00–11:45 PST."
+    session.refresh_from_db()
+    assert (session.starts_at, session.ends_at) == (la_time(15, "10:00"), la_time(15, "11:45"))
+    latest = session.history.order_by("-history_id").first()
+    assert latest.history_change_reason == "Moved on the schedule board"
+
+
+def test_a_length_that_runs_into_a_published_session_or_ends_before_it_starts_is_refused(
+    client, conference, organizer, hall
+):
+    make_session(
+        conference, title="Lunch", room=hall, starts_at=la_time(15, "12:00"),
+        ends_at=la_time(15, "13:30"),
+    )  # fmt: skip
+    session = make_session(conference, title="Panel", room=hall)  # 10:00–11:15
+    client.force_login(organizer)
+    data = {"room": hall.pk, "starts_at": "2014-12-15T10:00", "version": session.version}
+
+    longer = client.post(move_url(session), {**data, "ends_at": "2014-12-15T12:15"})
+    backwards = client.post(move_url(session), {**data, "ends_at": "2014-12-15T09:45"})
+
+    assert (longer.status_code, longer.json()["errors"]) == (
+        409,
+        ["Room “Hall A” is already taken by “Lunch” (Mon, Dec 15, 12:00–13:30 PST)."],
+    )
+    assert (backwards.status_code, backwards.json()["errors"], backwards.json()["free_slots"]) == (
+        409,
+        ["A session must end after it starts."],
+        [],
+    )
+    session.refresh_from_db()
+    assert (session.starts_at, session.ends_at) == (la_time(15, "10:00"), la_time(15, "11:15"))
+
+
+def test_a_session_moves_to_another_day_and_back_with_the_version_it_was_given(
+    client, conference, organizer, hall, annex
+):
+    session = make_session(conference, title="Panel", room=hall)  # Monday 10:00–11:15
+    client.force_login(organizer)
+
+    there = post_move(client, session, annex, "2014-12-16T09:00").json()
+    # Undo: the board sends the old place with the version the move answered.
+    back = client.post(
+        move_url(session),
+        {
+            "room": hall.pk,
+            "starts_at": "2014-12-15T10:00",
+            "ends_at": "2014-12-15T11:15",
+            "version": there["version"],
+        },
+    ).json()
+
+    assert there["message"] == "“Panel” moved: Annex, Tue, Dec 16, 09:00–10:15 PST."
+    assert back["message"] == "“Panel” moved: Hall A, Mon, Dec 15, 10:00–11:15 PST."
+    session.refresh_from_db()
+    assert (session.room, session.starts_at, session.ends_at) == (
+        hall,
+        la_time(15, "10:00"),
+        la_time(15, "11:15"),
+    )
+    assert session.history.count() == 3
+
+
+def test_an_undo_into_a_slot_taken_meanwhile_is_refused_with_the_reason(
+    client, conference, organizer, hall, annex
+):
+    session = make_session(conference, title="Panel", room=hall)
+    client.force_login(organizer)
+    there = post_move(client, session, annex, "2014-12-15T14:00").json()
+    make_session(conference, title="Newcomer", room=hall, starts_at=la_time(15, "10:30"))
+
+    back = client.post(
+        move_url(session),
+        {"room": hall.pk, "starts_at": "2014-12-15T10:00", "version": there["version"]},
+    )
+
+    assert (back.status_code, back.json()["errors"]) == (
+        409,
+        ["Room “Hall A” is already taken by “Newcomer” (Mon, Dec 15, 10:30–11:15 PST)."],
+    )
+    assert Session.objects.get(pk=session.pk).room == annex
+
+
+def test_free_slots_keep_clear_of_the_speakers_other_sessions_and_of_drafts(
+    conference, hall, annex
+):
+    eva = make_speaker(name="Eva Millona")
+    session = make_session(
+        conference, title="Mine", room=annex, starts_at=la_time(15, "14:00"),
+        ends_at=la_time(15, "15:00"),
+    )  # fmt: skip
+    seat(session, eva)
+    make_session(conference, title="Busy", room=hall, starts_at=la_time(15, "08:00"),
+                 ends_at=la_time(15, "11:00"))  # fmt: skip
+    elsewhere = make_session(
+        conference, title="Eva elsewhere", starts_at=la_time(15, "11:00"),
+        ends_at=la_time(15, "12:00"), status=DRAFT,
+    )  # fmt: skip
+    seat(elsewhere, eva)
+    make_session(
+        conference, title="Annex draft", room=annex, status=DRAFT,
+        starts_at=la_time(15, "12:00"), ends_at=la_time(15, "13:00"),
+    )  # fmt: skip
+    make_session(
+        conference, title="Cancelled", room=hall, status=Session.Status.CANCELLED,
+        starts_at=la_time(15, "12:00"), ends_at=la_time(15, "13:00"),
+    )  # fmt: skip
+
+    slots = board.free_slots(
+        session,
+        room=hall,
+        starts_at=la_time(15, "10:00"),
+        length=datetime.timedelta(hours=1),
+        edition=conference,
+        limit=5,
+    )
+
+    assert [(slot.room.name, f"{slot.starts_at.astimezone(conference.tzinfo):%H:%M}")
+            for slot in slots] == [
+        ("Annex", "10:00"),  # the nearest: the hall is busy, Eva is free
+        ("Hall A", "12:00"),  # the hall's nearest: Eva is elsewhere 11:00–12:00
+        ("Annex", "09:45"),
+        ("Annex", "09:30"),  # not 10:15: Eva is elsewhere from 11:00
+        ("Annex", "09:15"),
+    ]  # fmt: skip
+
+
+def test_the_board_spans_the_hours_the_editions_sessions_use_on_any_day(
+    admin_client, conference, hall
+):
+    make_session(
+        conference, title="Sunrise yoga", room=hall, starts_at=la_time(16, "06:30"),
+        ends_at=la_time(16, "07:15"),
+    )  # fmt: skip
+    make_session(
+        conference, title="Gala", room=hall, starts_at=la_time(14, "19:00"),
+        ends_at=la_time(14, "21:10"),
+    )  # fmt: skip
+    make_session(
+        conference, title="Cancelled dawn", room=hall, status=Session.Status.CANCELLED,
+        starts_at=la_time(14, "04:00"), ends_at=la_time(14, "05:00"),
+    )  # fmt: skip
+    zone = conference.tzinfo
+
+    def hours(day):
+        rows = admin_client.get(board_url(conference, day=day)).context["rows"]
+        return tuple(f"{row.starts_at.astimezone(zone):%H:%M}" for row in (rows[0], rows[-1]))
+
+    # A cancelled session is shown on its own day only, and lends its hours to no other.
+    assert [hours(day) for day in ("2014-12-14", "2014-12-15", "2014-12-16")] == [
+        ("04:00", "21:45"),
+        ("06:00", "21:45"),
+        ("06:00", "21:45"),
+    ]
+
+
+def test_cards_carry_their_start_and_end_for_the_script_to_size_them(
+    admin_client, conference, hall
+):
+    session = make_session(
+        conference, title="Talk", room=hall, starts_at=la_time(15, "10:08"),
+        ends_at=la_time(15, "10:20"),
+    )  # fmt: skip
+    text = admin_client.get(board_url(conference)).text
+    assert (
+        f'<article id="program-card-{session.pk}" class="program-card" data-session="{session.pk}"'
+        f' data-version="1" data-room="{hall.pk}" data-title="Talk"'
+        f' data-move-url="{move_url(session)}" data-starts="2014-12-15T10:08"'
+        f' data-ends="2014-12-15T10:20"'
+    ) in text
+    # 10:08–10:20 spans the 10:00 and 10:15 rows.
+    assert '<td data-row="8" data-column="0" data-slots="2" rowspan="2"' in text
+
+
+def test_a_chair_sees_sessions_of_every_track_by_name_and_other_tracks_only_as_in_use(
+    client, conference, hall, annex
+):
+    mine, theirs = make_track(conference, name="Mine"), make_track(conference, name="Theirs")
+    make_session(
+        conference, title="Lunch", title_es="Almuerzo", room=hall,
+        starts_at=la_time(15, "12:00"), ends_at=la_time(15, "13:30"),
+    )  # fmt: skip
+    make_session(conference, title="Their talk", track=theirs, room=annex)
+    make_session(
+        conference, title="Their plan", track=theirs, room=annex, status=DRAFT,
+        starts_at=la_time(15, "14:00"), ends_at=la_time(15, "15:00"),
+    )  # fmt: skip
+    client.force_login(make_chair(mine))
+
+    english = client.get(board_url(conference))
+    spanish = client.get(board_url(conference), HTTP_ACCEPT_LANGUAGE="es")
+
+    occupied = [
+        entry.all_tracks_title or "in use"
+        for row in english.context["rows"]
+        for cell in row.cells
+        for entry in cell.entries
+    ]
+    assert occupied == ["in use", "Lunch"]
+    assert (
+        '<div class="program-card program-occupied program-all-tracks"'
+        ' data-starts="2014-12-15T12:00" data-ends="2014-12-15T13:30">\n'
+        '  <p class="program-card-title">All tracks: Lunch</p>'
+    ) in english.text
+    assert english.text.count("In use by another track") == 1
+    assert "Their" not in english.text
+    assert "Almuerzo" in spanish.text
+    assert "Lunch" not in spanish.text
+
+
+def test_a_board_day_runs_a_fixed_number_of_queries(client, conference, hall, annex):
+    mine = make_track(conference, name="Mine")
+    for number in range(4):
+        own = make_session(
+            conference,
+            track=mine,
+            room=hall,
+            starts_at=la_time(15, "09:00") + datetime.timedelta(hours=number),
+            ends_at=la_time(15, "09:45") + datetime.timedelta(hours=number),
+        )
+        seat(own, make_speaker())
+        make_session(
+            conference,
+            room=annex,
+            starts_at=la_time(15, "09:00") + datetime.timedelta(hours=number),
+            ends_at=la_time(15, "09:45") + datetime.timedelta(hours=number),
+        )
+    client.force_login(make_chair(mine))
+    client.get(board_url(conference))
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(board_url(conference)).status_code == 200
+    assert len(captured) == BOARD_QUERIES_FOR_A_CHAIR

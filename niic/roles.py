@@ -1,8 +1,12 @@
-"""The two organizer roles, as Django groups. `manage.py setup_roles` creates or updates them;
+"""The organizer roles, as Django groups: organizers, track chairs, and a translators' group
+per site language. `manage.py setup_roles` creates or updates them;
 running it again changes nothing."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
+
+from sessions.services.rights import translator_group_name
 
 ORGANIZERS = "Organizers"
 TRACK_CHAIRS = "Track chairs"
@@ -27,6 +31,20 @@ TRACK_CHAIR_PERMISSIONS = [
     "speakers.add_speaker",
     "speakers.view_speaker",
     "speakers.add_organization",
+    "speakers.view_organization",
+    "tracks.view_conference",
+    "tracks.view_track",
+    "tracks.view_topic",
+]
+# Translators read the program; what they change (the texts of their language, nothing else) is
+# decided per field by sessions.services.rights, not by Django's change permissions.
+TRANSLATOR_PERMISSIONS = [
+    "program.view_session",
+    "program.view_panelmembership",
+    "program.view_room",
+    "program.view_language",
+    "program.view_release",
+    "speakers.view_speaker",
     "speakers.view_organization",
     "tracks.view_conference",
     "tracks.view_track",
@@ -63,4 +81,15 @@ def setup_roles():
     )
     chairs, _ = Group.objects.get_or_create(name=TRACK_CHAIRS)
     chairs.permissions.set(permissions(TRACK_CHAIR_PERMISSIONS))
+    for code, _name in settings.LANGUAGES:
+        translator_group(code)
     return organizers, chairs
+
+
+def translator_group(code):
+    """The group "Translators (<code>)" of a site language, created or brought up to date."""
+    if code not in dict(settings.LANGUAGES):
+        raise LookupError(f"{code} is not a site language (settings.LANGUAGES).")
+    group, _ = Group.objects.get_or_create(name=translator_group_name(code))
+    group.permissions.set(permissions(TRANSLATOR_PERMISSIONS))
+    return group

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from .. import services
+from .. import services, texts
 from .messages import ChangeRefused, message_list
 
 
@@ -39,8 +39,58 @@ def through_the_services(change, **arguments):
         raise ChangeRefused(error) from error
 
 
+def partly_changeable_fields(model_admin, request, obj):
+    """The fields a user who may change only part of `obj` may change (a translator the texts
+    of their language, a track chair a speaker of their panels), or None when they may change
+    all of it or none."""
+    if obj is None or obj.pk is None:
+        return None
+    user = request.user
+    meta = obj._meta
+    if user.has_perm(f"{meta.app_label}.change_{meta.model_name}"):
+        return None
+    if not services.may_change_in_part(user, obj):
+        return None
+    return services.changeable_fields(user, obj)
+
+
+def fields_outside(model, allowed):
+    """The fields of `model` a form may show, less `allowed`: what is read-only for a user who
+    may change only `allowed`."""
+    mirrors = set(texts.translated_fields(model))
+    meta = model._meta
+    names = [
+        field.name
+        for field in [*meta.fields, *meta.many_to_many]
+        if field.editable and not field.auto_created and field.name not in mirrors
+    ]
+    return [name for name in names if name not in allowed]
+
+
 class ThroughTheServices:
-    """A ModelAdmin mixin: every write of the admin goes through the services."""
+    """A ModelAdmin mixin: every write of the admin goes through the services. A user who may
+    change only part of an object (services.may_change_in_part) gets a form where the rest is
+    read-only; the services refuse the rest anyway."""
+
+    def has_change_permission(self, request, obj=None):
+        if super().has_change_permission(request, obj):
+            return True
+        return obj is not None and services.may_change_in_part(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        allowed = partly_changeable_fields(self, request, obj)
+        if allowed is None:
+            return readonly
+        return [
+            *readonly,
+            *(name for name in fields_outside(self.model, allowed) if name not in readonly),
+        ]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if partly_changeable_fields(self, request, obj) is not None:
+            return {}
+        return super().get_prepopulated_fields(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         return checked_form(super().get_form(request, obj, change=change, **kwargs), request.user)

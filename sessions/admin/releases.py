@@ -2,7 +2,8 @@
 little). What a release froze and lists as changed is never edited, and a release is made only
 on "Release the program" (views.release), withdrawn only there (views.release_withdraw), and
 never deleted here: the change log and the apps that flag changed sessions keep every one.
-Organizers only, like releasing; the save goes through sessions.services.release_change."""
+Organizers, like releasing, and translators for the note in their language; the save goes
+through sessions.services.release_change."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,6 +12,7 @@ from django.http import HttpResponseRedirect
 
 from .. import services
 from ..models import Release
+from ..texts import SITE_LANGUAGES, in_every_language, localized
 from .door import through_the_services
 from .messages import ChangeRefused, message_list
 
@@ -18,7 +20,7 @@ from .messages import ChangeRefused, message_list
 class ReleaseForm(forms.ModelForm):
     class Meta:
         model = Release
-        fields = ["name", "note"]
+        fields = ["name", *in_every_language("note")]
 
     def _post_clean(self):
         super()._post_clean()
@@ -46,7 +48,14 @@ class ReleaseAdmin(admin.ModelAdmin):
     ]
     list_filter = ["conference"]
     list_select_related = ["conference", "released_by", "withdrawn_by"]
-    fields = ["conference", "number", "released_at", "released_by", "name", "note"]
+    fields = [
+        "conference",
+        "number",
+        "released_at",
+        "released_by",
+        "name",
+        *in_every_language("note"),
+    ]
     readonly_fields = ["conference", "number", "released_at", "released_by"]
     ordering = ["conference", "-number"]
 
@@ -54,13 +63,24 @@ class ReleaseAdmin(admin.ModelAdmin):
         return super().get_queryset(request).defer("snapshot", "changes")
 
     def has_module_permission(self, request):
-        return services.may_release(request.user)
+        return self.has_view_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return services.may_release(request.user)
+        user = request.user
+        return services.may_release(user) or bool(services.translator_languages(user))
 
     def has_change_permission(self, request, obj=None):
-        return services.may_release(request.user)
+        user = request.user
+        if services.may_release(user):
+            return True
+        return obj is not None and services.may_translate(user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if services.may_release(request.user):
+            return self.readonly_fields
+        # A translator: the note in their language only.
+        allowed = services.translation_fields(request.user, Release)
+        return [*self.readonly_fields, *(name for name in self.fields[4:] if name not in allowed)]
 
     def has_add_permission(self, request):
         return False
@@ -74,7 +94,7 @@ class ReleaseAdmin(admin.ModelAdmin):
             user=request.user,
             release=obj,
             name=obj.name,
-            note=obj.note,
+            note={code: getattr(obj, localized("note", code)) for code in SITE_LANGUAGES},
         )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

@@ -3,8 +3,9 @@ conflicts, the board, the release and the import pages, wired in get_urls())."""
 
 from functools import partial
 
+from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
@@ -84,6 +85,32 @@ def conflicts_column(model_admin, request):
     return conflicts
 
 
+def translating_only(user, session):
+    """Whether `user` may change `session` only as a translator (its texts in their language)."""
+    if session.pk is None or services.may_edit(user, session):
+        return False
+    return services.may_translate(user, session)
+
+
+# What a translator sees of a session: its texts to translate, beside what places them.
+TRANSLATOR_FIELDSETS = [
+    (
+        _("What"),
+        {
+            "fields": [
+                "conference",
+                tuple(get_translation_fields("title")),
+                "track",
+                "format",
+                tuple(get_translation_fields("description")),
+            ]
+        },
+    ),
+    (_("When and where"), {"fields": ["when", "room"]}),
+    (_("Publication"), {"fields": ["status", tuple(get_translation_fields("cancellation_note"))]}),
+]
+
+
 @admin.register(Session)
 class SessionAdmin(
     SessionActions, ExportPageCSPMixin, ExportMixin, TranslationAdmin, GuardedHistoryAdmin
@@ -135,10 +162,27 @@ class SessionAdmin(
     history_list_display = ["related_summary"]
     change_form_template = "admin/program/session/change_form.html"
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is None or not translating_only(request.user, obj):
+            return readonly
+        allowed = services.translation_fields(request.user, Session)
+        return [
+            *readonly,
+            *(name for name in flatten_fieldsets(TRANSLATOR_FIELDSETS) if name not in allowed),
+        ]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if obj is not None and translating_only(request.user, obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
     def get_fieldsets(self, request, obj=None):
         """In the order of the work: what, when and where, who (the panel, placed after these
         two by the template), access and language, publication. The sample data box only on
         sessions that are sample data: organizers never make new ones."""
+        if obj is not None and translating_only(request.user, obj):
+            return TRANSLATOR_FIELDSETS
         publication = ["status"]
         if obj is not None and obj.status != Session.Status.DRAFT:
             # Only a published session is cancelled.
@@ -196,12 +240,13 @@ class SessionAdmin(
             .with_panel_count()
             .annotate(released_version=released.released_versions(), **answer_counts())
         )
-        if services.is_organizer(request.user):
-            return sessions
-        return sessions.filter(track__chairs=request.user)
+        condition = services.visible_condition(request.user)
+        return sessions if condition is None else sessions.filter(condition)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
+        if obj is not None and translating_only(request.user, obj):
+            return True
         if obj is None or not allowed:
             return allowed
         return services.may_edit(request.user, obj)
@@ -237,6 +282,9 @@ class SessionAdmin(
     def get_form(self, request, obj=None, change=False, **kwargs):
         # The topics offered are those of the session's own edition.
         request._session_being_edited = obj
+        if obj is not None and translating_only(request.user, obj):
+            # Texts only: the day and clock times of SessionAdminForm are not on this form.
+            kwargs["form"] = forms.ModelForm
         form = super().get_form(request, obj, change=change, **kwargs)
         form.acting_user = request.user
         return form
@@ -247,6 +295,9 @@ class SessionAdmin(
         """Saved with its panel by save_related, in one call to the services."""
 
     def save_related(self, request, form, formsets, change):
+        if translating_only(request.user, form.instance):
+            self.save_translation(request, form, formsets)
+            return
         panel_formsets = [each for each in formsets if isinstance(each, PanelFormSet)]
         data = form.cleaned_data
         related = services.Related(
@@ -274,6 +325,16 @@ class SessionAdmin(
             )
             for warning in rules.draft_clash_warnings(session, visible=visible):
                 self.message_user(request, linked_message(warning, request.user), messages.WARNING)
+
+    def save_translation(self, request, form, formsets):
+        """A translator's change: the session's texts, with its panel, topics and languages as
+        they are (the services refuse anything else)."""
+        try:
+            services.session_save(user=request.user, session=form.instance)
+        except (ValidationError, PermissionDenied, StaleSessionError) as error:
+            raise ChangeRefused(error) from error
+        for formset in formsets:
+            formset.new_objects = formset.changed_objects = formset.deleted_objects = []
 
     def construct_change_message(self, request, form, formsets, add=False):
         message = super().construct_change_message(request, form, [], add)

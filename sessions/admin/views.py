@@ -12,6 +12,7 @@ import datetime
 from itertools import groupby
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -19,6 +20,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -194,18 +197,41 @@ def _conflict_summary(surveyed):
 
 
 class ReleaseForm(forms.Form):
+    """A release's name and its note for attendees in each site language: `note` in the
+    default language (the one the others fall back to), `note_<code>` in each other."""
+
     name = forms.CharField(
         label=_lazy("Name"),
         max_length=40,
         help_text=_lazy("What apps and the change log call this version, e.g. v3."),
     )
-    note = forms.CharField(
-        label=_lazy("Note for attendees (optional)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_lazy("Shown in the public change log, e.g. why sessions moved."),
-    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, _name in settings.LANGUAGES:
+            # Django's catalogue names the language in the admin's language.
+            language = _lazy(get_language_info(code)["name"])
+            self.fields[self.note_field(code)] = forms.CharField(
+                label=format_lazy(
+                    _lazy("Note for attendees in {language} (optional)"), language=language
+                ),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 3, "lang": code}),
+                help_text=_lazy("Shown in the public change log, e.g. why sessions moved.")
+                if code == settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+                else _lazy("Readers of this language see the other when it is empty."),
+            )
+
+    @staticmethod
+    def note_field(code):
+        return "note" if code == settings.MODELTRANSLATION_DEFAULT_LANGUAGE else f"note_{code}"
+
+    def notes(self):
+        """{language: note} as entered."""
+        return {
+            code: self.cleaned_data[self.note_field(code)] for code, _name in settings.LANGUAGES
+        }
 
 
 def release(request, model_admin):
@@ -237,7 +263,7 @@ def release(request, model_admin):
                 user=request.user,
                 conference=edition,
                 name=form.cleaned_data["name"],
-                note=form.cleaned_data["note"],
+                note=form.notes(),
             )
         except ValidationError as error:
             by_field = getattr(error, "error_dict", None) or {None: error.error_list}

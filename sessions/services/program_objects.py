@@ -31,6 +31,7 @@ from .history import (
     Related,
     Seat,
 )
+from .rights import may_change_in_part, require_part_change
 from .session import session_save
 
 NOT_ALLOWED_HERE = {
@@ -119,7 +120,12 @@ def program_object_check(*, user, obj):
     """The rights and rules program_object_save runs, without saving: for a form that shows
     every problem on the page. Raises as program_object_save does."""
     original = stored(obj)
-    require_right(user, obj, "change" if original else "add")
+    if original is not None and may_change_in_part(user, original):
+        # A translator (its texts), a track chair (a speaker of their panels).
+        if not user.has_perm(f"{obj._meta.app_label}.change_{obj._meta.model_name}"):
+            require_part_change(user, obj, original)
+    else:
+        require_right(user, obj, "change" if original else "add")
     errors = kind_of(obj).change_errors(obj, original)
     if errors:
         raise ValidationError(errors)

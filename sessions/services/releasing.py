@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tracks.models import Conference
 
-from .. import released, releases
+from .. import released, releases, texts
 from ..models import Release
-from .rights import may_release
+from .rights import may_release, may_translate, require_part_change
 
 RELEASE_ORGANIZERS_ONLY = _("Only organizers may release the program.")
 RELEASE_CHANGE_ORGANIZERS_ONLY = _("Only organizers may change a release's name or note.")
@@ -41,12 +41,25 @@ def release_preview(*, user, conference):
     return previous, releases.changes_between(previous and previous.snapshot, snapshot)
 
 
+def notes_of(note):
+    """{language: text} of a note given as one text (the default language's, which every other
+    falls back to) or as {language: text}."""
+    if isinstance(note, dict):
+        return {code: (note.get(code) or "").strip() for code in texts.SITE_LANGUAGES}
+    return {texts.DEFAULT_LANGUAGE: (note or "").strip()}
+
+
+def set_notes(release, note):
+    for code, text in notes_of(note).items():
+        setattr(release, texts.localized("note", code), text)
+
+
 def program_release(*, user, conference, name, note=""):
     """Release the edition's working program as it now stands, named `name` (e.g. "v3") with a
-    public `note`: attendees, feeds and apps see it from the moment it commits, and the release
-    lists what changed since the release in force before. It reads one consistent state (an
-    edit committed meanwhile is wholly in it or wholly out). Refused when nothing attendees can
-    see would change. Returns the Release."""
+    public `note` (one text, or {language: text}): attendees, feeds and apps see it from the
+    moment it commits, and the release lists what changed since the release in force before. It
+    reads one consistent state (an edit committed meanwhile is wholly in it or wholly out).
+    Refused when nothing attendees can see would change. Returns the Release."""
     if not may_release(user):
         raise PermissionDenied(RELEASE_ORGANIZERS_ONLY)
     return _release(user, conference, name, note)
@@ -76,12 +89,12 @@ def _release(user, conference, name, note):
             conference=conference,
             number=last_number + 1,
             name=name.strip(),
-            note=note.strip(),
             released_by=user,
             released_at=timezone.now(),
             snapshot=snapshot,
             changes=changes,
         )
+        set_notes(release, note)
         release.full_clean()
         release.save()
         released.put_in_force(conference, snapshot)
@@ -127,14 +140,19 @@ def next_release_name(conference):
 def release_change(*, user, release, name, note):
     """Give a release a new name and note (a typo, a note that says too little or too much):
     what it froze and what it lists as changed stay as they were. Organizers only, as for
-    releasing. Returns the Release as saved; the public change log, its feed and the exports
-    show the new texts from the next request (saving a release bumps the program version)."""
-    if not may_release(user):
-        raise PermissionDenied(RELEASE_CHANGE_ORGANIZERS_ONLY)
+    releasing; a translator may change the note in their language only. `note`: one text (the
+    default language's) or {language: text}. Returns the Release as saved; the public change
+    log, its feed and the exports show the new texts from the next request (saving a release
+    bumps the program version)."""
     with transaction.atomic():
-        release = Release.objects.select_for_update().get(pk=release.pk)
+        original = Release.objects.select_for_update().get(pk=release.pk)
+        release = Release.objects.get(pk=release.pk)
         release.name = name.strip()
-        release.note = note.strip()
+        set_notes(release, note)
+        if not may_release(user):
+            if not may_translate(user, original):
+                raise PermissionDenied(RELEASE_CHANGE_ORGANIZERS_ONLY)
+            require_part_change(user, release, original)
         release.full_clean()
-        release.save(update_fields=["name", "note"])
+        release.save(update_fields=["name", *texts.in_every_language("note")])
     return release

@@ -47,7 +47,7 @@ def session_save(*, user, session, related=None, reason=None):
         original = _stored(session)
         if session.pk is not None and original is None:
             raise ValidationError(gettext("This session no longer exists."))
-        require_rights(user, session, original)
+        require_rights(user, session, original, related)
         if session.status == Session.Status.PUBLISHED:
             lock_schedule(room_ids=[session.room_id], speaker_ids=related.speaker_ids(session))
         errors = rule_errors(session, related, original=original)

@@ -23,10 +23,11 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 
 from speakers.models import Speaker
-from tracks.models import Topic
+from tracks.models import Topic, Track
 
 from . import rules
 from .models import PanelMembership, Session
@@ -461,3 +462,133 @@ def own_conflict(session, kind):
     """The Conflict of `kind` that `session` (loaded as prepare() loads it, its topics needed
     only for TOPIC_OF_OTHER_TRACK) is in on its own."""
     return next(own for own in _own_conflicts(session) if own.kind == kind)
+
+
+# Clashes with sessions the user cannot see: a track chair sees their tracks' sessions only, but
+# a speaker of theirs may be booked at the same time on another track's draft.
+
+
+def chairs_named(track):
+    """“Ana Pérez (ana@example.org) or Tom Nguyen”: whom to ask about a track."""
+    names = [
+        f"{chair.get_full_name() or chair.username} ({chair.email})"
+        if chair.email
+        else chair.get_full_name() or chair.username
+        for chair in track.chairs.all()
+        if chair.is_active
+    ]
+    return get_text_list(names, _("or"))
+
+
+@dataclass(frozen=True)
+class HiddenClash:
+    """A speaker or room of a session the user sees, booked at the same time by a session they
+    cannot see; it says whom to ask, never which session."""
+
+    starts_at: datetime.datetime
+    name: str  # the speaker's, or the room's
+    is_room: bool
+    track: object  # the other session's Track, or None for one common to all tracks
+
+    def __str__(self):
+        if self.track is None:
+            template = (
+                _(
+                    "The room %(name)s is also used by a session common to all tracks at that "
+                    "time (not visible to you); ask an organizer."
+                )
+                if self.is_room
+                else _(
+                    "%(name)s is also on a session common to all tracks at that time (not "
+                    "visible to you); ask an organizer."
+                )
+            )
+            return template % {"name": self.name}
+        chairs = chairs_named(self.track)
+        if not chairs:
+            template = (
+                _(
+                    "The room %(name)s is also used by a session of the track “%(track)s” at "
+                    "that time (not visible to you); that track has no chair: ask an organizer."
+                )
+                if self.is_room
+                else _(
+                    "%(name)s is also on a session of the track “%(track)s” at that time (not "
+                    "visible to you); that track has no chair: ask an organizer."
+                )
+            )
+        else:
+            template = (
+                _(
+                    "The room %(name)s is also used by a session of the track “%(track)s” at "
+                    "that time (not visible to you); ask its chair, %(chairs)s."
+                )
+                if self.is_room
+                else _(
+                    "%(name)s is also on a session of the track “%(track)s” at that time (not "
+                    "visible to you); ask its chair, %(chairs)s."
+                )
+            )
+        return template % {"name": self.name, "track": self.track, "chairs": chairs}
+
+
+def hidden_clashes(visible, edition):
+    """[HiddenClash] of `edition`: each speaker and room of a session of `visible` (a Session
+    queryset) booked at an overlapping time by a session outside it (cancelled ones occupy
+    nothing), once per speaker or room and other track, by time. Four queries."""
+    visible = visible.filter(conference=edition).exclude(status=Session.Status.CANCELLED)
+    visible_ids = visible.values("pk")
+    others = Session.objects.filter(conference=edition).exclude(pk__in=visible_ids)
+    others = others.exclude(status=Session.Status.CANCELLED)
+    seats = PanelMembership.objects.order_by()
+    mine = list(
+        seats.filter(session__in=visible_ids).values_list(
+            "speaker_id", "session__starts_at", "session__ends_at"
+        )
+    )
+    rooms = list(
+        visible.exclude(room=None).order_by().values_list("room_id", "starts_at", "ends_at")
+    )
+    theirs = seats.filter(session__in=others, speaker_id__in={each[0] for each in mine})
+    their_rooms = others.filter(room_id__in={each[0] for each in rooms}).order_by()
+    found = {}
+    for times, candidates, is_room in (
+        (
+            mine,
+            theirs.values_list(
+                "speaker_id", "speaker__name", "session__track_id", "session__starts_at",
+                "session__ends_at",
+            ),
+            False,
+        ),
+        (
+            rooms,
+            their_rooms.values_list("room_id", "room__name", "track_id", "starts_at", "ends_at"),
+            True,
+        ),
+    ):  # fmt: skip
+        by_key = {}
+        for key, starts_at, ends_at in times:
+            by_key.setdefault(key, []).append((starts_at, ends_at))
+        for key, name, track_id, starts_at, ends_at in candidates if by_key else []:
+            overlapping = [
+                own_start
+                for own_start, own_end in by_key.get(key, [])
+                if own_start < ends_at and starts_at < own_end
+            ]
+            if overlapping:
+                slot = (is_room, key, track_id)
+                when = min(overlapping)
+                if slot not in found or when < found[slot][0]:
+                    found[slot] = (when, name)
+    if not found:
+        return []
+    track_ids = {track_id for _room, _key, track_id in found if track_id}
+    tracks = Track.objects.prefetch_related("chairs").in_bulk(track_ids)
+    return sorted(
+        (
+            HiddenClash(when, name, is_room, tracks.get(track_id))
+            for (is_room, _key, track_id), (when, name) in found.items()
+        ),
+        key=lambda clash: (clash.starts_at, clash.is_room, clash.name),
+    )

@@ -26,7 +26,7 @@ from speakers.spreadsheets import SPREADSHEET_FORMATS
 from tracks.models import Conference
 
 from .. import released, rules, services
-from ..conflicts import Kind, survey
+from ..conflicts import Kind, chairs_named, survey
 from ..models import PanelMembership, Room, Session, StaleSessionError
 from ..resources import SessionResource
 from . import board, imports, views
@@ -85,6 +85,24 @@ def conflicts_column(model_admin, request):
     return conflicts
 
 
+def belongs_elsewhere(session):
+    """What a track chair reads on a session they may see but not change."""
+    if session.track is None:
+        return gettext(
+            "This session is common to all tracks: only organizers change it. You can read it here."
+        )
+    chairs = chairs_named(session.track)
+    if not chairs:
+        return gettext(
+            "This session belongs to the track “%(track)s”, which has no chair yet: ask an "
+            "organizer to change it. You can read it here."
+        ) % {"track": session.track}
+    return gettext(
+        "This session belongs to the track “%(track)s”; ask its chair, %(chairs)s, to change "
+        "it. You can read it here."
+    ) % {"track": session.track, "chairs": chairs}
+
+
 def translating_only(user, session):
     """Whether `user` may change `session` only as a translator (its texts in their language)."""
     if session.pk is None or services.may_edit(user, session):
@@ -92,8 +110,9 @@ def translating_only(user, session):
     return services.may_translate(user, session)
 
 
-# What a translator sees of a session: its texts to translate, beside what places them.
-TRANSLATOR_FIELDSETS = [
+# A session as read by those who may not change it, or only its texts (translators): the stored
+# fields, its time in words instead of the form's day and clock times.
+READING_FIELDSETS = [
     (
         _("What"),
         {
@@ -101,12 +120,17 @@ TRANSLATOR_FIELDSETS = [
                 "conference",
                 tuple(get_translation_fields("title")),
                 "track",
+                "topics",
                 "format",
                 tuple(get_translation_fields("description")),
             ]
         },
     ),
     (_("When and where"), {"fields": ["when", "room"]}),
+    (
+        _("Access and language"),
+        {"fields": ["languages", "interpretation_languages", "has_cart", "has_asl"]},
+    ),
     (_("Publication"), {"fields": ["status", tuple(get_translation_fields("cancellation_note"))]}),
 ]
 
@@ -164,13 +188,21 @@ class SessionAdmin(
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if obj is None or not translating_only(request.user, obj):
+        if not self.reading(request, obj):
             return readonly
-        allowed = services.translation_fields(request.user, Session)
+        user = request.user
+        allowed = services.translation_fields(user, Session) if translating_only(user, obj) else ()
         return [
             *readonly,
-            *(name for name in flatten_fieldsets(TRANSLATOR_FIELDSETS) if name not in allowed),
+            *(name for name in flatten_fieldsets(READING_FIELDSETS) if name not in allowed),
         ]
+
+    def reading(self, request, obj):
+        """Whether `obj` opens to be read, and to have at most its texts translated."""
+        if obj is None or obj.pk is None:
+            return False
+        user = request.user
+        return translating_only(user, obj) or not services.may_edit(user, obj)
 
     def get_prepopulated_fields(self, request, obj=None):
         if obj is not None and translating_only(request.user, obj):
@@ -181,8 +213,8 @@ class SessionAdmin(
         """In the order of the work: what, when and where, who (the panel, placed after these
         two by the template), access and language, publication. The sample data box only on
         sessions that are sample data: organizers never make new ones."""
-        if obj is not None and translating_only(request.user, obj):
-            return TRANSLATOR_FIELDSETS
+        if self.reading(request, obj):
+            return READING_FIELDSETS
         publication = ["status"]
         if obj is not None and obj.status != Session.Status.DRAFT:
             # Only a published session is cancelled.
@@ -282,8 +314,8 @@ class SessionAdmin(
     def get_form(self, request, obj=None, change=False, **kwargs):
         # The topics offered are those of the session's own edition.
         request._session_being_edited = obj
-        if obj is not None and translating_only(request.user, obj):
-            # Texts only: the day and clock times of SessionAdminForm are not on this form.
+        if self.reading(request, obj):
+            # Texts at most: the day and clock times of SessionAdminForm are not on this form.
             kwargs["form"] = forms.ModelForm
         form = super().get_form(request, obj, change=change, **kwargs)
         form.acting_user = request.user
@@ -351,8 +383,28 @@ class SessionAdmin(
 
     # Times in the edition's zone
 
+    def get_object(self, request, object_id, from_field=None):
+        session = super().get_object(request, object_id, from_field)
+        if session is None and getattr(request, "_colleague_sessions_open", False):
+            session = self.colleague_session(request, object_id)
+        return session
+
+    def colleague_session(self, request, object_id):
+        """A public session of a track this user does not chair, to open read-only (only the
+        change form does: its history may hold unpublished versions)."""
+        if services.is_organizer(request.user) or not self.has_view_permission(request):
+            return None
+        try:
+            pk = int(object_id)
+        except (TypeError, ValueError):
+            return None
+        return Session.objects.public().select_related("conference", "track").filter(pk=pk).first()
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        request._colleague_sessions_open = True
         session = self.get_object(request, unquote(object_id)) if object_id else None
+        if session is not None and not self.has_change_permission(request, session):
+            self.message_user(request, belongs_elsewhere(session), messages.INFO)
         edition = edition_for(request, session)
         with timezone.override(edition.tzinfo if edition else None):
             try:

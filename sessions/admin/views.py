@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from tracks.models import Conference
 
 from .. import released, releases, services
-from ..conflicts import Kind, load, survey
+from ..conflicts import Kind, hidden_clashes, load, survey
 from ..models import Release, Session
 from .messages import message_list
 
@@ -167,6 +167,10 @@ def conflicts(request, model_admin):
         )
     ]
     context.update(
+        # A chair's speakers and rooms booked meanwhile on sessions they cannot see.
+        hidden_clashes=[]
+        if services.is_organizer(request.user)
+        else hidden_clashes(visible, edition),
         conflicts=found,
         days=days,
         page=page,

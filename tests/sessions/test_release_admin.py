@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from sessions import services
 from sessions.admin.views import release_state
@@ -340,3 +341,39 @@ def test_the_change_log_names_the_release_put_back_past_withdrawn_ones(
     html = client.get(f"/en/editions/{edition.slug}/changes/").text
     v1_section = html.split('<section id="release-1"', 1)[1].split("</section>", 1)[0]
     assert ": attendees see no program until the next release." in v1_section
+
+
+# Release notes in every site language
+
+
+def test_the_release_page_takes_a_note_in_each_language(client, edition, opening, organizer):
+    client.force_login(organizer)
+    url = reverse("admin:program_session_release") + f"?edition={edition.slug}"
+    page = client.get(url)
+    assert [(name, str(field.label)) for name, field in page.context["form"].fields.items()] == [
+        ("name", "Name"),
+        ("note", "Note for attendees in English (optional)"),
+        ("note_es", "Note for attendees in Spanish (optional)"),
+    ]
+    response = client.post(
+        url, {"name": "v1", "note": "Rooms settled.", "note_es": "Salas definidas."}
+    )
+    assert response.status_code == 302
+    release = Release.objects.get()
+    assert (release.note_en, release.note_es) == ("Rooms settled.", "Salas definidas.")
+
+
+def test_a_release_note_falls_back_to_the_other_language(edition, opening, organizer):
+    only_spanish = services.program_release(
+        user=organizer, conference=edition, name="v1", note={"en": "", "es": "Salas definidas."}
+    )
+    with translation.override("en"):
+        assert only_spanish.note == "Salas definidas."
+    with translation.override("es"):
+        assert only_spanish.note == "Salas definidas."
+    services.release_change(
+        user=organizer, release=only_spanish, name="v1", note={"en": "Rooms settled.", "es": ""}
+    )
+    only_english = Release.objects.get()
+    with translation.override("es"):
+        assert only_english.note == "Rooms settled."

@@ -2,6 +2,8 @@
 (sessions, speakers, organizations, tracks, topics, rooms, release notes) and nothing else, in the
 admin and through the services, even with a forged form."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -10,9 +12,10 @@ from django.utils import translation
 
 from niic.roles import setup_roles, translator_group
 from sessions import services
-from sessions.models import Release, Room, Session
-from speakers.models import Organization, Speaker
-from tests.factories import make_session, make_speaker, make_track
+from sessions.models import PanelMembership, Release, Room, Session
+from sessions.services import invitations
+from speakers.models import Message, Organization, Speaker
+from tests.factories import make_conference, make_session, make_speaker, make_track, seat
 from tests.sessions.admin_forms import change_url, form_data, message_texts
 from tracks.models import Topic, Track
 
@@ -302,3 +305,39 @@ def test_a_translator_corrects_a_release_note_in_the_admin(
     assert (stored.name, stored.note_en, stored.note_es) == ("v1", "The program.", "El programa.")
     with translation.override("es"):
         assert stored.note == "El programa."
+
+
+# The speakers' e-mail about a release: its note in the speaker's language, else the other
+
+
+def test_a_releases_e_mail_gives_each_speaker_the_note_in_their_language(
+    conference, organizer, django_capture_on_commit_callbacks
+):
+    edition = make_conference(
+        slug="niic-2036", year=2036, publishes_at_once=False,
+        start_date=datetime.date(2036, 12, 14), end_date=datetime.date(2036, 12, 16),
+    )  # fmt: skip
+    session = make_session(
+        edition,
+        starts_at=datetime.datetime(2036, 12, 15, 18, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2036, 12, 15, 19, tzinfo=datetime.UTC),
+    )
+    ana = make_speaker(name="Ana", email="ana@example.org", preferred_language="en")
+    bruno = make_speaker(name="Bruno", email="bruno@example.org", preferred_language="es")
+    seat(session, ana)
+    seat(session, bruno, order=1)
+    invitations.speakers_invite(user=organizer, sessions=[session])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.program_release(user=organizer, conference=edition, name="v1")
+    Message.objects.all().delete()
+    session.refresh_from_db()
+    session.title_en = "Retitled"
+    services.session_save(user=organizer, session=session)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.program_release(
+            user=organizer, conference=edition, name="v2", note={"en": "", "es": "Salas nuevas."}
+        )
+    bodies = dict(Message.objects.values_list("to", "body"))
+    assert PanelMembership.objects.filter(answer="not_invited").count() == 0
+    assert "Salas nuevas." in bodies["bruno@example.org"]
+    assert "Salas nuevas." in bodies["ana@example.org"]  # no English note: the Spanish one

@@ -64,34 +64,33 @@ class ProgramAdminSite(admin.AdminSite):
         return guarded
 
     def index(self, request, extra_context=None):
-        """The index, with the tools a ModelAdmin offers beside its models (its index_tools:
-        [{"name", "url", "description"}] for this user), what it says needs doing (its
-        index_notices: [{"text", "url" or None}], e.g. changes that wait for a release) and the
-        speakers' answers per edition (its speaker_answers: [{"edition", "open", "open_url",
-        "declined", "declined_url"}]), above the list of models."""
+        """The index: what needs attention for this user (sessions.admin.attention: conflicts,
+        drafts, speakers' answers, changes waiting for a release, texts to translate, each a
+        count linked to its list), the tools a ModelAdmin offers beside its models (its
+        index_tools: [{"name", "url", "description"}] for this user), then the models."""
+        # Imported here: sessions.admin registers its ModelAdmins on this site when imported.
+        from sessions.admin.attention import needs_attention
+        from sessions.admin.views import release_url
+        from sessions.services import may_release
+
         tools = []
-        notices = []
-        translation_status = None
-        speaker_answers = []
         for model_admin in self._registry.values():
             index_tools = getattr(model_admin, "index_tools", None)
             if index_tools is not None:
                 tools.extend(index_tools(request))
-            index_notices = getattr(model_admin, "index_notices", None)
-            if index_notices is not None:
-                notices.extend(index_notices(request))
-            status = getattr(model_admin, "translation_status", None)
-            if status is not None:
-                translation_status = status(request) or translation_status
-            answers = getattr(model_admin, "speaker_answers", None)
-            if answers is not None:
-                speaker_answers.extend(answers(request))
-        context = {
-            "program_tools": tools,
-            "program_notices": notices,
-            "translation_status": translation_status,
-            "speaker_answers": speaker_answers,
-        }
+        attention = needs_attention(request, self)
+        if may_release(request.user) and attention.edition is not None:
+            tools.append(
+                {
+                    "name": _("Release the program"),
+                    "url": release_url(attention.edition),
+                    "description": _(
+                        "What changed since the release attendees see, and the button that "
+                        "releases it."
+                    ),
+                }
+            )
+        context = {"program_tools": tools, "attention": attention}
         return super().index(request, {**context, **(extra_context or {})})
 
     def get_urls(self):

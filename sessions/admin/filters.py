@@ -82,14 +82,11 @@ UntranslatedOrganizations = untranslated_filter("name")
 class TranslationListFilter(admin.SimpleListFilter):
     """Sessions whose title or description still waits for a translation into a language."""
 
-    title = _("translation")
+    title = _("title or description missing in")
     parameter_name = "to_translate"
 
     def lookups(self, request, model_admin):
-        return [
-            (code, _("No %(language)s title or description yet") % {"language": name})
-            for code, name in translated_language_names()
-        ]
+        return translated_language_names()
 
     def queryset(self, request, queryset):
         if self.value() in dict(OTHER_LANGUAGES):

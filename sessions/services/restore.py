@@ -21,7 +21,7 @@ class RestorePlan:
 
 def restore_plan(record):
     """The live session with the version's fields, and the version's topics, languages and panel
-    where they were recorded."""
+    where they were recorded (each part that was not stays as it is)."""
     session = Session.objects.get(pk=record.id)
     version = session.version
     for field_ in Session._meta.concrete_fields:
@@ -31,13 +31,18 @@ def restore_plan(record):
     session.version = version
     stored = record.related_snapshot or {}
     related, missing = Related(), []
-    if stored:
-        related.topics = _still_there(session.topics.model, stored.get("topics", []), missing)
-        related.languages = _still_there(Language, stored.get("languages", []), missing)
-        related.interpretation = _still_there(Language, stored.get("interpretation", []), missing)
-        speakers = Speaker.objects.in_bulk([seat["speaker"] for seat in stored.get("panel", [])])
+    # A part the version did not record (it was saved before parts were recorded, or by a
+    # loader) stays as it is now: None, not an empty list, which would clear it.
+    if "topics" in stored:
+        related.topics = _still_there(session.topics.model, stored["topics"], missing)
+    if "languages" in stored:
+        related.languages = _still_there(Language, stored["languages"], missing)
+    if "interpretation" in stored:
+        related.interpretation = _still_there(Language, stored["interpretation"], missing)
+    if "panel" in stored:
+        speakers = Speaker.objects.in_bulk([seat["speaker"] for seat in stored["panel"]])
         related.panel = []
-        for seat in stored.get("panel", []):
+        for seat in stored["panel"]:
             speaker = speakers.get(seat["speaker"])
             if speaker is None:
                 missing.append(seat["name"])

@@ -136,14 +136,15 @@ if os.environ.get("REDIS_URL"):
 else:
     # Without Redis, a table in the database (made by `manage.py createcachetable`, which
     # `make run` runs): every gunicorn worker, and every app server of one database, shares it,
-    # so an upload waiting for its confirmation, the password reset limits and the page cache
-    # hold whichever worker answers. A file cache would be shared by one machine's workers only.
+    # so the password reset limits and the page cache hold whichever worker answers. A file
+    # cache would be shared by one machine's workers only. (An import's upload waiting for its
+    # confirmation is a row of its own, speakers.SpreadsheetUpload: no cache culls or evicts it.)
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "niic_cache",
             "KEY_PREFIX": os.environ.get("NIIC_CACHE_PREFIX", "niic"),
-            # Pages, their gzipped copies and uploads: more than Django's 300 entries.
+            # Pages and their gzipped copies: more than Django's 300 entries.
             "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},
         }
     }

@@ -36,13 +36,16 @@ import copy
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.text import slugify
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language_info, gettext_lazy, override
 from django.utils.translation import gettext as _
+from modeltranslation.utils import get_translation_fields
 
 from speakers.models import Speaker
 from speakers.spreadsheets import (
     CellError,
+    Corrections,
     FileError,
     Row,
     cell_text,
@@ -57,7 +60,8 @@ from tracks.models import Conference, Topic, Track
 
 from . import services
 from .cells import (
-    choice_names,
+    Suggested,
+    close_match,
     local_datetime,
     parse_choice,
     parse_clock,
@@ -79,8 +83,33 @@ COLUMNS = [
     "edition", "slug", *TITLES, "track", "topics", "format", "status", "day", "start", "end",
     "room", "languages", "interpretation", "cart", "asl", "panel", *DESCRIPTIONS,
 ]  # fmt: skip
-# Files written before the texts had a column per language.
-ALIASES = {"title": ENGLISH_TITLE, "description": ENGLISH_DESCRIPTION}
+# Headers as organizers write them, in English and Spanish (compared without case or accents),
+# and as files written before the texts had a column per language.
+ALIASES = {
+    **dict.fromkeys(["title", "titulo", "session", "sesion"], ENGLISH_TITLE),
+    **dict.fromkeys(["description", "descripcion", "abstract", "resumen"], ENGLISH_DESCRIPTION),
+    **dict.fromkeys(["edicion", "conference", "conferencia", "event", "evento"], "edition"),
+    **dict.fromkeys(["eje", "eje tematico", "tema principal", "linea"], "track"),
+    **dict.fromkeys(["topic", "tema", "temas", "subtopics"], "topics"),
+    **dict.fromkeys(["formato", "type", "tipo", "session type", "tipo de sesion"], "format"),
+    **dict.fromkeys(["estado", "state"], "status"),
+    **dict.fromkeys(["date", "fecha", "dia"], "day"),
+    **dict.fromkeys(
+        ["inicio", "start time", "starts", "begins", "hora de inicio", "desde"], "start"
+    ),
+    **dict.fromkeys(["fin", "end time", "ends", "hora de fin", "hora de termino", "hasta"], "end"),
+    **dict.fromkeys(["sala", "salon", "location", "lugar", "venue"], "room"),
+    **dict.fromkeys(["language", "idioma", "idiomas", "lenguas"], "languages"),
+    **dict.fromkeys(
+        ["interpretacion", "interpreting", "interpretation languages"], "interpretation"
+    ),
+    **dict.fromkeys(["subtitulos", "captions", "captioning"], "cart"),
+    **dict.fromkeys(["lengua de senas", "sign language", "lsa"], "asl"),
+    **dict.fromkeys(
+        ["speakers", "ponentes", "panelists", "panelistas", "oradores", "speaker", "ponente"],
+        "panel",
+    ),
+}
 TIME_COLUMNS = ("day", "start", "end")
 PANEL_SEAT = re.compile(r"^(?P<who>.*?)\s*\((?P<role>[^()]*)\)$")
 # What a message calls a column; translated only when a message uses it.
@@ -123,21 +152,38 @@ class SessionRow(Row):
     # The original's topics, languages and panel as stored (every part a list).
     stored: services.Related | None = None
     new_speakers: list = field(default_factory=list)
+    # Names close to a speaker's, which the organizer may confirm as new people.
+    unsure_names: list = field(default_factory=list)
 
     @property
     def is_new(self):
         return self.original is None
 
 
+def names_of(obj):
+    """An object's name in every site language (modeltranslation's name_en, name_es…), or its
+    one name: the same sheet reads the same whatever the admin's language."""
+    names = [getattr(obj, column, None) for column in get_translation_fields("name")]
+    return {name for name in [*names, obj.name] if name}
+
+
 class Names:
-    """Objects found by slug, or by name compared without case or accents."""
+    """Objects found by slug, or by a name in any site language compared without case or
+    accents; and the one whose name is close to a misspelt one."""
 
     def __init__(self, objects):
         self.by_slug = {}
         self.by_name = {}
         for each in objects:
             self.by_slug.setdefault(each.slug, each)
-            self.by_name.setdefault(normalized(each.name), []).append(each)
+            for name in {normalized(name) for name in names_of(each)}:
+                self.by_name.setdefault(name, []).append(each)
+
+    def close_to(self, text):
+        """The one object whose name is close to `text`, if one is (a typo's cure)."""
+        near = close_match(text, self.by_name)
+        found = self.by_name.get(near, []) if near else []
+        return found[0] if len(found) == 1 else None
 
     def find(self, text):
         """The one object with this slug or name; a list when several share the name."""
@@ -209,6 +255,12 @@ class Lookups:
         for language in self.languages:
             self.language_of.setdefault(language.code.lower(), language)
             self.language_of.setdefault(normalized(language.name), language)
+        # "English", "Inglés", "Spanish": a language by its name in every site language too.
+        for site_language, _name in settings.LANGUAGES:
+            with override(site_language):
+                for language in self.languages:
+                    for name in language_names(language.code):
+                        self.language_of.setdefault(normalized(name), language)
 
     def stored_related(self, session_ids):
         """{session id: services.Related} of the sessions' topics, languages and panels as
@@ -248,25 +300,34 @@ class Lookups:
         return None
 
 
-def read_rows(dataset):
-    """Every row of the file as a Row, its cells read against one set of lookups."""
+def language_names(code):
+    """A language's name in the active language, as Django knows it, and its own name."""
+    try:
+        info = get_language_info(code)
+    except KeyError:
+        return []
+    return [_(info["name"]), info["name"], info["name_local"]]
+
+
+def read_rows(dataset, corrections=None):
+    """Every row of the file as a Row, its cells read against one set of lookups;
+    `corrections` (Corrections) are the cells the organizer corrected on the preview."""
     rows = read_table(dataset, COLUMNS, aliases=ALIASES, more_problems=more_problems)
+    corrections = corrections or Corrections()
+    corrections.apply(rows)
     lookups = Lookups(rows)
-    reader = RowReader(lookups)
+    reader = RowReader(lookups, new_names=corrections.new_speakers)
     return [reader.read(number, cells) for number, cells in enumerate(rows, start=2)]
 
 
 class RowReader:
-    def __init__(self, lookups):
+    def __init__(self, lookups, new_names=()):
         self.lookups = lookups
         self.keys_seen = {}
         self.slugs_made = set()
         self.new_speakers = {}  # normalized name → the Speaker a row creates
-        language = get_language()
-        self.names = {
-            choices: choice_names(choices, language)
-            for choices in (Session.Format, Session.Status, PanelMembership.Role)
-        }
+        # Names the organizer confirmed as new people, though close to someone's.
+        self.new_names = {normalized(name) for name in new_names}
 
     def read(self, number, cells):
         row = SessionRow(number=number, cells=cells, blank=is_blank(cells))
@@ -345,8 +406,10 @@ class RowReader:
             session.track = row.cell(
                 "track", self.read_place, self.lookups.tracks_of, edition, TRACK
             )
-        if "topics" in cells and "track" not in row.errors:
-            row.related.topics = row.cell("topics", self.read_topics, edition, session.track)
+        if "topics" in cells:
+            # A track the file misnames still lets its topics be checked against the edition.
+            track = None if "track" in row.errors else session.track
+            row.related.topics = row.cell("topics", self.read_topics, edition, track)
         if "room" in cells:
             session.room = row.cell("room", self.read_place, self.lookups.rooms_of, edition, ROOM)
         if any(column in cells for column in TIME_COLUMNS):
@@ -354,13 +417,9 @@ class RowReader:
         elif row.is_new:
             row.add_error("day", _("A new session needs its day, start and end."))
         if "format" in cells:
-            session.format = row.cell(
-                "format", parse_choice, Session.Format, FORMAT, self.names[Session.Format]
-            )
+            session.format = row.cell("format", parse_choice, Session.Format, FORMAT)
         if "status" in cells:
-            session.status = row.cell(
-                "status", parse_choice, Session.Status, STATUS, self.names[Session.Status]
-            )
+            session.status = row.cell("status", parse_choice, Session.Status, STATUS)
         if "languages" in cells:
             row.related.languages = row.cell("languages", self.read_languages)
         if "interpretation" in cells:
@@ -394,10 +453,15 @@ class RowReader:
                 }
             )
         if found is None:
-            raise CellError(
-                _("%(edition)s has no %(what)s called %(value)s.")
-                % {"edition": edition, "what": what, "value": quoted(text)}
-            )
+            message = _("%(edition)s has no %(what)s called %(value)s.") % {
+                "edition": edition,
+                "what": what,
+                "value": quoted(text),
+            }
+            near = names.close_to(text) if names else None
+            if near is not None:
+                raise Suggested(message, near.name)
+            raise CellError(message)
         return found
 
     def read_topics(self, value, edition, track):
@@ -406,24 +470,30 @@ class RowReader:
         nowhere = Names([])
         of_track = self.lookups.topics_of_track.get(track.pk if track else None, nowhere)
         of_edition = self.lookups.topics_of_edition.get(edition.pk, nowhere)
-        topics, unknown = [], []
+        topics, unknown, cured = [], [], []
         for text in split_list(value):
             found = of_track.find(text) or of_edition.find(text)
             if isinstance(found, list):
                 found = found[0]
             if found is None:
                 unknown.append(text)
+                near = of_track.close_to(text) or of_edition.close_to(text)
+                cured.append(near.name if near else None)
             elif found not in topics:
                 topics.append(found)
+                cured.append(text)
         if unknown:
-            raise CellError(
-                _("%(edition)s has no topic called %(values)s.")
-                % {"edition": edition, "values": ", ".join(map(quoted, unknown))}
-            )
+            message = _("%(edition)s has no topic called %(values)s.") % {
+                "edition": edition,
+                "values": ", ".join(map(quoted, unknown)),
+            }
+            if None not in cured:
+                raise Suggested(message, "; ".join(cured))
+            raise CellError(message)
         return topics
 
     def read_times(self, row, edition, session):
-        day = row.cell("day", parse_day)
+        day = row.cell("day", parse_day, edition)
         start = row.cell("start", parse_clock)
         end = row.cell("end", parse_clock)
         if day is None or start is None or end is None:
@@ -464,34 +534,51 @@ class RowReader:
         return languages
 
     def read_panel(self, value, row):
+        """Seats, in panel order. A misspelt name or role is refused with the whole cell as it
+        probably meant to be (Suggested), when every mistake of the cell has a likely cure."""
         seats, problems = [], []
-        for order, entry in enumerate(split_list(value)):
+        entries = split_list(value)
+        cured = list(entries)
+        for order, entry in enumerate(entries):
             match = PANEL_SEAT.match(entry)
             who, role_text = (
                 (match["who"], match["role"]) if match and match["who"] else (entry, "")
             )
+            role, speaker = PanelMembership.Role.PANELIST.value, None
+            fixed_who, fixed_role = who, role_text
+            mistakes = []
+            if role_text.strip():
+                try:
+                    role = parse_choice(role_text, PanelMembership.Role, PANEL_ROLE)
+                except CellError as error:
+                    mistakes.append(error)
+                    fixed_role = getattr(error, "replacement", None)
             try:
-                role = (
-                    parse_choice(
-                        role_text,
-                        PanelMembership.Role,
-                        PANEL_ROLE,
-                        self.names[PanelMembership.Role],
-                    )
-                    if role_text.strip()
-                    else PanelMembership.Role.PANELIST.value
-                )
                 speaker = self.find_speaker(who, row)
             except CellError as error:
-                problems.append(
+                mistakes.append(error)
+                fixed_who = getattr(error, "replacement", None)
+            if mistakes:
+                problems.extend(
                     _("In %(entry)s: %(error)s") % {"entry": quoted(entry), "error": error}
+                    for error in mistakes
+                )
+                cured[order] = (
+                    None
+                    if fixed_who is None or fixed_role is None
+                    else f"{fixed_who} ({fixed_role})"
+                    if fixed_role.strip()
+                    else fixed_who
                 )
                 continue
             if any(seat.speaker is speaker for seat in seats):
                 problems.append(_("%(speaker)s is on the panel twice.") % {"speaker": speaker})
+                cured[order] = None
                 continue
             seats.append(services.Seat(speaker=speaker, role=role, order=order))
         if problems:
+            if None not in cured:
+                raise Suggested(" ".join(problems), "; ".join(cured))
             raise CellError(" ".join(problems))
         return seats
 
@@ -508,6 +595,17 @@ class RowReader:
         if found is not None:
             return found
         key = normalized(who)
+        near = None if key in self.new_names else self.lookups.speaker_names.close_to(who)
+        if near is not None:
+            row.unsure_names.append(" ".join(who.split()))
+            raise Suggested(
+                _(
+                    "Nobody is called %(name)s: did you mean %(near)s? Accept the suggestion, "
+                    "or confirm that %(name)s is a new speaker."
+                )
+                % {"name": quoted(who), "near": near.name},
+                near.name,
+            )
         if key not in self.new_speakers:
             self.new_speakers[key] = Speaker(name=" ".join(who.split()))
         speaker = self.new_speakers[key]

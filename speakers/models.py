@@ -170,3 +170,25 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.speaker}"
+
+
+class SpreadsheetUpload(models.Model):
+    """A spreadsheet an import page read, waiting for its confirmation (sessions.admin.imports):
+    in the database, so that whichever app server takes the confirmation finds it, bound to
+    the user who uploaded it, and spent after UPLOAD_SECONDS. A row of its own rather than a
+    cache entry, which a page cache shares and culls, and a Redis may evict."""
+
+    token = models.CharField(max_length=32, unique=True, validators=[validate_one_line])
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sheet = models.CharField(max_length=40, validators=[validate_one_line])
+    file_name = models.CharField(max_length=255, validators=[validate_one_line])
+    # The file's cells as read, compressed: the confirmation does not read the file again.
+    cells = models.BinaryField()
+    # {session id: version} of the stored rows the preview read, which the confirmation checks.
+    versions = models.JSONField(null=True, blank=True)
+    # Cells the organizer corrected on the preview (a suggestion accepted): {"row:column": text}.
+    replacements = models.JSONField(default=dict, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.file_name

@@ -37,7 +37,18 @@ JOB_TITLES = get_translation_fields("job_title")
 BIOS = get_translation_fields("bio")
 ORGANIZATION_NAMES = get_translation_fields("name")
 COLUMNS = ["slug", "name", "pronouns", *JOB_TITLES, "organization", "website", *BIOS]
-ALIASES = {"job_title": JOB_TITLES[0], "bio": BIOS[0]}
+# Headers as organizers write them, in English and Spanish (compared without case or accents),
+# and as files written before the texts had a column per language.
+ALIASES = {
+    **dict.fromkeys(
+        ["job_title", "job title", "title", "position", "cargo", "puesto"], JOB_TITLES[0]
+    ),
+    **dict.fromkeys(["bio", "biography", "biografia", "semblanza"], BIOS[0]),
+    **dict.fromkeys(["nombre", "full name", "nombre completo", "speaker", "ponente"], "name"),
+    **dict.fromkeys(["pronombres"], "pronouns"),
+    **dict.fromkeys(["organisation", "organizacion", "organismo", "institucion"], "organization"),
+    **dict.fromkeys(["web", "sitio web", "pagina web", "url"], "website"),
+}
 ONE_LINE = ["name", "pronouns", *JOB_TITLES, "website"]
 NAME_AND_ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acronym>[^()]+)\)$")
 
@@ -186,10 +197,13 @@ def slug_required(headers):
     return [_("The column slug is required: it says which speaker each row is.")]
 
 
-def read_rows(dataset):
+def read_rows(dataset, corrections=None):
     """Every row of the file as a SpeakerRow, read against one set of lookups: the speakers it
-    names and every organization, in two queries whatever its length."""
+    names and every organization, in two queries whatever its length; `corrections`, the cells
+    corrected on the preview."""
     rows = read_table(dataset, COLUMNS, aliases=ALIASES, more_problems=slug_required)
+    if corrections is not None:
+        corrections.apply(rows)
     slugs = {cell_text(cells.get("slug")) for cells in rows} - {""}
     reader = SpeakerReader(
         speakers=Speaker.objects.select_related("organization").in_bulk(slugs, field_name="slug"),

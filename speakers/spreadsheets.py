@@ -357,6 +357,9 @@ def with_aliases(headers, aliases):
     ]
 
 
+ERRORS_COLUMNS = {"errors", "errores"}
+
+
 def read_table(dataset, columns, *, aliases=None, more_problems=None):
     """The rows of `dataset` as dicts of cells keyed by column. The headers are matched without
     regard to case or accents, old names read as new ones (`aliases`); a file whose columns are
@@ -364,16 +367,55 @@ def read_table(dataset, columns, *, aliases=None, more_problems=None):
     whole, with every problem in one FileError."""
     headers = [normalized(cell_text(header)) for header in dataset.headers or []]
     headers = with_aliases(headers, aliases or {})
+    # The column the import page adds to the rows it refused, for a file sent back corrected.
+    ignored = {index for index, header in enumerate(headers) if header in ERRORS_COLUMNS}
+    headers = ["" if index in ignored else header for index, header in enumerate(headers)]
     problems = header_problems(headers, columns)
     for index, header in enumerate(headers):
-        if not header and any(cell_text(value) for value in dataset.get_col(index)):
+        if (
+            not header
+            and index not in ignored
+            and any(cell_text(value) for value in dataset.get_col(index))
+        ):
             problems.append(
                 _("Column %(number)s has values but no header.") % {"number": index + 1}
             )
     problems.extend(more_problems(headers) if more_problems else [])
     if problems:
         raise FileError(" ".join(problems))
-    return [dict(zip(headers, values, strict=False)) for values in dataset]
+    return [
+        {header: value for header, value in zip(headers, values, strict=False) if header}
+        for values in dataset
+    ]
+
+
+@dataclass
+class Corrections:
+    """What an organizer corrected on a preview, kept with the upload: cells replaced
+    ({"row:column": text}, a row numbered as the spreadsheet shows it) and names confirmed as
+    new people though close to someone's."""
+
+    cells: dict = field(default_factory=dict)
+    new_speakers: list = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, value):
+        value = value or {}
+        return cls(cells=dict(value.get("cells", {})), new_speakers=list(value.get("new", [])))
+
+    def as_json(self):
+        return {"cells": self.cells, "new": self.new_speakers}
+
+    def replace(self, number, column, text):
+        self.cells[f"{number}:{column}"] = text
+
+    def apply(self, rows):
+        """Each corrected cell put in its row (`rows`: dicts of cells, the first numbered 2)."""
+        for key, text in self.cells.items():
+            number, _colon, column = key.partition(":")
+            index = int(number) - 2 if number.isdigit() else -1
+            if 0 <= index < len(rows) and column in rows[index]:
+                rows[index][column] = text
 
 
 def is_blank(cells):
@@ -394,6 +436,9 @@ class Row:
     blank: bool = False
     changes: dict = field(default_factory=dict)
     action: str = ""
+    # {column: the cell as it was probably meant}: a refusal's likely cure, which the preview
+    # offers to accept with a click.
+    suggestions: dict = field(default_factory=dict)
 
     def add_error(self, column, message):
         self.errors.setdefault(column, []).append(str(message))
@@ -404,6 +449,9 @@ class Row:
             return read(self.cells.get(column), *args)
         except CellError as error:
             self.add_error(column, error)
+            replacement = getattr(error, "replacement", None)
+            if replacement is not None:
+                self.suggestions[column] = replacement
             return None
 
     def settle(self, *, subject, is_new, changes):

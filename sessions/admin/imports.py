@@ -6,15 +6,22 @@ into rows (sessions.importing.read_rows, speakers.resources.read_rows), and the 
 the user's rights and every rule for the whole file and write all of it or nothing
 (services.sessions_import, services.speakers_import). The preview is the same call as a dry run.
 
-What the preview read waits for the confirmation in Django's cache (Redis when configured, a
-table of the database otherwise, so any app server can take the confirmation), under a random
-token tied to the user who uploaded it and to the sheet: a confirmation form can name nothing
-else. It is the file's cells, as read_dataset read them within its limits (compressed: a
-5,000-row sheet is a few hundred KB), so that the confirmation does not read the file again;
-and the version of every stored row the preview read, which the confirmation checks. Every
-request this page cannot use (no file, a file it cannot read, a token that is malformed,
-expired or someone else's) answers 400 with a message."""
+What the preview read waits for the confirmation in the database (speakers.SpreadsheetUpload,
+so any app server can take the confirmation, and no cache culls or evicts it), under a random
+token tied to the user who uploaded it and to the sheet, for an hour: a confirmation form can
+name nothing else. It is the file's cells, as read_dataset read them within its limits
+(compressed: a 5,000-row sheet is a few hundred KB), so that the confirmation does not read the
+file again; the version of every stored row the preview read, which the confirmation checks;
+and the cells the organizer corrected on the preview (a suggestion accepted with a click: the
+preview is read again from the stored cells, without another upload). Every request this page
+cannot use (no file, a file it cannot read, a token that is malformed, expired or someone
+else's) answers 400 with a message.
 
+The page also serves a template to fill in (?template=csv or xlsx: the columns, an example
+row, and in the XLSX the valid values), a preview of the rows with errors only (?only=errors),
+and the rows a preview refused, with their errors, to correct and upload again."""
+
+import datetime
 import pickle
 import re
 import secrets
@@ -24,19 +31,29 @@ from dataclasses import dataclass
 import tablib
 from django import forms
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from speakers import resources as speaker_sheet
-from speakers.spreadsheets import FileError, counts, read_dataset
+from speakers.models import SpreadsheetUpload
+from speakers.spreadsheets import (
+    Corrections,
+    FileError,
+    SafeCSV,
+    SafeXLSX,
+    counts,
+    read_dataset,
+    safe_dataset,
+)
 
 from .. import importing as session_sheet
 from .. import services
+from . import import_templates
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 UPLOAD_SECONDS = 60 * 60
@@ -59,6 +76,12 @@ class Sheet:
     changelist: str
     # Whether the preview records each stored row's version, for the confirmation to check.
     versioned: bool = False
+    # (rows) -> [(what, [names])]: the valid values the preview lists beside its rows.
+    choices: object = None
+    # (file format) -> a Databook or Dataset to fill in.
+    template_dataset: object = None
+    # (row) -> [(what, before, after)] of a row that updates what is stored.
+    differences: object = None
 
 
 SESSIONS = Sheet(
@@ -83,6 +106,9 @@ SESSIONS = Sheet(
     ),
     changelist="admin:program_session_changelist",
     versioned=True,
+    choices=import_templates.session_choices,
+    template_dataset=import_templates.session_template,
+    differences=import_templates.session_differences,
 )
 SPEAKERS = Sheet(
     key="speaker-import",
@@ -105,6 +131,7 @@ SPEAKERS = Sheet(
         % counts
     ),
     changelist="admin:speakers_speaker_changelist",
+    template_dataset=import_templates.speaker_template,
 )
 
 
@@ -124,20 +151,16 @@ class UploadForm(forms.Form):
         return upload
 
 
-def upload_key(sheet, user, token):
-    return f"{sheet.key}:{user.pk}:{token}"
-
-
 def packed(dataset):
     """The cells of `dataset` (texts, numbers, dates and times, as read_dataset read them),
-    compressed for the cache."""
+    compressed for storage."""
     table = (list(dataset.headers or []), [list(row) for row in dataset])
     return zlib.compress(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
 def unpacked(cells):
     """The Dataset packed() packed."""
-    headers, table = pickle.loads(zlib.decompress(cells))  # noqa: S301  (our own cache entry)
+    headers, table = pickle.loads(zlib.decompress(bytes(cells)))  # noqa: S301  (our own row)
     return tablib.Dataset(*table, headers=headers)
 
 
@@ -145,7 +168,7 @@ def versions_read(sheet, rows):
     """{session id: version} of the stored sessions the preview read, for the confirmation."""
     if not sheet.versioned:
         return None
-    return {row.original.pk: row.original.version for row in rows if row.original is not None}
+    return {str(row.original.pk): row.original.version for row in rows if row.original is not None}
 
 
 def session_import(request, model_admin):
@@ -159,69 +182,205 @@ def speaker_import(request, model_admin):
 def import_page(request, model_admin, sheet):
     if not model_admin.has_import_permission(request):
         raise PermissionDenied
+    if request.method == "GET" and request.GET.get("template") in ("csv", "xlsx"):
+        return template_file(sheet, request.GET["template"])
+    if request.method == "GET" and "token" in request.GET:
+        upload = stored_upload(request, sheet, request.GET["token"])
+        if upload is None:
+            return lost_upload(request, model_admin, sheet)
+        if request.GET.get("download") == "refused":
+            return refused_rows_file(request, sheet, upload)
+        return preview(request, model_admin, sheet, upload)
     if request.method == "POST" and "token" in request.POST:
-        return confirm(request, model_admin, sheet)
+        upload = stored_upload(request, sheet, request.POST["token"])
+        if upload is None:
+            return lost_upload(request, model_admin, sheet)
+        if (
+            "accept" in request.POST
+            or "accept_all" in request.POST
+            or "new_speaker" in request.POST
+        ):
+            return correct(request, model_admin, sheet, upload)
+        return confirm(request, model_admin, sheet, upload)
     if request.method != "POST":
         return page(request, model_admin, sheet, form=UploadForm(sheet=sheet))
     form = UploadForm(request.POST, request.FILES, sheet=sheet)
     if not form.is_valid():
         return page(request, model_admin, sheet, form=form, status=400)
-    upload = form.cleaned_data["spreadsheet"]
+    file = form.cleaned_data["spreadsheet"]
     try:
-        dataset = read_dataset(upload.read(), upload.name)
+        dataset = read_dataset(file.read(), file.name)
         cells = packed(dataset)  # as read, before read_rows looks at it
-        rows = sheet.read_rows(dataset)
+        sheet.read_rows(dataset)  # a file whose columns are wrong is refused before it is kept
     except FileError as error:
         form.add_error("spreadsheet", str(error))
         return page(request, model_admin, sheet, form=form, status=400)
-    rows = sheet.apply(user=request.user, rows=rows, dry_run=True)
-    token = secrets.token_hex(16)
-    # (name, file: None, versions, cells): an upload stored before the cells were kept has
-    # the file's content in the second place, and no cells.
-    cache.set(
-        upload_key(sheet, request.user, token),
-        (upload.name, None, versions_read(sheet, rows), cells),
-        UPLOAD_SECONDS,
+    now = timezone.now()
+    # Expired uploads go as new ones come: the table holds an hour's uploads at most.
+    SpreadsheetUpload.objects.filter(expires_at__lte=now).delete()
+    upload = SpreadsheetUpload.objects.create(
+        token=secrets.token_hex(16),
+        user=request.user,
+        sheet=sheet.key,
+        file_name=file.name[:255],
+        cells=cells,
+        expires_at=now + datetime.timedelta(seconds=UPLOAD_SECONDS),
     )
-    return page(request, model_admin, sheet, rows=rows, token=token, file_name=upload.name)
+    return preview(request, model_admin, sheet, upload)
 
 
-def confirm(request, model_admin, sheet):
-    token = request.POST.get("token", "")
-    key = upload_key(sheet, request.user, token)
-    stored = cache.get(key) if TOKEN.match(token) else None
-    if stored is None:
-        problem = _(
-            "This upload cannot be found: it expired after an hour, or was made by someone "
-            "else. Upload the file again."
-        )
-        return page(
-            request, model_admin, sheet, form=UploadForm(sheet=sheet), problem=problem, status=400
-        )
-    # An upload stored before versions, or cells, were kept has none: its file is read again.
-    file_name, content, versions, cells = (*stored, None, None)[:4]
+def stored_upload(request, sheet, token):
+    """The user's own upload of this sheet under `token`, unless it expired."""
+    if not TOKEN.match(token or ""):
+        return None
+    return SpreadsheetUpload.objects.filter(
+        token=token, user=request.user, sheet=sheet.key, expires_at__gt=timezone.now()
+    ).first()
+
+
+def lost_upload(request, model_admin, sheet):
+    problem = _(
+        "This upload cannot be found: it expired after an hour, or was made by someone "
+        "else. Upload the file again."
+    )
+    return page(
+        request, model_admin, sheet, form=UploadForm(sheet=sheet), problem=problem, status=400
+    )
+
+
+def read_upload(sheet, upload):
+    """The rows of the stored upload, with the cells corrected on the preview."""
+    return sheet.read_rows(
+        unpacked(upload.cells), corrections=Corrections.from_json(upload.replacements)
+    )
+
+
+def preview(request, model_admin, sheet, upload):
+    """The dry run of the stored upload, as it now reads; the versions it read are kept for
+    the confirmation."""
     try:
-        dataset = read_dataset(content, file_name) if cells is None else unpacked(cells)
-        rows = sheet.read_rows(dataset)
+        rows = read_upload(sheet, upload)
+    except FileError as error:
+        return page(
+            request,
+            model_admin,
+            sheet,
+            form=UploadForm(sheet=sheet),
+            problem=str(error),
+            status=400,
+        )
+    rows = sheet.apply(user=request.user, rows=rows, dry_run=True)
+    versions = versions_read(sheet, rows)
+    if versions != upload.versions:
+        upload.versions = versions
+        upload.save(update_fields=["versions"])
+    return page(
+        request,
+        model_admin,
+        sheet,
+        rows=rows,
+        token=upload.token,
+        file_name=upload.file_name,
+        only_errors=request.GET.get("only") == "errors",
+    )
+
+
+def correct(request, model_admin, sheet, upload):
+    """Accept one suggestion ("row:column"), or all of them, or take a name as a new speaker:
+    kept with the upload, then the preview read again from the stored cells."""
+    corrections = Corrections.from_json(upload.replacements)
+    if "new_speaker" in request.POST:
+        corrections.new_speakers.append(request.POST["new_speaker"][:200])
+    else:
+        try:
+            rows = read_upload(sheet, upload)
+        except FileError as error:
+            return page(
+                request,
+                model_admin,
+                sheet,
+                form=UploadForm(sheet=sheet),
+                problem=str(error),
+                status=400,
+            )
+        wanted = None if "accept_all" in request.POST else request.POST["accept"]
+        for row in rows:
+            for column, replacement in getattr(row, "suggestions", {}).items():
+                if wanted is None or wanted == f"{row.number}:{column}":
+                    corrections.replace(row.number, column, replacement)
+    upload.replacements = corrections.as_json()
+    upload.save(update_fields=["replacements"])
+    return preview(request, model_admin, sheet, upload)
+
+
+def confirm(request, model_admin, sheet, upload):
+    """Import the stored upload, all of it, or only the rows without errors ("valid_only")."""
+    try:
+        rows = read_upload(sheet, upload)
+        if "valid_only" in request.POST:
+            checked = sheet.apply(user=request.user, rows=rows, dry_run=True)
+            valid = {row.number for row in checked if not row.errors}
+            rows = [row for row in read_upload(sheet, upload) if row.number in valid]
     except FileError as error:
         form = UploadForm(sheet=sheet)
         return page(request, model_admin, sheet, form=form, problem=str(error), status=400)
+    versions = {int(pk): version for pk, version in (upload.versions or {}).items()}
     rows = sheet.apply(
         user=request.user, rows=rows, **({"versions": versions} if sheet.versioned else {})
     )
+    # The upload is spent: a new preview shows the program as it now is.
+    upload.delete()
     if any(row.errors for row in rows):
-        # The upload is spent: a new preview shows the program as it now is.
-        cache.delete(key)
         model_admin.message_user(request, sheet.changed_meanwhile, messages.ERROR)
-        return page(request, model_admin, sheet, rows=rows, file_name=file_name)
-    cache.delete(key)
+        return page(request, model_admin, sheet, rows=rows, file_name=upload.file_name)
     model_admin.message_user(request, sheet.imported(counts(rows)), messages.SUCCESS)
     return HttpResponseRedirect(reverse(sheet.changelist))
+
+
+def template_file(sheet, file_format):
+    """A sheet to fill in: the columns, an example row, and (XLSX) the valid values."""
+    book = sheet.template_dataset(file_format)
+    if isinstance(book, tablib.Databook):
+        content = tablib.Databook(
+            [safe_dataset(each, typed=True) for each in book.sheets()]
+        ).export("xlsx")
+        content_type = SafeXLSX().get_content_type()
+    elif file_format == "xlsx":
+        content = SafeXLSX().export_data(book)
+        content_type = SafeXLSX().get_content_type()
+    else:
+        content = SafeCSV().export_data(book)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{sheet.key}-template.{file_format}"'
+    return response
+
+
+def refused_rows_file(request, sheet, upload):
+    """The rows of the stored upload that have errors, as the file had them (corrections
+    included), with an "errors" column the import ignores: to correct and upload again."""
+    rows = sheet.apply(user=request.user, rows=read_upload(sheet, upload), dry_run=True)
+    columns = [column for column in sheet.columns if any(column in row.cells for row in rows)]
+    dataset = tablib.Dataset(headers=[*columns, "errors"])
+    for row in rows:
+        if row.errors:
+            errors = "; ".join(
+                f"{column}: {error}"
+                for column, messages in row.errors.items()
+                for error in messages
+            )
+            dataset.append([*(row.cells.get(column) for column in columns), errors])
+    response = HttpResponse(SafeCSV().export_data(dataset), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{sheet.key}-errors.csv"'
+    return response
 
 
 def page(request, model_admin, sheet, *, status=200, **context):
     rows = context.get("rows")
     if rows is not None:
+        if sheet.differences:
+            for row in rows:
+                row.differences = sheet.differences(row)
         tally = counts(rows)
         context.update(
             refused=any(row.errors for row in rows),
@@ -229,6 +388,15 @@ def page(request, model_admin, sheet, *, status=200, **context):
             update_count=tally["update"],
             unchanged_count=tally["unchanged"],
             error_count=sum(bool(row.errors) for row in rows),
+            valid_count=tally["new"] + tally["update"],
+            suggestion_count=sum(len(getattr(row, "suggestions", {})) for row in rows),
+            shown_rows=[row for row in rows if row.errors] if context.get("only_errors") else rows,
+            draft_count=sum(
+                1
+                for row in rows
+                if row.action == "new"
+                and getattr(getattr(row, "session", None), "status", "") == "draft"
+            ),
             new_speakers=sorted(
                 {speaker.name for row in rows for speaker in getattr(row, "new_speakers", [])}
             ),
@@ -239,6 +407,7 @@ def page(request, model_admin, sheet, *, status=200, **context):
                     if getattr(row, "new_organization", None)
                 }
             ),
+            choices=sheet.choices(rows) if sheet.choices else [],
         )
     return TemplateResponse(
         request,

@@ -8,18 +8,17 @@ import io
 import pytest
 import tablib
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from niic.sample_schedule import PLENARY_NOTE, PLENARY_NOTE_ES
 from sessions import services
 from sessions.admin import imports as import_pages
-from sessions.admin.imports import SESSIONS, unpacked, upload_key
+from sessions.admin.imports import SESSIONS, unpacked
 from sessions.importing import COLUMNS, FileError, read_dataset, read_rows
 from sessions.models import PanelMembership, Room, Session
 from sessions.resources import SessionResource
-from speakers.models import Speaker
+from speakers.models import Speaker, SpreadsheetUpload
 from speakers.spreadsheets import SafeCSV, SafeXLSX
 from tests.factories import la_time, make_conference, make_organizer, make_session, make_track
 
@@ -358,8 +357,13 @@ BAD_ROWS = {
         {"start": ["“25:00” is not a time of day; write it as 13:30 or 1:30 pm."]},
     ),
     "malformed day": (
-        {"day": "16/12/2014"},
-        {"day": ["“16/12/2014” is not a date; write it as YYYY-MM-DD, e.g. 2014-12-15."]},
+        {"day": "2014-13-45"},
+        {
+            "day": [
+                "“2014-13-45” is not a date; write it as YYYY-MM-DD (2014-12-15), 12/15/2014 "
+                "or Dec 15, 2014."
+            ]
+        },
     ),
     "end before start": (
         {"start": "14:00", "end": "13:00"},
@@ -559,12 +563,16 @@ def test_admin_import_confirms_what_the_preview_read_without_reading_the_file_ag
         reverse("admin:program_session_import"), {"spreadsheet": upload([new_session_row()])}
     )
     token = preview.context["token"]
-    key = upload_key(SESSIONS, preview.wsgi_request.user, token)
-    file_name, content, _versions, cells = cache.get(key)
-    # The cache holds the file's cells, compressed, and not the file.
-    assert (file_name, content) == ("program.csv", None)
+    stored = SpreadsheetUpload.objects.get(token=token)
+    # The database holds the file's cells, compressed, bound to the uploader, for an hour.
+    assert (stored.file_name, stored.user, stored.sheet) == (
+        "program.csv",
+        preview.wsgi_request.user,
+        SESSIONS.key,
+    )
     assert (
-        unpacked(cells).dict == read_dataset(csv_text([new_session_row()]).encode(), "x.csv").dict
+        unpacked(stored.cells).dict
+        == read_dataset(csv_text([new_session_row()]).encode(), "x.csv").dict
     )
 
     def read_again(*args):
@@ -575,23 +583,7 @@ def test_admin_import_confirms_what_the_preview_read_without_reading_the_file_ag
 
     assert confirmed.status_code == 302
     assert Session.objects.filter(conference=niic, slug="caucus-on-small-business").exists()
-    assert cache.get(key) is None
-
-
-def test_admin_import_confirms_an_upload_stored_with_its_file(admin_client, niic):
-    """An upload previewed before the cells were kept (the file in the cache) still confirms."""
-    preview = admin_client.post(
-        reverse("admin:program_session_import"), {"spreadsheet": upload([new_session_row()])}
-    )
-    token = preview.context["token"]
-    key = upload_key(SESSIONS, preview.wsgi_request.user, token)
-    _name, _content, versions, _cells = cache.get(key)
-    cache.set(key, ("program.csv", csv_text([new_session_row()]).encode(), versions))
-
-    confirmed = admin_client.post(reverse("admin:program_session_import"), {"token": token})
-
-    assert confirmed.status_code == 302
-    assert Session.objects.filter(conference=niic, slug="caucus-on-small-business").exists()
+    assert not SpreadsheetUpload.objects.filter(token=token).exists()
 
 
 def test_admin_import_confirmed_after_the_program_changed_saves_nothing(admin_client, niic):

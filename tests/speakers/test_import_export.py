@@ -370,9 +370,7 @@ def test_admin_speaker_import_is_saved_once_confirmed(admin_client, niic):
     assert Speaker.objects.get(slug="maria-lopez").organization.slug == "chirla"
 
 
-def test_admin_speaker_import_preview_of_a_bad_file_shows_the_errors_and_no_confirm(
-    admin_client, niic
-):
+def test_admin_speaker_import_preview_of_a_bad_file_offers_only_the_valid_rows(admin_client, niic):
     rows = [speaker_row(), speaker_row(slug="bad-one", name="Bad One", website="nope")]
 
     response = admin_client.post(
@@ -382,8 +380,21 @@ def test_admin_speaker_import_preview_of_a_bad_file_shows_the_errors_and_no_conf
     assert response.status_code == 200
     assert errors_of(response.context["rows"]) == [(3, {"website": ["Enter a valid URL."]})]
     assert "Enter a valid URL." in response.text
-    assert 'name="token"' not in response.text
+    # No button imports the whole file; one imports the valid row only.
+    assert "Import 2 changes" not in response.text
+    assert 'name="valid_only"' in response.text
+    assert "Import the 1 valid row only" in response.text
     assert not Speaker.objects.filter(slug="maria-lopez").exists()
+
+    imported = admin_client.post(
+        reverse("admin:speakers_speaker_import"),
+        {"token": response.context["token"], "valid_only": "1"},
+    )
+
+    assert imported.status_code == 302
+    assert list(
+        Speaker.objects.filter(slug__in=["maria-lopez", "bad-one"]).values_list("slug", flat=True)
+    ) == ["maria-lopez"]
 
 
 @pytest.mark.parametrize(

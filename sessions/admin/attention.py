@@ -100,7 +100,9 @@ def needs_attention(request, admin_site):
     """What needs attention for this request's user, as the admin's home shows it."""
     attention = Attention(edition=edition_for(request))
     session_admin = admin_site._registry.get(Session)
-    sees_sessions = session_admin is not None and session_admin.has_view_permission(request)
+    # The program's state is for those who may act on it (organizers, track chairs), not for
+    # translators, who read the sessions only to translate them.
+    sees_sessions = session_admin is not None and session_admin.has_change_permission(request)
     languages = translated_languages(request.user)
     kinds = [kind for kind in TEXT_KINDS if translates(request, admin_site, kind, languages)]
     if sees_sessions:
@@ -117,7 +119,7 @@ def needs_attention(request, admin_site):
         )
     attention.languages = [(code, name) for code, name in language_names() if code in languages]
     for kind in kinds:
-        if kind.model is Session:
+        if kind.model is Session and sees_sessions:
             counts = untranslated_sessions
         else:
             counts = untranslated_counts(request, admin_site, kind, attention.edition, languages)

@@ -1,15 +1,16 @@
 """Accounts, as organizers manage them.
 
-Organizers create accounts, deactivate them and put people in the two program groups (a track is
-handed to a chair on that track's page). They never grant superuser status, staff status other
-than what the two groups give, or single permissions, and they cannot open a superuser's
+Organizers create accounts, deactivate them and put people in the role groups: Organizers, Track
+chairs and the Translators of a language (a track is handed to a chair on that track's page).
+They never grant superuser status, staff status other than what the role groups give, or single
+permissions, and they cannot open a superuser's
 account at all: changing a superuser's password would be a way in. Superusers keep Django's
 full user admin."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -19,10 +20,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
-from .accounts import StaffLoginForm, admin_language_on_login, staff_status_follows_role_groups
+from .accounts import (
+    StaffLoginForm,
+    admin_language_on_login,
+    role_groups,
+    staff_status_follows_role_groups,
+)
 from .middleware import ADMIN_LANGUAGE_KEY
 from .models import StaffPreferences
-from .roles import PROGRAM_GROUPS
 
 admin.site.unregister(User)
 
@@ -79,7 +84,7 @@ class AccountAdmin(UserAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
-            kwargs["queryset"] = Group.objects.filter(name__in=PROGRAM_GROUPS)
+            kwargs["queryset"] = role_groups()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
@@ -88,7 +93,7 @@ class AccountAdmin(UserAdmin):
             return
         # Staff status follows the groups: in one of them, a person may log in to the admin.
         account = form.instance
-        is_staff = account.groups.filter(name__in=PROGRAM_GROUPS).exists()
+        is_staff = account.groups.filter(pk__in=role_groups()).exists()
         if account.is_staff != is_staff:
             account.is_staff = is_staff
             account.save(update_fields=["is_staff"])

@@ -742,3 +742,35 @@ def test_create_account_makes_a_translator_of_one_language():
     expected_name = expected if isinstance(expected, str) else expected.name
     assert [group.name for group in person.groups.all()] == [expected_name]
     assert person.is_staff is True
+
+
+def test_an_organizer_makes_a_translator_through_the_account_form_and_the_account_stays_staff(
+    client,
+):
+    from niic.roles import translator_group
+    from tests.factories import make_organizer as make_organizers_member
+
+    client.force_login(make_organizers_member())
+    person = User.objects.create_user("traductora", "t@example.org", PASSWORD)
+    spanish = translator_group("es")
+    url = reverse("admin:auth_user_change", args=[person.pk])
+    data = {
+        "username": "traductora",
+        "email": "t@example.org",
+        "first_name": "",
+        "last_name": "",
+        "is_active": "on",
+        "groups": [spanish.pk],
+    }
+
+    assert spanish.pk in [
+        group.pk for group in client.get(url).context["adminform"].form.fields["groups"].queryset
+    ]
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert User.objects.get(pk=person.pk).is_staff is True
+    client.post(url, {**data, "first_name": "Rosa"})  # saved again by an organizer
+
+    person.refresh_from_db()
+    assert (person.first_name, person.is_staff) == ("Rosa", True)
+    assert outcome(log_in(Client(), "traductora", PASSWORD)) == "in"

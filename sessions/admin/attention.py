@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from speakers.models import Organization, Speaker
@@ -61,7 +62,11 @@ class TextKind:
 
     @property
     def name(self):
-        return capfirst(self.model._meta.verbose_name_plural)
+        """“Sessions”, or “Speakers of every edition” for a kind no edition confines."""
+        plural = capfirst(self.model._meta.verbose_name_plural)
+        if self.edition_parameter:
+            return plural
+        return _("%(kind)s of every edition") % {"kind": plural}
 
     @property
     def texts(self):

@@ -256,16 +256,16 @@ def test_the_texts_to_translate_are_counted_per_kind_and_language_as_each_list_s
     assert languages == ["English", "Spanish"]
     assert list(rows) == [
         "Sessions (title, description)",
-        "Speakers (bio, job title)",
+        "Speakers of every edition (bio, job title)",
         "Tracks (name, description)",
         "Topics (name, description)",
         "Rooms (name, location, accessibility notes)",
-        "Organizations (name)",
+        "Organizations of every edition (name)",
     ]
     # Welcoming cities and the two drafts lack a Spanish title; Ana Ruiz's bio is Spanish only,
     # Tom Nguyen's English only; the panel of three counts its session once.
     assert [count for count, _url in rows["Sessions (title, description)"]] == [0, 3]
-    assert [count for count, _url in rows["Speakers (bio, job title)"]] == [1, 1]
+    assert [count for count, _url in rows["Speakers of every edition (bio, job title)"]] == [1, 1]
     assert [count for count, _url in rows["Rooms (name, location, accessibility notes)"]] == [
         0,
         1,
@@ -332,13 +332,15 @@ def test_a_translator_sees_what_waits_in_their_language(client, program):
     assert languages == ["Spanish"]
     assert list(rows) == [
         "Sessions (title, description)",
-        "Speakers (bio, job title)",
+        "Speakers of every edition (bio, job title)",
         "Tracks (name, description)",
         "Topics (name, description)",
         "Rooms (name, location, accessibility notes)",
-        "Organizations (name)",
+        "Organizations of every edition (name)",
     ]
-    assert rows["Speakers (bio, job title)"] == [(1, "/admin/speakers/speaker/?untranslated=es")]
+    assert rows["Speakers of every edition (bio, job title)"] == [
+        (1, "/admin/speakers/speaker/?untranslated=es")
+    ]
     for cells in rows.values():
         for count, url in cells:
             if count:

@@ -31,9 +31,10 @@ ROOM_A_PANEL = "building economic power for immigrant workers"
 
 @pytest.fixture
 def page(new_page):
-    """A window the size the workbench is made for (and where each card and cell dragged here
-    is in view: Chromium starts no drag when the page scrolls under a pressed mouse)."""
-    return new_page(viewport={"width": 1440, "height": 900})
+    """A window the size the workbench is made for, tall enough for each card and cell dragged
+    here to be in view (Chromium starts no drag when the page scrolls under a pressed mouse;
+    a quarter hour of the board is 2rem tall, so that a card's height says its length)."""
+    return new_page(viewport={"width": 1440, "height": 1400})
 
 
 def log_in(page, group, username):
@@ -77,7 +78,12 @@ def test_a_session_dragged_to_another_room_and_time_moves_on_the_public_schedule
     log_in(page, ORGANIZERS, "organizer")
     page.goto(BOARD)
 
-    card(page, BREAK).drag_to(cell(page, "Room C", "12:00"))
+    # Grabbed by its top, which lands where it is dropped (a card keeps its grab offset).
+    card(page, BREAK).drag_to(
+        cell(page, "Room C", "12:00"),
+        source_position={"x": 20, "y": 4},
+        target_position={"x": 20, "y": 4},
+    )
 
     expect(status(page)).to_have_text(
         "“Morning break” moved: Room C, Mon, Dec 15, 12:00–12:30 PST."

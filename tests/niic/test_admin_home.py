@@ -314,6 +314,8 @@ def test_a_track_chair_sees_only_their_tracks(client, program):
         ]
     }
     assert listed_count(client, f"{changelist}&untranslated=es") == 2
+    conflicts = f"/admin/program/session/conflicts/?edition={program['edition'].slug}"
+    assert client.get(conflicts).context["total_count"] == 0
     assert listed_count(client, f"{changelist}&status__exact=draft") == 1
     assert listed_count(client, f"{changelist}&answers=unconfirmed") == 1
     assert "Release the program" not in text

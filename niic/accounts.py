@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
@@ -213,9 +214,9 @@ def staff_status_follows_role_groups(sender, instance, action, reverse, pk_set, 
 
 
 class StaffLoginForm(AdminAuthenticationForm):
-    """The admin's login form, saying why an account with the right password is refused
+    """The admin's login form, saying why an account whose password is right is refused,
     instead of blaming the password: it is not a staff account (nobody put it in a role
-    group), or it is closed. django-axes still counts only wrong passwords."""
+    group). django-axes still counts only wrong passwords."""
 
     error_messages = {
         **AdminAuthenticationForm.error_messages,
@@ -223,12 +224,10 @@ class StaffLoginForm(AdminAuthenticationForm):
             "This account is not a staff account, so it cannot use this admin: ask an "
             "organizer to put it in the Organizers, Track chairs or a Translators group."
         ),
-        "inactive": _("This account is closed: ask an organizer to open it again."),
     }
 
     def confirm_login_allowed(self, user):
-        if not user.is_active:
-            raise ValidationError(self.error_messages["inactive"], code="inactive")
+        AuthenticationForm.confirm_login_allowed(self, user)  # a closed account
         if not user.is_staff:
             raise ValidationError(self.error_messages["not_staff"], code="not_staff")
 

@@ -1,6 +1,6 @@
 """The admin site of the program: Django's, with its "view on site" redirect confined, a request
-it cannot read answered 400, and the program's tools (the schedule board, the conflicts) linked
-from its index.
+it cannot read answered 400, and a home that says what needs attention (sessions.admin.attention)
+above the program's tools (the schedule board, the conflicts, the release page).
 
 Django's redirect (/admin/r/<content type>/<id>/) looks any object up and sends the browser to
 its public address, whatever the user may see: with a session's slug in the address, a track

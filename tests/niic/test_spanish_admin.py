@@ -238,3 +238,31 @@ def test_the_import_merge_and_validators_speak_spanish(spanish_organizer, busy_p
     assert "ya participa en" in page_text(merged)
     assert "no es una hora del día" in page_text(imported)
     assert Session.objects.filter(slug__in=["nueva", "otra"]).count() == 0
+
+
+def test_the_login_refusal_of_an_account_that_is_not_staff_and_the_language_switch_speak_spanish(
+    client, organizer, settings
+):
+    from django.contrib.auth.models import User
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    User.objects.create_user("voluntaria", "v@example.org", "correct-horse-battery")
+
+    refused = client.post(
+        reverse("admin:login"),
+        {"username": "voluntaria", "password": "correct-horse-battery"},
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    client.force_login(organizer)
+    index = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="es")
+
+    assert re.findall(r'<p class="errornote">\s*(.*?)\s*</p>', refused.text, re.S) == [
+        "Esta cuenta no es una cuenta del personal, así que no puede usar esta administración: "
+        "pida a un organizador que la ponga en el grupo Organizers, Track chairs o en un grupo "
+        "Translators."
+    ]
+    assert re.search(r'<form class="admin-language"[^>]*aria-label="([^"]*)"', index.text)[1] == (
+        "Idioma de la administración"
+    )
+    for page in (refused, index):
+        assert english_in(page_text(page)) == []

@@ -233,6 +233,7 @@ class StaffLoginForm(AdminAuthenticationForm):
 
 
 def admin_language_on_login(sender, request, user, **kwargs):
-    """user_logged_in: the user's chosen admin language, into their new session."""
-    if request is not None and hasattr(request, "session"):
+    """user_logged_in: a staff member's chosen admin language, into their new session (others,
+    speakers signing in to their page, have no admin to show)."""
+    if user.is_staff and request is not None and hasattr(request, "session"):
         remember_admin_language(request, user)

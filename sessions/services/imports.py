@@ -149,9 +149,15 @@ def _check_rights(user, rows):
             row.add_error("track", NOT_YOUR_TRACK)
 
 
+def speaker_key(speaker):
+    """A speaker's id, or for one the file adds (no id yet), a key of its own: the same new
+    person on two rows at once is a clash too."""
+    return speaker.pk if speaker.pk is not None else ("new", id(speaker))
+
+
 def _speaker_ids(row):
     if row.related.panel is not None:
-        return [seat.speaker.pk for seat in row.related.panel if seat.speaker.pk]
+        return [speaker_key(seat.speaker) for seat in row.related.panel]
     if row.original is None:
         return []
     return [seat.speaker.pk for seat in row.stored.panel]
@@ -225,7 +231,7 @@ def _check_clashes(rows):
     row_of = {id(row.session): row for row in published_rows}
     for row in published_rows:
         for seat in row.related.panel or []:
-            names[seat.speaker.pk] = seat.speaker.name
+            names[speaker_key(seat.speaker)] = seat.speaker.name
         if row.related.panel is None and row.original is not None:
             for seat in row.stored.panel:
                 names[seat.speaker.pk] = seat.speaker.name
@@ -250,7 +256,10 @@ def _check_clashes(rows):
             error = rules.room_taken(row.session, other)
             row.add_error("room", error.message % error.params)
         else:
-            speaker = Speaker(pk=speaker_id, name=names.get(speaker_id, ""))
+            speaker = Speaker(
+                pk=speaker_id if isinstance(speaker_id, int) else None,
+                name=names.get(speaker_id, ""),
+            )
             error = rules.speaker_taken(speaker, other)
             row.add_error("panel", error.message % error.params)
 

@@ -81,7 +81,7 @@ def test_a_sheet_naming_a_since_merged_speaker_offers_the_kept_one(admin_client,
     assert not Speaker.objects.filter(name="Eva Milona").exists()
 
 
-def test_two_rows_seating_one_new_speaker_at_once_preview_without_a_500(admin_client, niic):
+def test_one_new_speaker_on_two_rows_at_once_is_a_clash_not_a_500(admin_client, niic):
     rows = [
         new_session_row(slug="one", title_en="One", panel="Brand New", room="room-a"),
         new_session_row(slug="two", title_en="Two", panel="Brand New", room="room-b"),
@@ -89,7 +89,9 @@ def test_two_rows_seating_one_new_speaker_at_once_preview_without_a_500(admin_cl
 
     preview = preview_of(admin_client, rows)
 
-    assert [row.action for row in preview.context["rows"]] == ["new", "new"]
+    assert errors_of(preview.context["rows"]) == [
+        (3, {"panel": ["Brand New is already on “One” (Tue, Dec 16, 13:00–14:00 PST)."]})
+    ]
 
 
 # Names in every site language, whatever the admin's

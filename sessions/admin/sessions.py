@@ -511,7 +511,12 @@ class SessionAdmin(
         """“Mon, Dec 15 10:00–11:15”: the zone is said once, above the list."""
         starts = timezone.localtime(session.starts_at, session.conference.tzinfo)
         ends = timezone.localtime(session.ends_at, session.conference.tzinfo)
-        return f"{date_format(starts, str(rules.DAY_FORMAT))} {starts:%H:%M}–{ends:%H:%M}"
+        # Two parts, each kept whole, so that a narrow list puts the times under the day.
+        return format_html(
+            '<span class="program-when-part">{}</span> <span class="program-when-part">{}</span>',
+            date_format(starts, str(rules.DAY_FORMAT)),
+            f"{starts:%H:%M}–{ends:%H:%M}",
+        )
 
     @admin.display(description=_("panel"), ordering="panel_count")
     def panel_size(self, session):

@@ -116,7 +116,11 @@ def test_session_changelist_lists_by_day_and_time_with_panel_size(admin_client, 
     sessions = list(response.context["cl"].result_list)
     assert [s.title for s in sessions[:2]] == ["Opening plenary", "Afternoon break"]
     assert sessions[0].panel_count == 1
-    assert '<td class="field-when">Mon, Dec 15 09:00–10:15</td>' in response.text
+    # The day and the times, each kept whole, so that a narrow list wraps between them.
+    assert (
+        '<td class="field-when"><span class="program-when-part">Mon, Dec 15</span> '
+        '<span class="program-when-part">09:00–10:15</span></td>'
+    ) in response.text
     assert "Times are shown in America/Los_Angeles, the edition's own time zone." in response.text
 
 

@@ -21,6 +21,7 @@ from ..services import invitations
 from .actions import invite
 from .csp import ExportPageCSPMixin
 from .door import ThroughTheServices
+from .filters import UntranslatedOrganizations, UntranslatedSpeakers
 from .history import GuardedHistoryAdmin
 from .imports import SpeakerImport
 from .merge import SpeakerMerge
@@ -30,6 +31,7 @@ from .messages import message_list
 @admin.register(Organization)
 class OrganizationAdmin(ThroughTheServices, GuardedHistoryAdmin, TranslationAdmin):
     list_display = ["name", "acronym", "website", "is_sample"]
+    list_filter = [UntranslatedOrganizations]
     search_fields = [*get_translation_fields("name"), "acronym"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -56,7 +58,7 @@ class SpeakerAdmin(
     resource_classes = [SpeakerResource]
     export_formats = SPREADSHEET_FORMATS
     list_display = ["name", "job_title", "organization", "is_sample"]
-    list_filter = ["organization"]
+    list_filter = ["organization", UntranslatedSpeakers]
     list_select_related = ["organization"]
     search_fields = [
         "name",

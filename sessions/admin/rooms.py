@@ -6,6 +6,7 @@ from modeltranslation.admin import TranslationAdmin
 from .. import services
 from ..models import Language, Room
 from .door import ThroughTheServices
+from .filters import UntranslatedRooms
 from .history import GuardedHistoryAdmin
 
 
@@ -13,7 +14,7 @@ from .history import GuardedHistoryAdmin
 class RoomAdmin(ThroughTheServices, GuardedHistoryAdmin, TranslationAdmin):
     list_display = ["name", "conference", "capacity", "location", "order", "is_sample"]
     list_editable = ["order"]
-    list_filter = ["conference"]
+    list_filter = ["conference", UntranslatedRooms]
     list_select_related = ["conference"]
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["conference", "order", "name"]

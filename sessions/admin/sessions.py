@@ -35,7 +35,8 @@ from .csp import ExportPageCSPMixin
 from .filters import (
     DayListFilter,
     PanelAnswersListFilter,
-    TranslationListFilter,
+    UntranslatedSessions,
+    language_names,
     translated_language_names,
 )
 from .forms import WHAT_FIELDS, PanelFormSet, SessionAdminForm, TopicCheckboxes, error_summary
@@ -162,7 +163,7 @@ class SessionAdmin(
         "format",
         "status",
         "languages",
-        TranslationListFilter,
+        UntranslatedSessions,
         PanelAnswersListFilter,
     ]
     list_select_related = ["conference", "track", "room"]
@@ -584,8 +585,14 @@ class SessionAdmin(
 
     @admin.display(description=_("to translate"))
     def to_translate(self, session):
-        """The languages a session's title or description is missing in ("es"), or "—"."""
-        missing = [code for code, _name in OTHER_LANGUAGES if session.to_translate_in(code)]
+        """The languages, by name in the admin's language, a session's title or description is
+        missing in ("Spanish"), or "—"."""
+        other = dict(OTHER_LANGUAGES)
+        missing = [
+            str(name)
+            for code, name in language_names()
+            if code in other and session.to_translate_in(code)
+        ]
         return ", ".join(missing) or "—"
 
     def translation_status(self, request):
@@ -621,7 +628,7 @@ class SessionAdmin(
                         (
                             row[code],
                             f"{changelist}?conference__id__exact={edition.pk}&{query}"
-                            f"&to_translate={code}",
+                            f"&{UntranslatedSessions.parameter_name}={code}",
                         )
                         for code, _name in OTHER_LANGUAGES
                     ],

@@ -8,6 +8,7 @@ from tracks.models import Conference, Topic, Track
 
 from .. import services
 from .door import ThroughTheServices
+from .filters import UntranslatedTopics, UntranslatedTracks
 from .history import GuardedHistoryAdmin
 
 
@@ -33,7 +34,7 @@ class TrackAdmin(ThroughTheServices, GuardedHistoryAdmin, TranslationAdmin):
 
     list_display = ["name", "conference", "order", "colour"]
     list_editable = ["order"]
-    list_filter = ["conference"]
+    list_filter = ["conference", UntranslatedTracks]
     list_select_related = ["conference"]
     ordering = ["conference", "order", "name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -47,7 +48,7 @@ class TrackAdmin(ThroughTheServices, GuardedHistoryAdmin, TranslationAdmin):
 @admin.register(Topic)
 class TopicAdmin(ThroughTheServices, GuardedHistoryAdmin, TranslationAdmin):
     list_display = ["name", "track", "order"]
-    list_filter = ["track__conference"]
+    list_filter = ["track__conference", UntranslatedTopics]
     list_select_related = ["track"]
     search_fields = get_translation_fields("name")
 

@@ -341,3 +341,38 @@ def test_a_releases_e_mail_gives_each_speaker_the_note_in_their_language(
     assert PanelMembership.objects.filter(answer="not_invited").count() == 0
     assert "Salas nuevas." in bodies["bruno@example.org"]
     assert "Salas nuevas." in bodies["ana@example.org"]  # no English note: the Spanish one
+
+
+# "To translate": the session list's column names the language; every list filters by it
+
+
+def test_the_to_translate_column_names_the_language(client, conference, organizer):
+    make_session(conference, title="Opening plenary")
+    client.force_login(organizer)
+    page = client.get(reverse("admin:program_session_changelist"))
+    assert '<td class="field-to_translate">Spanish</td>' in page.text
+
+
+@pytest.mark.parametrize(
+    "changelist",
+    [
+        "program_session",
+        "speakers_speaker",
+        "speakers_organization",
+        "tracks_track",
+        "tracks_topic",
+        "program_room",
+    ],
+)
+def test_every_list_of_texts_filters_what_is_untranslated(
+    client, conference, translator, changelist
+):
+    make_speaker(name="Eva Millona", bio="A bio.")
+    client.force_login(translator)
+    page = client.get(reverse(f"admin:{changelist}_changelist") + "?untranslated=es")
+    assert page.status_code == 200
+    assert "untranslated" in [
+        each.parameter_name
+        for each in page.context["cl"].filter_specs
+        if hasattr(each, "parameter_name")
+    ]

@@ -163,3 +163,49 @@ def check_saved(niic):
         (NEW[0], "panelist"),
         (NEW[1], "panelist"),
     ]
+
+
+# Importing a sheet: from upload to imported
+
+
+def sheet_of_thirty_with_three_mistakes(path):
+    """30 new draft sessions; a speaker's name misspelt, a US date, a room named in Spanish."""
+    rows = [
+        "edition,title_en,format,status,day,start,end,room,panel",
+        *(
+            f"niic-2014,Workshop {number},workshop,draft,2014-12-15,"
+            f"{8 + number // 3:02d}:00,{8 + number // 3:02d}:45,"
+            f"{['room-a', 'room-b', 'room-c'][number % 3]},"
+            for number in range(27)
+        ),
+        "niic-2014,Typo in a name,panel,draft,2014-12-16,16:00,17:00,room-a,Eva Milona (moderator)",
+        "niic-2014,A US date,panel,draft,12/16/2014,16:00,17:00,room-b,",
+        "niic-2014,A room in Spanish,panel,draft,2014-12-16,16:00,17:00,Sala C,",
+    ]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_importing_a_thirty_row_sheet_with_three_mistakes_takes_one_upload(page, tmp_path):
+    """Before issue 22: five uploads (the typo became a duplicate speaker, the US date and the
+    Spanish room name were refused, each found one upload at a time). Now one upload (a click
+    on "Check the file"), one click on the suggestion, one on Import; four pages: the import
+    page, the preview, the preview corrected, the list."""
+    sheet = sheet_of_thirty_with_three_mistakes(tmp_path / "program.csv")
+    log_in(page)
+    counted = Counted(page)
+    uploads = 0
+    page.goto("/admin/program/session/import/")
+    page.locator("#id_spreadsheet").set_input_files(sheet)
+    uploads += 1
+    counted.click(page.get_by_role("button", name="Check the file"))
+    expect(page.get_by_text("did you mean Eva Millona?")).to_be_visible()
+    counted.click(page.get_by_role("button", name="Use “Eva Millona (moderator)” as panel"))
+    counted.click(page.get_by_role("button", name="Import 30 changes"))
+    expect(page.locator(".messagelist .success")).to_contain_text("30 new sessions")
+
+    assert Session.objects.filter(title__in=["Typo in a name", "A US date"]).count() == 2
+    typo = Session.objects.get(title="Typo in a name")
+    assert [seat.speaker.name for seat in typo.panel.all()] == ["Eva Millona"]
+    assert Session.objects.get(title="A room in Spanish").room.name == "Room C"
+    assert (uploads, counted.totals()) == (1, {"clicks": 3, "fills": 0, "page loads": 4})

@@ -412,30 +412,18 @@ def _hour_floor(moment):
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def _grid_bounds(day, zone, entries, hours=()):
+def _grid_bounds(day, zone, entries):
     """The board's first and last moment on `day`: the usual hours, widened to whole hours
-    around every session shown and around the `hours` [(local start, local end)] the edition's
-    sessions use on any day (so that a session can be put at any of them, and the days line
-    up), never past midnight."""
+    around every session shown, never past midnight."""
     opens = datetime.datetime.combine(day, DAY_OPENS, tzinfo=zone)
     closes = datetime.datetime.combine(day, DAY_CLOSES, tzinfo=zone)
     midnight = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
     next_midnight = datetime.datetime.combine(
         day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
     )
-    spans = [
-        (
-            timezone.localtime(entry.session.starts_at, zone),
-            timezone.localtime(entry.session.ends_at, zone),
-        )
-        for entry in entries
-    ]
-    for starts, ends in hours:
-        # Another day's hours, laid on this day: one running past its midnight runs past this one.
-        length = ends - starts
-        starts = datetime.datetime.combine(day, starts.time(), tzinfo=zone)
-        spans.append((starts, starts + length))
-    for starts, ends in spans:
+    for entry in entries:
+        starts = timezone.localtime(entry.session.starts_at, zone)
+        ends = timezone.localtime(entry.session.ends_at, zone)
         opens = min(opens, max(midnight, _hour_floor(starts)))
         if ends >= next_midnight:
             closes = next_midnight
@@ -444,26 +432,6 @@ def _grid_bounds(day, zone, entries, hours=()):
             closes = later if later == ends else _hour_floor(ends + datetime.timedelta(hours=1))
             closes = min(closes, next_midnight)
     return opens.astimezone(datetime.UTC), closes.astimezone(datetime.UTC)
-
-
-def _edition_hours(visible, edition):
-    """[(local start, local end)] of the edition's placed sessions this user may see or that
-    are published, each distinct time once."""
-    zone = edition.tzinfo
-    placed = (
-        QuerySet(model=Session)
-        .filter(Q(pk__in=visible.values("pk")) | Q(status=Session.Status.PUBLISHED))
-        .filter(conference=edition)
-        .exclude(room=None, status=Session.Status.DRAFT)
-        .exclude(status=Session.Status.CANCELLED)
-        .order_by()
-        .values_list("starts_at", "ends_at")
-        .distinct()
-    )
-    return [
-        (timezone.localtime(starts, zone), timezone.localtime(ends, zone))
-        for starts, ends in placed
-    ]
 
 
 def _add_urls(add, edition, starts_at, zone):
@@ -494,11 +462,11 @@ def _list_url(edition, day, room, **filters):
     return f"{reverse('admin:program_session_changelist')}?{urlencode(values)}"
 
 
-def _grid(request, model_admin, edition, day, rooms, entries, hours):
+def _grid(request, model_admin, edition, day, rooms, entries):
     """The board's rows: one per slot; in each, the cells that start there."""
     zone = edition.tzinfo
     add = reverse("admin:program_session_add") if model_admin.has_add_permission(request) else None
-    opens, closes = _grid_bounds(day, zone, entries, hours)
+    opens, closes = _grid_bounds(day, zone, entries)
     count = max(1, -((opens - closes) // SLOT))
     times = [opens + index * SLOT for index in range(count)]
 
@@ -608,8 +576,7 @@ def board(request, model_admin):
         for entry in _held_by_other_tracks(visible, edition, day)
         if entry.session.room_id in shown_rooms
     ]
-    hours = _edition_hours(visible, edition) if rooms else []
-    rows = _grid(request, model_admin, edition, day, rooms, entries, hours) if rooms else []
+    rows = _grid(request, model_admin, edition, day, rooms, entries) if rooms else []
     unscheduled = [BoardEntry(session=row) for row in read.unscheduled[:UNSCHEDULED_SHOWN]]
     shown = [e for row in rows for cell in row.cells for e in cell.shown_entries]
     shown = [entry for entry in shown if not entry.is_occupied_only]

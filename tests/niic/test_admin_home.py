@@ -36,38 +36,6 @@ pytestmark = pytest.mark.django_db
 Answer = PanelMembership.Answer
 HOME = "/admin/"
 
-# The lists the home links "to translate" counts to, and the filter each needs (added here
-# when its ModelAdmin does not have it yet).
-UNTRANSLATED_FILTERS = {
-    "program.session": filters.UntranslatedSessions,
-    "speakers.speaker": filters.UntranslatedSpeakers,
-    "tracks.track": filters.UntranslatedTracks,
-    "tracks.topic": filters.UntranslatedTopics,
-    "program.room": filters.UntranslatedRooms,
-    "speakers.organization": filters.UntranslatedOrganizations,
-}
-
-
-@pytest.fixture(autouse=True)
-def lists_with_the_untranslated_filter(monkeypatch):
-    from django.contrib import admin
-
-    for model_admin in admin.site._registry.values():
-        label = f"{model_admin.opts.app_label}.{model_admin.opts.model_name}"
-        wanted = UNTRANSLATED_FILTERS.get(label)
-        present = [
-            each
-            for each in model_admin.list_filter
-            if getattr(each, "parameter_name", None) == "untranslated"
-        ]
-        if wanted is not None and not present:
-            monkeypatch.setattr(model_admin, "list_filter", [*model_admin.list_filter, wanted])
-
-
-def publish(session, organizer):
-    session.status = Session.Status.PUBLISHED
-    return services.session_save(user=organizer, session=session)
-
 
 @pytest.fixture
 def program(db):

@@ -168,42 +168,6 @@ def test_the_panel_rows_show_each_answer_with_its_note_and_cannot_change_it(
 # The index
 
 
-def test_the_index_counts_open_invitations_and_declines_linking_to_the_filtered_list(
-    organizer_client, edition
-):
-    session_with_answers(edition, "Waiting", [Answer.INVITED, Answer.INVITED, Answer.CONFIRMED])
-    session_with_answers(edition, "Refused", [Answer.DECLINED, Answer.INVITED], clock="12:00")
-    session_with_answers(edition, "Done", [Answer.CONFIRMED], clock="14:00")
-    past = make_conference(slug="past", year=2013)
-    session_with_answers(past, "Long ago", [Answer.DECLINED])
-    index = organizer_client.get(reverse("admin:index")).text
-    changelist = reverse(CHANGELIST)
-    open_url = f"{changelist}?conference__id__exact={edition.pk}&amp;answers=invited"
-    declined_url = f"{changelist}?conference__id__exact={edition.pk}&amp;answers=declined"
-    module = re.search(r'<div class="module speaker-answers-module">.*?</div>', index, re.S)
-    assert re.findall(r"<tr>.*?</tr>", module.group(0)) == [
-        '<tr><th scope="col">Edition</th><th scope="col">Invitations not answered</th>'
-        '<th scope="col">Declined</th></tr>',
-        f'<tr><th scope="row">{edition}</th><td><a href="{open_url}">3</a></td>'
-        f'<td><a href="{declined_url}">1</a></td></tr>',
-    ]
-    listed = organizer_client.get(open_url.replace("&amp;", "&")).context["cl"].result_list
-    assert [session.title for session in listed] == ["Waiting", "Refused"]
-    listed = organizer_client.get(declined_url.replace("&amp;", "&")).context["cl"].result_list
-    assert [session.title for session in listed] == ["Refused"]
-
-
-def test_a_chair_counts_only_the_answers_of_their_tracks(client, edition):
-    mine, other = make_track(edition), make_track(edition)
-    session_with_answers(edition, "Mine", [Answer.INVITED], track=mine)
-    session_with_answers(edition, "Other", [Answer.INVITED, Answer.DECLINED], track=other)
-    client.force_login(make_chair(mine))
-    response = client.get(reverse("admin:index"))
-    assert [(row["open"], row["declined"]) for row in response.context["speaker_answers"]] == [
-        (1, 0)
-    ]
-
-
 # Invitations
 
 

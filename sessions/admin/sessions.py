@@ -433,12 +433,14 @@ class SessionAdmin(
             return rendered(super().changelist_view(request, extra_context))
 
     def history_view(self, request, object_id, extra_context=None):
+        self.refuse_translators_history(request, object_id)
         with timezone.override(self.zone_of(request, object_id)):
             return rendered(super().history_view(request, object_id, extra_context))
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """A version of the session, what restoring it changes, and a button that restores it
         through the services (the rules and rights of any change apply)."""
+        self.refuse_translators_history(request, object_id)
         session, record = self.history_record(request, object_id, version_id)
         if not self.has_change_permission(request, session):
             raise PermissionDenied
@@ -480,6 +482,13 @@ class SessionAdmin(
     def delete_view(self, request, object_id, extra_context=None):
         with timezone.override(self.zone_of(request, object_id)):
             return rendered(super().delete_view(request, object_id, extra_context))
+
+    def refuse_translators_history(self, request, object_id):
+        """A session's versions may be from before it was published: a translator, who sees
+        public sessions only, does not read them."""
+        session = self.get_object(request, unquote(object_id))
+        if session is not None and translating_only(request.user, session):
+            raise Http404
 
     def zone_of(self, request, object_id):
         session = self.get_object(request, unquote(object_id))

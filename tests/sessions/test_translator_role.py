@@ -376,3 +376,15 @@ def test_every_list_of_texts_filters_what_is_untranslated(
         for each in page.context["cl"].filter_specs
         if hasattr(each, "parameter_name")
     ]
+
+
+def test_a_translator_reads_no_history_of_a_session(client, conference, translator):
+    """Its versions may be from before it was published."""
+    session = make_session(conference)
+    client.force_login(translator)
+    assert (
+        client.get(reverse("admin:program_session_history", args=[session.pk])).status_code == 404
+    )
+    record = session.history.first()
+    url = reverse("admin:program_session_simple_history", args=[session.pk, record.history_id])
+    assert client.get(url).status_code == 404

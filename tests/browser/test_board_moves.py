@@ -264,6 +264,12 @@ def test_screenshots_of_the_board(new_page, screenshot, language, width):
     problems = record_problems(page)
     log_in(page)
     page.goto(BOARD)
+    # The admin's language is chosen per user (a switch in the header) over the browser's.
+    switch = page.locator("#header").get_by_role("button", name="Español")
+    if language == "es" and switch.count():
+        switch.click()
+        page.goto(BOARD)
+    expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.locator(".program-board.program-laid-out")).to_have_count(1)
     # Every room keeps a readable width; a narrow window scrolls the grid, not the page.
     widths = page.locator("[data-board] thead th[data-room]").evaluate_all(

@@ -11,7 +11,6 @@ def notes_into_english(apps, schema_editor):
     Release.objects.filter(note_en__isnull=True).update(note_en=models.F("note"))
 
 
-
 class Migration(migrations.Migration):
 
     dependencies = [

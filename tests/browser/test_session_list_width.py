@@ -33,15 +33,19 @@ EDGES = """() => {
 
 @pytest.fixture
 def widest_list(program):
-    """NIIC 2014 with the release step, a seat invited (the answers column) and a clash (the
-    conflicts column has words)."""
+    """NIIC 2014 with the release step, a seat invited (the answers column) and a draft in a
+    published session's room and time (the conflicts column has words)."""
     Conference.objects.filter(slug="niic-2014").update(publishes_at_once=False)
     seat = PanelMembership.objects.select_related("session").first()
     PanelMembership.objects.filter(pk=seat.pk).update(answer=PanelMembership.Answer.INVITED)
     clash = Session.objects.filter(track__isnull=False).order_by("starts_at").first()
     other = Session.objects.exclude(pk=clash.pk).filter(track=clash.track).first()
+    # A draft: PostgreSQL refuses two published sessions in one room at once.
     Session.objects.filter(pk=other.pk).update(
-        starts_at=clash.starts_at, ends_at=clash.ends_at, room=clash.room
+        starts_at=clash.starts_at,
+        ends_at=clash.ends_at,
+        room=clash.room,
+        status=Session.Status.DRAFT,
     )
     return clash.track
 

@@ -211,7 +211,7 @@ def import_page(request, model_admin, sheet):
     try:
         dataset = read_dataset(file.read(), file.name)
         cells = packed(dataset)  # as read, before read_rows looks at it
-        sheet.read_rows(dataset)  # a file whose columns are wrong is refused before it is kept
+        rows = sheet.read_rows(dataset)  # a file whose columns are wrong is never kept
     except FileError as error:
         form.add_error("spreadsheet", str(error))
         return page(request, model_admin, sheet, form=form, status=400)
@@ -226,7 +226,7 @@ def import_page(request, model_admin, sheet):
         cells=cells,
         expires_at=now + datetime.timedelta(seconds=UPLOAD_SECONDS),
     )
-    return preview(request, model_admin, sheet, upload)
+    return preview(request, model_admin, sheet, upload, rows=rows)
 
 
 def stored_upload(request, sheet, token):
@@ -255,11 +255,11 @@ def read_upload(sheet, upload):
     )
 
 
-def preview(request, model_admin, sheet, upload):
-    """The dry run of the stored upload, as it now reads; the versions it read are kept for
-    the confirmation."""
+def preview(request, model_admin, sheet, upload, rows=None):
+    """The dry run of the stored upload, as it now reads (`rows`: as just read from it); the
+    versions it read are kept for the confirmation."""
     try:
-        rows = read_upload(sheet, upload)
+        rows = read_upload(sheet, upload) if rows is None else rows
     except FileError as error:
         return page(
             request,

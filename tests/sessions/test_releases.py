@@ -465,17 +465,20 @@ def test_an_organizer_corrects_a_release_in_the_admin_and_the_feed_shows_it(
     client.force_login(organizer)
     page = client.get(release_change_url(released))
     assert page.status_code == 200
-    assert list(page.context["adminform"].form.fields) == ["name", "note"]
+    assert list(page.context["adminform"].form.fields) == ["name", "note_en", "note_es"]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            release_change_url(released), {"name": "v1.0", "note": "The program."}
+            release_change_url(released),
+            {"name": "v1.0", "note_en": "The program.", "note_es": ""},
         )
     assert (response.status_code, response["Location"]) == (
         302,
         reverse("admin:program_release_changelist"),
     )
     assert Release.objects.values_list("name", "note").get() == ("v1.0", "The program.")
-    assert LogEntry.objects.get().get_change_message() == "Changed Name and Note for attendees."
+    assert LogEntry.objects.get().get_change_message() == (
+        "Changed Name and Note for attendees [en]."
+    )
     client.logout()
     assert entry_titles(client.get(feed_url)) == ["v1.0"]
 
@@ -483,12 +486,12 @@ def test_an_organizer_corrects_a_release_in_the_admin_and_the_feed_shows_it(
 def test_the_admin_refuses_a_word_line_break_in_a_release_name_or_note(client, released, organizer):
     client.force_login(organizer)
     response = client.post(
-        release_change_url(released), {"name": "v\x0b1", "note": "Line\x0bbreak"}
+        release_change_url(released), {"name": "v\x0b1", "note_en": "Line\x0bbreak", "note_es": ""}
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
         "name": ["Use one line of plain text: no line breaks, tabs or other control characters."],
-        "note": ["Remove the control characters (invisible characters other than line breaks)."],
+        "note_en": ["Remove the control characters (invisible characters other than line breaks)."],
     }
     assert Release.objects.values_list("name", "note").get() == ("v1", "Teh program.")
 
@@ -540,7 +543,8 @@ def test_the_release_admin_speaks_spanish(client, released, organizer):
         "Publicada:",
         "Publicada por:",
         "Nombre:",
-        "Nota para los asistentes:",
+        "Nota para los asistentes [en]:",
+        "Nota para los asistentes [es]:",
     ]
     refused = client.post(
         release_change_url(released), {"name": "v\x0b1", "note": ""}, HTTP_ACCEPT_LANGUAGE="es"

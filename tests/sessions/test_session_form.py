@@ -243,7 +243,10 @@ def test_the_list_shows_status_day_and_time_room_short_track_panel_and_conflicts
         re.search(r'class="field-title"><a [^>]*>([^<]+)<', row).group(1): row
         for row in re.findall(r"<tr>(.*?)</tr>", response.text.split("<tbody>", 1)[1], re.S)
     }
-    assert '<td class="field-when">Mon, Dec 15 10:00–11:15</td>' in rows["Kept"]
+    assert (
+        '<td class="field-when"><span class="program-when-part">Mon, Dec 15</span> '
+        '<span class="program-when-part">10:00–11:15</span></td>'
+    ) in rows["Kept"]
     assert '<td class="field-panel_size">1</td>' in rows["Kept"]
     assert (
         '<span title="Global migration and international models for integration">'

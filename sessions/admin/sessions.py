@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -15,15 +14,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import get_translation_fields
 
 from speakers.spreadsheets import SPREADSHEET_FORMATS
-from tracks.models import Conference
 
 from .. import released, rules, services
 from ..conflicts import Kind, chairs_named, survey
@@ -37,10 +34,9 @@ from .filters import (
     PanelAnswersListFilter,
     UntranslatedSessions,
     language_names,
-    translated_language_names,
 )
 from .forms import WHAT_FIELDS, PanelFormSet, SessionAdminForm, TopicCheckboxes, error_summary
-from .history import GuardedHistoryAdmin, restore_differences
+from .history import GuardedHistoryAdmin, labelled_time, restore_differences
 from .messages import ChangeRefused, edition_for, linked_message, message_list, rendered
 from .panels import (
     OTHER_LANGUAGES,
@@ -496,7 +492,8 @@ class SessionAdmin(
         return edition.tzinfo if edition else None
 
     def version_label(self, record):
-        return date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT")
+        # On the edition's clock, as the history list shows it (its URLs run in that zone).
+        return labelled_time(record.history_date)
 
     @admin.display(description=_("topics, languages and panel"))
     def related_summary(self, record):
@@ -603,109 +600,6 @@ class SessionAdmin(
             if code in other and session.to_translate_in(code)
         ]
         return ", ".join(missing) or "—"
-
-    def translation_status(self, request):
-        """Per track of the current edition that this user may see: its sessions, and how
-        many still lack a title or description in each other language (the admin's index)."""
-        edition = Conference.objects.current()
-        if edition is None or not self.has_view_permission(request):
-            return None
-        sessions = self.get_queryset(request).filter(conference=edition)
-        counts = {
-            "total": Count("pk"),
-            **{
-                code: Count("pk", filter=Session.to_translate_condition(code))
-                for code, _name in OTHER_LANGUAGES
-            },
-        }
-        by_track = {
-            row["track"]: row for row in sessions.order_by().values("track").annotate(**counts)
-        }
-        changelist = reverse("admin:program_session_changelist")
-        rows = []
-        tracks = [*services.tracks_for(request.user).filter(conference=edition), None]
-        for track in tracks:
-            row = by_track.get(track.pk if track else None)
-            if row is None:
-                continue
-            query = f"track__id__exact={track.pk}" if track else "track__isnull=True"
-            rows.append(
-                {
-                    "track": capfirst(track.name) if track else _("All tracks"),
-                    "total": row["total"],
-                    "missing": [
-                        (
-                            row[code],
-                            f"{changelist}?conference__id__exact={edition.pk}&{query}"
-                            f"&{UntranslatedSessions.parameter_name}={code}",
-                        )
-                        for code, _name in OTHER_LANGUAGES
-                    ],
-                }
-            )
-        return {"edition": edition, "languages": translated_language_names(), "rows": rows}
-
-    def index_notices(self, request):
-        """For the admin's index (niic.admin_site): each edition whose changes wait for a
-        release, “N changes wait for a release”, linked to its release page for organizers."""
-        if not self.has_view_permission(request):
-            return []
-        may_release = services.may_release(request.user)
-        return [
-            {
-                "text": ngettext(
-                    "%(edition)s: %(count)s change waits for a release.",
-                    "%(edition)s: %(count)s changes wait for a release.",
-                    count,
-                )
-                % {"edition": edition, "count": count},
-                "url": views.release_url(edition) if may_release else None,
-            }
-            for edition, count in views.pending_releases(
-                Conference.objects.filter(publishes_at_once=False).order_by("-start_date", "slug")
-            )
-        ]
-
-    def speaker_answers(self, request):
-        """For the admin's index (niic.admin_site): per edition that is current or still to
-        come, the open invitations (seats invited and not answered) and the declines among the
-        sessions this user may see, each linked to the session list filtered to them."""
-        if not self.has_view_permission(request):
-            return []
-        answer = PanelMembership.Answer
-        editions = (
-            Conference.objects.filter(
-                Q(is_current=True) | Q(end_date__gte=timezone.localdate()),
-                sessions__in=services.editable_sessions(request.user),
-            )
-            .annotate(
-                open=Count(
-                    "sessions__panel",
-                    filter=Q(sessions__panel__answer=answer.INVITED),
-                    distinct=True,
-                ),
-                declined=Count(
-                    "sessions__panel",
-                    filter=Q(sessions__panel__answer=answer.DECLINED),
-                    distinct=True,
-                ),
-            )
-            .filter(Q(open__gt=0) | Q(declined__gt=0))
-            .order_by("-start_date", "slug")
-        )
-        changelist = reverse("admin:program_session_changelist")
-        return [
-            {
-                "edition": edition,
-                "open": edition.open,
-                "open_url": f"{changelist}?conference__id__exact={edition.pk}"
-                f"&{PanelAnswersListFilter.parameter_name}={PanelAnswersListFilter.OPEN}",
-                "declined": edition.declined,
-                "declined_url": f"{changelist}?conference__id__exact={edition.pk}"
-                f"&{PanelAnswersListFilter.parameter_name}={PanelAnswersListFilter.DECLINED}",
-            }
-            for edition in editions
-        ]
 
     def index_tools(self, request):
         """The board and the conflicts, for the admin's index (niic.admin_site)."""

@@ -68,20 +68,6 @@ def release_url(edition):
     return f"{reverse('admin:program_session_release')}?edition={edition.slug}"
 
 
-def pending_releases(editions):
-    """[(edition, how many sessions differ from what attendees see)] of the editions whose
-    changes wait for a release (an edition that publishes each change at once has none): two
-    queries per edition gated by releases."""
-    found = []
-    for edition in editions:
-        if edition.publishes_at_once:
-            continue
-        count = len(released.pending(edition))
-        if count:
-            found.append((edition, count))
-    return found
-
-
 def _require_view_permission(request, model_admin):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied

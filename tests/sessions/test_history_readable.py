@@ -266,7 +266,9 @@ def test_the_restore_message_says_the_version_s_time_in_the_edition_s_zone(
 
     [shown] = [str(message) for message in get_messages(response.wsgi_request)]
     # 02:00 UTC on the 16th, as the history list shows it in Los Angeles (not Tokyo's 11 a.m.).
-    assert shown.startswith("“Health for all” was restored to its version of Dec. 15, 2014, 6 p.m.")
+    assert shown.startswith(
+        "“Health for all” was restored to its version of Mon, Dec 15, 2014, 6 p.m. PST."
+    )
 
 
 def test_the_restore_page_in_spanish(client, organizer, edited_session):

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 # the program version is one for the whole site (every page is cached under it), so every
 # write to them bumps it: listing models by hand would let a new one be forgotten. A track's
 # chairs are the one thing written here that no page shows; a change to them costs one
-# needless render of each page, which is rare and cheaper than a list to keep.
+# needless render of each page, which is rare and cheaper than a list to keep. A model written
+# often that no page can show says so (shown_to_attendees = False: e-mail to speakers, uploads
+# waiting for their confirmation), or each e-mail sent or sheet previewed would re-render the site.
 PROGRAM_APPS = ["tracks", "program", "speakers"]
 
 
@@ -25,7 +27,9 @@ def program_models():
         model
         for label in PROGRAM_APPS
         for model in apps.get_app_config(label).get_models()
-        if not issubclass(model, HistoricalChanges) and model not in VERSION_NOT_FOLLOWED_ROW_BY_ROW
+        if not issubclass(model, HistoricalChanges)
+        and model not in VERSION_NOT_FOLLOWED_ROW_BY_ROW
+        and getattr(model, "shown_to_attendees", True)
     ]
 
 

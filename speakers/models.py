@@ -142,6 +142,8 @@ class Message(models.Model):
         FAILED = "failed", _("Failed: gave up")
 
     LINK_PLACEHOLDER = "{sign_in_link}"
+    # Attendees never see a message: writing one leaves every cached public page as it is.
+    shown_to_attendees = False
 
     speaker = models.ForeignKey(
         Speaker, verbose_name=_("speaker"), on_delete=models.CASCADE, related_name="messages"
@@ -177,6 +179,9 @@ class SpreadsheetUpload(models.Model):
     in the database, so that whichever app server takes the confirmation finds it, bound to
     the user who uploaded it, and spent after UPLOAD_SECONDS. A row of its own rather than a
     cache entry, which a page cache shares and culls, and a Redis may evict."""
+
+    # Attendees never see an upload: writing one leaves every cached public page as it is.
+    shown_to_attendees = False
 
     token = models.CharField(max_length=32, unique=True, validators=[validate_one_line])
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

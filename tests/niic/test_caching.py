@@ -296,6 +296,32 @@ def test_an_import_through_the_admin_changes_the_schedule(
     assert_changed(client, before, shows_text("Caucus on small business"))
 
 
+def test_a_previewed_import_and_an_e_mail_to_a_speaker_leave_the_cached_pages_as_they_are(
+    admin_client, niic, django_capture_on_commit_callbacks
+):
+    from speakers.models import Message
+    from tests.sessions.test_import_export import csv_text, new_session_row
+    from tests.sessions.test_spreadsheets import upload
+
+    before = program_version.current()
+    with committed(django_capture_on_commit_callbacks):
+        preview = admin_client.post(
+            reverse("admin:program_session_import"),
+            {"spreadsheet": upload(csv_text([new_session_row()]).encode())},
+        )
+        Message.objects.create(
+            speaker=niic.sessions.first().panel.first().speaker,
+            kind=Message.Kind.REMINDER,
+            to="eva@example.org",
+            language="en",
+            subject="Reminder",
+            body="Please answer.",
+        )
+    assert preview.status_code == 200
+    # Nothing attendees can see changed: every page stays cached under the same version.
+    assert program_version.current() == before
+
+
 # Revalidation and the cache cost (almost) nothing
 
 

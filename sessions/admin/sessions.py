@@ -402,6 +402,12 @@ class SessionAdmin(
         session = self.get_object(request, unquote(object_id)) if object_id else None
         if session is not None and not self.has_change_permission(request, session):
             self.message_user(request, belongs_elsewhere(session), messages.INFO)
+        if session is not None and (
+            not self.has_change_permission(request, session)
+            or translating_only(request.user, session)
+        ):
+            # Its history may hold versions from before it was public: no link to a closed page.
+            extra_context = {**(extra_context or {}), "history_closed": True}
         edition = edition_for(request, session)
         with timezone.override(edition.tzinfo if edition else None):
             try:

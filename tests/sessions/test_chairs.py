@@ -48,6 +48,11 @@ def test_a_colleagues_published_session_opens_read_only_saying_whom_to_ask(
         "(eli@example.org), to change it. You can read it here."
     ]
     assert "Schools" in page.text
+    # No link to its history, which stays closed to them (their own sessions have one).
+    assert reverse("admin:program_session_history", args=[theirs.pk]) not in page.text
+    mine = make_session(conference, track=tracks[0], title="Clinics", slug="clinics")
+    own_page = client.get(change_url(mine))
+    assert reverse("admin:program_session_history", args=[mine.pk]) in own_page.text
     assert client.post(change_url(theirs), {"title_en": "Hacked"}).status_code == 403
     assert Session.objects.get(pk=theirs.pk).title_en == "Schools"
 
@@ -73,9 +78,7 @@ def test_a_colleagues_published_sessions_history_stays_closed(
     assert client.get(history).status_code == 404
 
 
-def test_a_session_common_to_all_tracks_says_organizers_change_it(
-    client, conference, health_chair
-):
+def test_a_session_common_to_all_tracks_says_organizers_change_it(client, conference, health_chair):
     plenary = make_session(conference, title="Opening plenary")
     client.force_login(health_chair)
     page = client.get(change_url(plenary))

@@ -103,7 +103,7 @@ def lockout_response(request, original_response=None, credentials=None):
 _counts_in_this_worker = LocMemCache("niic-password-reset", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 
-def _count(key):
+def counted(key):
     """Adds one to a counter that starts at the first request and lasts the reset window."""
     count = _count_in(cache, key)
     if not faults.shared_cache.allows():  # it failed, now or a moment ago: that count is none
@@ -134,7 +134,7 @@ class PasswordResetView(AdminPageMixin, auth_views.PasswordResetView):
     never says whether the address belongs to anyone)."""
 
     def post(self, request, *args, **kwargs):
-        requests = _count(f"niic:password-reset:client:{client_ip(request)}")
+        requests = counted(f"niic:password-reset:client:{client_ip(request)}")
         if requests > settings.NIIC_PASSWORD_RESET_REQUESTS_PER_CLIENT:
             return lockout_page(request, "password-reset", settings.NIIC_PASSWORD_RESET_WINDOW)
         return super().post(request, *args, **kwargs)
@@ -142,7 +142,7 @@ class PasswordResetView(AdminPageMixin, auth_views.PasswordResetView):
     def form_valid(self, form):
         address = form.cleaned_data["email"].strip().casefold()
         digest = hashlib.sha256(address.encode()).hexdigest()
-        if _count(f"niic:password-reset:address:{digest}") > (
+        if counted(f"niic:password-reset:address:{digest}") > (
             settings.NIIC_PASSWORD_RESET_EMAILS_PER_ADDRESS
         ):
             logger.warning("Password reset e-mail withheld: too many for one address this hour.")

@@ -45,7 +45,7 @@ from speakers import mail
 from speakers.models import Message, Organization, Speaker
 
 from . import queries
-from .accounts import _count, client_ip
+from .accounts import client_ip, counted
 
 logger = logging.getLogger(__name__)
 
@@ -254,7 +254,7 @@ def _page(request, speaker, *, profile_form=None, answer_forms=None, status=200)
 def link_request(request):
     if request.headers.get("Sec-Fetch-Site", "same-origin") not in {"same-origin", "none"}:
         return HttpResponseForbidden()
-    if _count(f"niic:speaker-link:client:{client_ip(request)}") > (
+    if counted(f"niic:speaker-link:client:{client_ip(request)}") > (
         settings.NIIC_SIGN_IN_LINK_REQUESTS_PER_CLIENT
     ):
         logger.warning("Speaker sign-in links refused to %s: too many asked.", client_ip(request))
@@ -268,7 +268,7 @@ def link_request(request):
         return _sign_in_page(request, form, status=400)
     address = form.cleaned_data["email"].strip()
     digest = hashlib.sha256(address.casefold().encode()).hexdigest()
-    if _count(f"niic:speaker-link:address:{digest}") > (
+    if counted(f"niic:speaker-link:address:{digest}") > (
         settings.NIIC_SIGN_IN_LINK_EMAILS_PER_ADDRESS
     ):
         logger.warning("Speaker sign-in link withheld: too many asked for one address.")

@@ -174,6 +174,13 @@ def joined_phrases(words):
     return joined
 
 
+def shown_name(language):
+    """The language's name in the page's language when Django knows its code (“Spanish” on
+    an English page for the “Español” organizers entered), else as entered."""
+    info = LANG_INFO.get(language.code, {})
+    return gettext(info["name"]) if "name" in info else language.name
+
+
 def session_access_terms(words, languages):
     """The AccessTerms of the words: languages named, ASL, CART or interpretation."""
     names = {language.code: language_names(language) for language in languages}
@@ -407,7 +414,7 @@ def matching_sessions(results, query, words):
     )
     results.counts["sessions"] = count_of(rows)
     results.sessions = session_cards(rows)
-    language_list = ", ".join(language.name for language in access.languages)
+    language_list = ", ".join(dict.fromkeys(shown_name(language) for language in access.languages))
     for session, card in zip(rows, results.sessions, strict=True):
         reasons = []
         if access.asl and session.has_asl:

@@ -100,10 +100,10 @@ def test_a_language_says_whether_the_session_is_held_in_it_or_interpreted(client
     interpreted.interpretation_languages.set([spanish])
     results = search(client, "spanish").context["results"]
     reasons = {found.card.title: found.reasons for found in results.found_sessions}
-    assert reasons == {"Taller": ["Held in: Español"], "Plenary": ["Interpretation: Español"]}
+    assert reasons == {"Taller": ["Held in: Spanish"], "Plenary": ["Interpretation: Spanish"]}
     reasons = search(client, "asl español").context["results"].found_sessions
     assert [(found.card.title, found.reasons) for found in reasons] == [
-        ("Plenary", ["ASL", "Interpretation: Español"])
+        ("Plenary", ["ASL", "Interpretation: Spanish"])
     ]
     html = search(client, "spanish").text
     assert '<a href="/en/editions/niic-2030/program/?language=es">' in html
@@ -195,3 +195,15 @@ def test_search_runs_a_constant_number_of_queries(client, size):
     assert offered > RESULTS_PER_KIND or size == 60
     assert results.counts["sessions"] == offered
     assert len(results.sessions) == min(offered, RESULTS_PER_KIND)
+
+
+def test_the_language_is_named_in_the_readers_language(client, current):
+    spanish, english = languages()
+    interpreted = make_session(current, title="Plenary")
+    interpreted.languages.set([english])
+    interpreted.interpretation_languages.set([spanish])
+    response = client.get("/es/search/", {"q": "inglés"})
+    (found,) = response.context["results"].found_sessions
+    assert found.reasons == [f"{found.reasons[0].split(':')[0]}: Inglés"]
+    (found,) = search(client, "interpretation").context["results"].found_sessions
+    assert found.reasons == ["Interpretation offered"]

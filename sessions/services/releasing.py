@@ -54,6 +54,20 @@ def set_notes(release, note):
         setattr(release, texts.localized("note", code), text)
 
 
+def full_clean(release):
+    """Release.full_clean, each problem said once, on the field a form shows: the note in the
+    default language is `note` (modeltranslation checks it as note and as note_<code>)."""
+    try:
+        release.full_clean()
+    except ValidationError as error:
+        default_note = texts.localized("note", texts.DEFAULT_LANGUAGE)
+        by_field = {}
+        for field, errors in error.error_dict.items():
+            said = by_field.setdefault("note" if field == default_note else field, [])
+            said.extend(each for each in errors if each.messages not in [s.messages for s in said])
+        raise ValidationError(by_field) from None
+
+
 def program_release(*, user, conference, name, note=""):
     """Release the edition's working program as it now stands, named `name` (e.g. "v3") with a
     public `note` (one text, or {language: text}): attendees, feeds and apps see it from the
@@ -95,7 +109,7 @@ def _release(user, conference, name, note):
             changes=changes,
         )
         set_notes(release, note)
-        release.full_clean()
+        full_clean(release)
         release.save()
         released.put_in_force(conference, snapshot)
     return release
@@ -153,6 +167,6 @@ def release_change(*, user, release, name, note):
             if not may_translate(user, original):
                 raise PermissionDenied(RELEASE_CHANGE_ORGANIZERS_ONLY)
             require_part_change(user, release, original)
-        release.full_clean()
+        full_clean(release)
         release.save(update_fields=["name", *texts.in_every_language("note")])
     return release

@@ -56,6 +56,9 @@ def log_in(page, username):
     page.locator("#id_password").fill(PASSWORD)
     page.locator("input[type=submit]").click()
     page.wait_for_url("**/admin/")
+    # The live server shares one SQLite connection between its threads: let the home's own
+    # requests (the favicon, each with the session's query) end before the next page asks.
+    page.wait_for_load_state("networkidle")
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

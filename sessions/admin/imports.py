@@ -243,6 +243,11 @@ def lost_upload(request, model_admin, sheet):
         "This upload cannot be found: it expired after an hour, or was made by someone "
         "else. Upload the file again."
     )
+    return refused(request, model_admin, sheet, problem)
+
+
+def refused(request, model_admin, sheet, problem):
+    """The upload form again, with what stops this upload (400)."""
     return page(
         request, model_admin, sheet, form=UploadForm(sheet=sheet), problem=problem, status=400
     )
@@ -261,14 +266,7 @@ def preview(request, model_admin, sheet, upload, rows=None):
     try:
         rows = read_upload(sheet, upload) if rows is None else rows
     except FileError as error:
-        return page(
-            request,
-            model_admin,
-            sheet,
-            form=UploadForm(sheet=sheet),
-            problem=str(error),
-            status=400,
-        )
+        return refused(request, model_admin, sheet, str(error))
     rows = sheet.apply(user=request.user, rows=rows, dry_run=True)
     versions = versions_read(sheet, rows)
     if versions != upload.versions:
@@ -295,14 +293,7 @@ def correct(request, model_admin, sheet, upload):
         try:
             rows = read_upload(sheet, upload)
         except FileError as error:
-            return page(
-                request,
-                model_admin,
-                sheet,
-                form=UploadForm(sheet=sheet),
-                problem=str(error),
-                status=400,
-            )
+            return refused(request, model_admin, sheet, str(error))
         wanted = None if "accept_all" in request.POST else request.POST["accept"]
         for row in rows:
             for column, replacement in getattr(row, "suggestions", {}).items():

@@ -32,6 +32,7 @@ stored. The exports for apps are among the public pages: a view can name headers
 answer of its route carries, a 304 given here included (CORS, for the files any site's script
 may read)."""
 
+import bisect
 import functools
 import gzip
 import hashlib
@@ -177,9 +178,8 @@ class PublicPage:
         bucket = ""
         if self.clock:
             now = time.time() if now is None else now
-            bucket_start = int(now) // CLOCK_BUCKET_SECONDS * CLOCK_BUCKET_SECONDS
+            bucket_start, bucket = clock_bucket(version, int(now))
             changed_at = max(changed_at, bucket_start)
-            bucket = str(bucket_start)
         identity = "\n".join(
             [version.token, bucket, self.language, self.origin, self.path, self.query]
         )
@@ -193,6 +193,21 @@ class PublicPage:
                 f"stale-while-revalidate={CLOCK_STALE_WHILE_REVALIDATE}"
             )
         return f"public, max-age={MAX_AGE}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
+
+
+def clock_bucket(version, now):
+    """(when the bucket began, its name) for a page that reads the clock at `now`. While an
+    edition is on, a bucket lasts CLOCK_BUCKET_SECONDS; between editions, from one edition's
+    first or last day to the next, so that a browser revalidating a past edition's schedule
+    hours later gets a 304. Until a bump has recorded the editions' days, every moment counts."""
+    windows = version.edition_days
+    if windows is None or any(opens <= now < closes for opens, closes in windows):
+        bucket_start = now // CLOCK_BUCKET_SECONDS * CLOCK_BUCKET_SECONDS
+        return bucket_start, str(bucket_start)
+    edges = sorted(edge for window in windows for edge in window)
+    passed = bisect.bisect_right(edges, now)
+    bucket_start = edges[passed - 1] if passed else 0
+    return bucket_start, f"between-{passed}"
 
 
 def canonical_host(request):

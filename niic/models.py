@@ -16,6 +16,11 @@ class ProgramVersion(models.Model):
     # then failed can never be taken again by a later change.
     token = models.CharField(verbose_name=_("token"), max_length=40)
     changed_at = models.DateTimeField(verbose_name=_("changed"))
+    # When each edition opens and closes ([opens, closes] in epoch seconds), written with
+    # each bump and read with the token: pages that read the clock are keyed by it only while
+    # an edition is on (niic.middleware.clock_bucket). Null until the first bump that writes
+    # it: every moment counts until then.
+    edition_days = models.JSONField(verbose_name=_("edition days"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("program version")

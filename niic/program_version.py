@@ -24,6 +24,7 @@ change the program meanwhile."""
 
 import contextlib
 import datetime
+import json
 import logging
 import os
 import secrets
@@ -39,6 +40,8 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, connections, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from tracks.models import Conference
 
 from . import faults
 from .models import ProgramVersion
@@ -59,6 +62,24 @@ OUTAGE_BACKOFF_MOST_SECONDS = 10
 class Version:
     token: str
     changed_at: datetime.datetime
+    # ((opens, closes), …) of every edition in epoch seconds, sorted; None when unknown.
+    edition_days: tuple | None = None
+
+
+def _edition_days_of(conferences):
+    return sorted(
+        [int(edition.opens_at().timestamp()), int(edition.closes_at().timestamp())]
+        for edition in conferences
+    )
+
+
+def _edition_days(stored):
+    """The stored JSON as a tuple of (opens, closes); plain SQL gives SQLite's text."""
+    if stored is None:
+        return None
+    if isinstance(stored, str):
+        stored = json.loads(stored)
+    return tuple((opens, closes) for opens, closes in stored)
 
 
 class _LastKnown:
@@ -184,10 +205,10 @@ def _read_mirror():
     except Exception:  # the cache is an optimization: on failure use the database
         logger.warning("cache unreachable: reading the program version from the database")
         return None, 0.0
-    if not isinstance(mirrored, tuple) or len(mirrored) != 3:
+    if not isinstance(mirrored, tuple) or len(mirrored) != 4:
         return None, 0.0  # none yet, or written by an older release
-    token, changed_at, checked_at = mirrored
-    return Version(token, changed_at), checked_at
+    token, changed_at, edition_days, checked_at = mirrored
+    return Version(token, changed_at, edition_days), checked_at
 
 
 def _read(using=DEFAULT_DB_ALIAS, for_update=False):
@@ -196,7 +217,7 @@ def _read(using=DEFAULT_DB_ALIAS, for_update=False):
     connection = connections[using]
     table = connection.ops.quote_name(ProgramVersion._meta.db_table)
     lock = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
-    sql = f"SELECT token, changed_at FROM {table} WHERE id = %s{lock}"  # noqa: S608  (no input)
+    sql = f"SELECT token, changed_at, edition_days FROM {table} WHERE id = %s{lock}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [ProgramVersion.ROW])
         row = cursor.fetchone()
@@ -206,13 +227,13 @@ def _read(using=DEFAULT_DB_ALIAS, for_update=False):
             pk=ProgramVersion.ROW,
             defaults={"token": _new_token(0), "changed_at": timezone.now()},
         )
-        return Version(stored.token, stored.changed_at)
-    token, changed_at = row
+        return Version(stored.token, stored.changed_at, _edition_days(stored.edition_days))
+    token, changed_at, edition_days = row
     if isinstance(changed_at, str):  # SQLite returns the text it stores
         changed_at = parse_datetime(changed_at)
     if timezone.is_naive(changed_at):
         changed_at = timezone.make_aware(changed_at, datetime.UTC)
-    return Version(token, changed_at)
+    return Version(token, changed_at, _edition_days(edition_days))
 
 
 def _refresh_mirror():
@@ -224,7 +245,11 @@ def _refresh_mirror():
 
 def _write_mirror(version):
     try:
-        cache.set(CACHE_KEY, (version.token, version.changed_at, time.time()), None)
+        cache.set(
+            CACHE_KEY,
+            (version.token, version.changed_at, version.edition_days, time.time()),
+            None,
+        )
     except Exception:
         logger.warning("cache unreachable: the program version mirror was not written")
 
@@ -244,8 +269,11 @@ def bump(using=DEFAULT_DB_ALIAS):
         row.changed_at = max(
             timezone.now(), row.changed_at.replace(microsecond=0) + datetime.timedelta(seconds=1)
         )
+        row.edition_days = _edition_days_of(
+            Conference.objects.using(using).only("start_date", "end_date", "time_zone")
+        )
         row.save(using=using)
-        version = Version(row.token, row.changed_at)
+        version = Version(row.token, row.changed_at, _edition_days(row.edition_days))
         if cache_is_shared():
             _write_mirror(version)
     last_known.remember(version)

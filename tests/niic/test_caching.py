@@ -493,14 +493,49 @@ def test_each_language_and_host_is_a_page_of_its_own(client, program, settings):
     assert b"http://program.example.org/en/editions/" in other_host.content
 
 
-def test_pages_that_read_the_clock_get_a_new_etag_in_each_time_bucket(program):
+def test_pages_that_read_the_clock_get_a_new_etag_in_each_time_bucket_while_an_edition_is_on(
+    program,
+):
     version = program_version.current()
     clock = PublicPage(route="home", language="en", origin="http://t", path="/en/", clock=True)
     still = PublicPage(route="edition-list", language="en", origin="http://t", path="/en/editions/")
-    now = 1_800_000_000
+    now = int(la_time(15, "10:00").timestamp())
     later = now + CLOCK_BUCKET_SECONDS
     assert clock.validators(version, now) != clock.validators(version, later)
     assert still.validators(version, now) == still.validators(version, later)
+
+
+def test_a_past_editions_schedule_keeps_its_etag_for_hours_and_revalidates_with_a_304(
+    program, client, monkeypatch
+):
+    """What the page shows moves with the clock only while an edition is on: afterwards a
+    browser revalidating the schedule hours later is told its copy still holds."""
+    program_version.bump()  # as the program's loading commits
+    after_the_edition = la_time(16, "10:00").timestamp() + 30 * 86400
+    monkeypatch.setattr("niic.middleware.time.time", lambda: after_the_edition)
+    first = client.get(pages(program)["current schedule day"].split("?")[0])
+    assert first.status_code == 200
+    monkeypatch.setattr("niic.middleware.time.time", lambda: after_the_edition + 5 * 3600)
+    later = client.get(
+        pages(program)["current schedule day"].split("?")[0],
+        headers={"if-none-match": first["ETag"]},
+    )
+    assert later.status_code == 304
+    assert later["ETag"] == first["ETag"]
+
+
+def test_the_clock_pages_change_etag_when_the_edition_opens_and_when_it_closes(program):
+    version = program_version.bump()
+    home = PublicPage(route="home", language="en", origin="http://t", path="/en/", clock=True)
+    day_before = int(la_time(14, "00:00").timestamp()) - 3600
+    week_before = day_before - 6 * 86400
+    during = int(la_time(15, "12:00").timestamp())
+    week_after = int(la_time(16, "12:00").timestamp()) + 7 * 86400
+    month_after = week_after + 23 * 86400
+    assert home.validators(version, week_before) == home.validators(version, day_before)
+    assert home.validators(version, day_before) != home.validators(version, during)
+    assert home.validators(version, during) != home.validators(version, week_after)
+    assert home.validators(version, week_after) == home.validators(version, month_after)
 
 
 # The exports: files for apps, calendars and search engines are public pages too
@@ -772,8 +807,18 @@ def test_with_a_shared_cache_the_version_is_mirrored_and_a_cached_page_costs_no_
         assert (again.status_code, again.templates, revalidated.status_code) == (200, [], 304)
 
         version = program_version.bump()
-        token, changed_at, checked_at = cache.get(program_version.CACHE_KEY)
+        token, changed_at, edition_days, checked_at = cache.get(program_version.CACHE_KEY)
         assert (token, changed_at) == (version.token, version.changed_at)
+        assert (
+            edition_days
+            == version.edition_days
+            == (
+                (
+                    program.conference.opens_at().timestamp(),
+                    program.conference.closes_at().timestamp(),
+                ),
+            )
+        )
         assert 0 <= time.time() - checked_at < program_version.MIRROR_CHECK_SECONDS
         with committed(django_capture_on_commit_callbacks):
             program.session.title = "Building coalitions anew"

@@ -4,7 +4,9 @@ The site runs as in production (gunicorn, 2 workers, PostgreSQL, Redis) on a gen
 wrk loads the schedule day, a session page, search and the edition's .ics for a fixed time while
 this process publishes an edit every few seconds, as an organizer on another machine would, and
 checks over HTTP when each edit shows. It reports requests/s, p50/p99 and errors per page, and
-whether every edit was kept and became visible within the freshness promise."""
+whether every edit was kept and became visible within the freshness promise. Each edit is what an
+organizer's is: saved through the services as an organizer, then released (or, for an edition
+that publishes at once, visible on save)."""
 
 import os
 import secrets
@@ -18,15 +20,17 @@ from urllib.parse import urlencode, urlsplit
 
 import psycopg
 from django.conf import settings
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils import translation
 from psycopg import sql
 
-from niic import loadtools
+from niic import loadtools, roles
 from niic.generated_program import generate_program
 from sessions.models import Session
+from sessions.services import next_release_name, program_release, session_save
 
 SEARCH_TERM = "coalitions"
 # What every browser and calendar app sends: pages come gzipped, as they would to attendees.
@@ -142,6 +146,7 @@ class Command(BaseCommand):
         session page and the schedule day both show it over HTTP (None: not within the
         promise)."""
         promise = settings.NIIC_FRESHNESS_SECONDS
+        organizer = self.organizer()
         ends = time.monotonic() + seconds - 2
         edits = []
         number = 0
@@ -150,7 +155,13 @@ class Command(BaseCommand):
             session = sessions[number]
             number += 1
             session.title = f"{session.title} (edit {number})"
-            session.save()
+            session_save(user=organizer, session=session)
+            if not session.conference.publishes_at_once:
+                program_release(
+                    user=organizer,
+                    conference=session.conference,
+                    name=next_release_name(session.conference),
+                )
             saved = time.monotonic()
             visible_after = None
             while time.monotonic() - saved < promise:
@@ -164,6 +175,16 @@ class Command(BaseCommand):
                 time.sleep(0.05)
             edits.append((session, visible_after))
         return edits
+
+    def organizer(self):
+        """The organizer who makes the edits (the services check their rights as anyone's)."""
+        roles.setup_roles()
+        user, _ = User.objects.get_or_create(
+            username="loadtest-organizer@example.org",
+            defaults={"email": "loadtest-organizer@example.org"},
+        )
+        user.groups.add(Group.objects.get(name=roles.ORGANIZERS))
+        return User.objects.get(pk=user.pk)  # fresh: group permissions are cached per object
 
     def report(self, program, seconds, connections, pages, results, edits):
         write = self.stdout.write

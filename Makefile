@@ -6,7 +6,9 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check 
 # make run serves with DEBUG off and a local secret key made once (git-ignored), on PORT, with
 # the task worker that sends e-mail to speakers (printed on the console without an SMTP server).
 PORT ?= 8000
-RUN_ENV = DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_DEBUG=0
+# The address the task worker links to in e-mail and renders pages for after a release.
+NIIC_SITE_URL ?= http://127.0.0.1:$(PORT)
+RUN_ENV = DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_DEBUG=0 NIIC_SITE_URL="$(NIIC_SITE_URL)"
 
 .PHONY: run test lint format bench loadtest clean
 

@@ -278,6 +278,9 @@ def bump(using=DEFAULT_DB_ALIAS):
             _write_mirror(version)
     last_known.remember(version)
     logger.info("program version %s", version.token)
+    from . import warming  # imports this module
+
+    warming.after_bump(version)
     return version
 
 

@@ -354,3 +354,7 @@ NIIC_CALENDAR_UID_DOMAIN = os.environ.get("NIIC_CALENDAR_UID_DOMAIN", "program.n
 # The promise the site makes: a published change is visible to every visitor, browser and CDN
 # included, within this many seconds (niic.middleware sets Cache-Control from it).
 NIIC_FRESHNESS_SECONDS = int(os.environ.get("NIIC_FRESHNESS_SECONDS", "60"))
+# After each change attendees can see, the task worker renders the most-read pages (home,
+# schedule days, whole program, exports, the edition's calendar) into the cache, as a visitor
+# at NIIC_SITE_URL would ask for them (niic.warming). NIIC_WARM_PAGES=0 leaves it to visitors.
+NIIC_WARM_PAGES = env_flag("NIIC_WARM_PAGES", True)

@@ -80,6 +80,13 @@ def a_cache_in_this_process():
 
 
 @pytest.fixture(autouse=True)
+def no_page_warming(settings):
+    # Rendering the most-read pages after each bump is the task worker's job, tested on its
+    # own (tests/niic/test_warming.py); elsewhere it would only queue tasks nobody runs.
+    settings.NIIC_WARM_PAGES = False
+
+
+@pytest.fixture(autouse=True)
 def forget_the_program_version():
     # The database each test sees is rolled back after it, the cache is not: start from the
     # version in the database. (Pages cached under another version are never read again; a

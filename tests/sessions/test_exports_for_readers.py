@@ -1,0 +1,114 @@
+"""What apps, calendars and readers built for other programs' files expect of the exports
+beyond their schemas: every element frab and pretalx write, in their order; tracks for
+plenaries and breaks; CORS on the calendar feeds; an Atom author; schema.org data that search
+engines read; a CSV that Excel reads as UTF-8; the agenda calendar's limit said in words."""
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from sessions import services
+from sessions.models import Session
+from tests.factories import make_session
+from tests.sessions.test_exports import c3voc_errors, frab_errors
+
+pytestmark = pytest.mark.django_db
+
+FORMATS = Path(__file__).resolve().parent.parent / "formats"
+EDITION = "/en/editions/niic-2014"
+FRAB_EVENT = json.loads((FORMATS / "frab_event_elements.json").read_text())
+
+
+@pytest.fixture
+def program(niic, organizer):
+    """NIIC 2014 with a cancelled session (with a note) and one of no slug, room or language."""
+    lunch = Session.objects.get(slug="lunch")
+    services.sessions_cancel(user=organizer, sessions=[lunch], note="Lunch is on your own.")
+    make_session(niic, title="Walking tour", slug="")
+    return niic
+
+
+def frab_events(client, language="en"):
+    response = client.get(f"/{language}/editions/niic-2014/schedule.xml")
+    return response, ET.fromstring(response.content).findall("day/room/event")
+
+
+def c3voc_events(client, language="en"):
+    document = json.loads(client.get(f"/{language}/editions/niic-2014/schedule.json").content)
+    conference = document["schedule"]["conference"]
+    events = [
+        event for day in conference["days"] for events in day["rooms"].values() for event in events
+    ]
+    return document, events
+
+
+# schedule.xml: every element frab and pretalx write, in their order
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_event_has_the_elements_frab_and_pretalx_write_in_their_order(
+    client, program, language, tmp_path
+):
+    response, events = frab_events(client, language)
+    assert len(events) == Session.objects.public().count() == 23
+    for event in events:
+        assert sorted(event.attrib) == sorted(FRAB_EVENT["event_attributes"])
+        assert [child.tag for child in event] == FRAB_EVENT["event"], event.findtext("title")
+        recording = event.find("recording")
+        assert [child.tag for child in recording] == FRAB_EVENT["recording"]
+    # And the file still validates against the c3voc's schema.
+    assert frab_errors(response.content, tmp_path) == ""
+
+
+def test_elements_without_a_value_are_written_empty(client, program):
+    _response, events = frab_events(client)
+    by_title = {event.findtext("title"): event for event in events}
+    lunch, tour = by_title["Cancelled: Lunch"], by_title["Walking tour"]
+    assert lunch.findtext("subtitle") == "Lunch is on your own."
+    # What pretalx's importer reads of an event that is not cancelled: text of None, no crash.
+    for name in ("subtitle", "language", "description", "logo", "links", "attachments"):
+        assert [child.text for child in tour if child.tag == name] == [None], name
+    assert (tour.findtext("recording/license"), tour.findtext("recording/optout")) == ("", "false")
+    # A session with no slug of its own still gets one the schema accepts.
+    assert tour.findtext("slug").startswith("niic_2014-")
+
+
+@pytest.mark.parametrize(
+    ("language", "plenary", "pause", "reception", "panel"),
+    [
+        ("en", "Plenary", "Break", "Reception", "Panel"),
+        ("es", "Plenaria", "Receso", "Recepción", "Panel"),
+    ],
+)
+def test_plenaries_and_breaks_are_filed_under_their_format_not_under_no_track(
+    client, program, language, plenary, pause, reception, panel
+):
+    response, events = frab_events(client, language)
+    tracks = {int(event.get("id")): event.findtext("track") for event in events}
+    listed = [
+        track.get("name") for track in ET.fromstring(response.content).findall("conference/track")
+    ]
+    # Every event names a track, and every track an event names is listed, once.
+    assert all(tracks.values())
+    assert set(tracks.values()) <= set(listed)
+    # The edition's nine tracks, then a session of no track's format, each once.
+    assert len(listed) == len(set(listed)) == 9 + 4
+    assert set(listed[9:]) == {plenary, pause, reception, panel}
+    untracked = Session.objects.public().filter(conference=program, track=None)
+    expected = {Session.Format.PLENARY: plenary, Session.Format.BREAK: pause}
+    expected |= {Session.Format.RECEPTION: reception, Session.Format.PANEL: panel}
+    assert {session.pk: tracks[session.pk] for session in untracked} == {
+        session.pk: expected[session.format] for session in untracked
+    }
+    # A session in a track keeps its track's name.
+    tracked = Session.objects.public().filter(conference=program).exclude(track=None).first()
+    assert tracks[tracked.pk]
+    assert tracks[tracked.pk] not in (plenary, pause, reception)
+
+    document, json_events = c3voc_events(client, language)
+    assert c3voc_errors(document) == []
+    assert {event["id"]: event["track"] for event in json_events} == tracks
+    json_tracks = [track["name"] for track in document["schedule"]["conference"]["tracks"]]
+    assert json_tracks == listed

@@ -112,3 +112,37 @@ def test_plenaries_and_breaks_are_filed_under_their_format_not_under_no_track(
     assert {event["id"]: event["track"] for event in json_events} == tracks
     json_tracks = [track["name"] for track in document["schedule"]["conference"]["tracks"]]
     assert json_tracks == listed
+
+
+# CORS on every calendar feed, as on the other exports
+
+
+def calendar_feeds(program, language):
+    edition = f"/{language}/editions/niic-2014"
+    session = Session.objects.get(slug="closing-plenary")
+    track = program.tracks.order_by("order").first()
+    return [
+        f"{edition}/schedule.ics",
+        f"{edition}/tracks/{track.slug}/calendar.ics",
+        f"{edition}/sessions/{session.slug}/calendar.ics",
+        f"/{language}/agenda.ics?sessions={session.pk}",
+        f"/{language}/speakers/{session.panel.first().speaker.slug}/calendar.ics",
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_calendar_feed_is_open_to_other_sites_on_200_304_and_preflight(
+    client, program, language
+):
+    for path in calendar_feeds(program, language):
+        response = client.get(path, headers={"origin": "https://app.example"})
+        assert response.status_code == 200, path
+        assert response["Content-Type"].startswith("text/calendar"), path
+        unchanged = client.get(path, headers={"if-none-match": response["ETag"]})
+        assert unchanged.status_code == 304, path
+        for answer in (response, unchanged):
+            assert answer["Access-Control-Allow-Origin"] == "*", path
+            assert answer["Access-Control-Expose-Headers"] == "ETag", path
+        preflight = client.options(path)
+        assert (preflight.status_code, preflight["Access-Control-Allow-Origin"]) == (204, "*")
+        assert preflight["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"

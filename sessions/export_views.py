@@ -143,6 +143,11 @@ class ChangeFeed(Feed):
     def link(self, conference):
         return reverse("program:change-log", kwargs={"edition": conference.slug})
 
+    def author_name(self, conference):
+        # A feed names its author, or every entry does (RFC 4287, 4.1.1): the edition's
+        # organizer, who releases its program.
+        return conference.organizer
+
     def items(self, conference):
         return shown_releases(conference, FEED_LENGTH)
 

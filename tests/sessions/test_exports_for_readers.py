@@ -146,3 +146,26 @@ def test_every_calendar_feed_is_open_to_other_sites_on_200_304_and_preflight(
         preflight = client.options(path)
         assert (preflight.status_code, preflight["Access-Control-Allow-Origin"]) == (204, "*")
         assert preflight["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+
+
+# The change feed names its author
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_change_feed_names_the_editions_organizer_as_its_author(
+    client, program, organizer, language
+):
+    services.program_release(user=organizer, conference=program, name="v1")
+    response = client.get(f"/{language}/editions/niic-2014/changes.atom")
+    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
+    feed = ET.fromstring(response.content)
+    assert feed.tag == f"{ATOM}feed"
+    # RFC 4287, 4.1.1: a feed with an entry of no author of its own names one.
+    (author,) = feed.findall(f"{ATOM}author")
+    assert author.findtext(f"{ATOM}name") == "National Partnership for New Americans"
+    entries = feed.findall(f"{ATOM}entry")
+    assert [entry.findtext(f"{ATOM}title") for entry in entries] == ["v1"]
+    assert entries[0].find(f"{ATOM}author") is None

@@ -32,7 +32,7 @@ QUERIES = {
     "whole-program": 8,
     "whole-program-filtered": 8,
     "whole-program-fragment": 8,
-    "session": 8,
+    "session": 9,  # 8, and the organizer's URL for schema.org (sessions.schema_org)
     "track-list": 4,
     "track": 6,
     "topic": 5,

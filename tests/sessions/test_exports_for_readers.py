@@ -4,6 +4,7 @@ plenaries and breaks; CORS on the calendar feeds; an Atom author; schema.org dat
 engines read; a CSV that Excel reads as UTF-8; the agenda calendar's limit said in words."""
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -11,8 +12,11 @@ import pytest
 
 from sessions import services
 from sessions.models import Session
-from tests.factories import make_session
+from speakers.models import Organization
+from tests.factories import make_room, make_session
 from tests.sessions.test_exports import c3voc_errors, frab_errors
+from tracks.models import Conference
+from tracks.signals import program_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +173,80 @@ def test_the_change_feed_names_the_editions_organizer_as_its_author(
     entries = feed.findall(f"{ATOM}entry")
     assert [entry.findtext(f"{ATOM}title") for entry in entries] == ["v1"]
     assert entries[0].find(f"{ATOM}author") is None
+
+
+# schema.org data on session pages
+
+
+def json_ld(client, path):
+    html = client.get(path).text
+    (found,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return json.loads(found)
+
+
+NPNA = "national-partnership-for-new-americans"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_session_page_names_its_speakers_as_performers_and_the_organizer_with_its_url(
+    client, program, language
+):
+    data = json_ld(client, f"/{language}/editions/niic-2014/sessions/closing-plenary/")
+    session = Session.objects.get(slug="closing-plenary")
+    seats = session.panel.in_panel_order().select_related("speaker")
+    assert data["performer"] == [
+        {
+            "@type": "Person",
+            "name": seat.speaker.name,
+            "url": f"http://testserver/{language}/speakers/{seat.speaker.slug}/",
+            "affiliation": {
+                "@type": "Organization",
+                "name": "National Partnership for New Americans",
+            },
+        }
+        for seat in seats
+    ]
+    # The organizer is an organization of the program, whose page here is public.
+    assert data["organizer"] == {
+        "@type": "Organization",
+        "name": "National Partnership for New Americans",
+        "url": f"http://testserver/{language}/organizations/{NPNA}/",
+    }
+    assert client.get(data["organizer"]["url"]).status_code == 200
+    assert data["superEvent"]["url"] == f"http://testserver/{language}/editions/niic-2014/"
+    assert data["location"]["address"] == {
+        "@type": "PostalAddress",
+        "addressLocality": "Los Angeles",
+        "addressRegion": "California",
+    }
+
+
+def test_a_session_with_no_speaker_named_claims_no_performer(client, program):
+    """The source names the speakers of two sessions of 22: the other pages say nothing of
+    performers rather than that there are none."""
+    data = json_ld(client, f"{EDITION}/sessions/lunch/")
+    assert "performer" not in data
+    assert data["name"] == "Lunch"
+
+
+def test_the_organizers_own_website_is_its_url_when_the_program_records_one(client, program):
+    Organization.objects.filter(slug=NPNA).update(website="https://npna.example.org/")
+    program_changed.send(sender=Organization)
+    data = json_ld(client, f"{EDITION}/sessions/lunch/")
+    assert data["organizer"]["url"] == "https://npna.example.org/"
+
+
+def test_an_organizer_the_program_does_not_know_has_no_url_and_a_venue_is_named(client, conference):
+    session = make_session(conference, room=make_room(conference, name="Ballroom"))
+    Conference.objects.filter(pk=conference.pk).update(
+        organizer="Someone Else", venue="Convention Center", city="Lisbon"
+    )
+    program_changed.send(sender=Conference)
+    data = json_ld(client, f"/en/editions/{conference.slug}/sessions/{session.slug}/")
+    assert data["organizer"] == {"@type": "Organization", "name": "Someone Else"}
+    assert data["location"] == {
+        "@type": "Place",
+        "name": "Ballroom",
+        "address": {"@type": "PostalAddress", "addressLocality": "Lisbon"},
+        "containedInPlace": {"@type": "Place", "name": "Convention Center"},
+    }

@@ -65,10 +65,20 @@ def schedule_xcal(request, edition):
 
 @open_to_apps
 def schedule_csv(request, edition):
+    return csv_download(request, edition, exports.program_csv, suffix="")
+
+
+@open_to_apps
+def schedule_csv_for_excel(request, edition):
+    """The CSV with a byte-order mark, which Excel on Windows needs to read UTF-8."""
+    return csv_download(request, edition, exports.program_csv_for_excel, suffix="-excel")
+
+
+def csv_download(request, edition, write, *, suffix):
     conference = get_edition(edition)
     program = exports.load_program(conference, request)
-    response = HttpResponse(exports.program_csv(program), content_type="text/csv; charset=utf-8")
-    return attachment(response, f"{conference.slug}-{program.version}.csv")
+    response = HttpResponse(write(program), content_type="text/csv; charset=utf-8")
+    return attachment(response, f"{conference.slug}-{program.version}{suffix}.csv")
 
 
 @open_to_apps
@@ -266,6 +276,14 @@ def use_in_app(request, edition):
             _("Spreadsheet (CSV)"),
             _("Every session on a row, for a spreadsheet or a printed list."),
             url("program:schedule-csv", **edition),
+        ),
+        Export(
+            _("Spreadsheet for Excel (CSV)"),
+            _(
+                "The same rows, marked as UTF-8 for Excel on Windows, which otherwise garbles "
+                "accented letters. Scripts read the plain one."
+            ),
+            url("program:schedule-csv-excel", **edition),
         ),
         Export(
             _("Changes (Atom feed)"),

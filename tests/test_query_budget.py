@@ -55,6 +55,7 @@ QUERIES = {
     "schedule-json": 8,
     "schedule-xcal": 8,
     "schedule-csv": 8,
+    "schedule-csv-excel": 8,
     "use-in-app": 3,
     "change-log": 3,
     "change-feed": 3,

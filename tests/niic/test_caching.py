@@ -514,6 +514,7 @@ EXPORTS = {
     "schedule.json": ("{edition}/schedule.json", True),
     "xCal": ("{edition}/schedule.xcs", True),
     "CSV": ("{edition}/schedule.csv", True),
+    "CSV for Excel": ("{edition}/schedule-excel.csv", True),
     "change log": ("{edition}/changes/", False),
     "Atom feed": ("{edition}/changes.atom", True),
     "changes.json": ("/en/changes.json", True),

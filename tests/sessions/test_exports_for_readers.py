@@ -250,3 +250,33 @@ def test_an_organizer_the_program_does_not_know_has_no_url_and_a_venue_is_named(
         "address": {"@type": "PostalAddress", "addressLocality": "Lisbon"},
         "containedInPlace": {"@type": "Place", "name": "Convention Center"},
     }
+
+
+# The CSV for Excel
+
+
+def test_the_csv_for_excel_is_the_csv_opened_by_a_byte_order_mark(client, program):
+    program.sessions.filter(slug="lunch").update(title="Almuerzo con café")
+    program_changed.send(sender=Session)
+    plain = client.get(f"{EDITION}/schedule.csv")
+    excel = client.get(f"{EDITION}/schedule-excel.csv")
+    assert excel["Content-Type"] == "text/csv; charset=utf-8"
+    assert excel["Content-Disposition"] == 'attachment; filename="niic-2014-unreleased-excel.csv"'
+    # The UTF-8 byte-order mark Excel reads the encoding by, then the very same rows; the
+    # plain CSV, which scripts read, has none (their readers would take it into "id").
+    assert excel.content[:3] == b"\xef\xbb\xbf"
+    assert excel.content[3:] == plain.content
+    assert plain.content.startswith(b"id,guid,")
+    assert "Almuerzo con café" in excel.content.decode("utf-8-sig")
+    assert excel["Access-Control-Allow-Origin"] == "*"
+    assert (
+        client.get(excel.request["PATH_INFO"], headers={"if-none-match": excel["ETag"]}).status_code
+        == 304
+    )
+
+
+def test_the_apps_page_offers_the_csv_for_excel_beside_the_plain_one(client, program):
+    page = client.get(f"{EDITION}/apps/").text
+    assert f"<code>http://testserver{EDITION}/schedule.csv</code>" in page
+    assert f"<code>http://testserver{EDITION}/schedule-excel.csv</code>" in page
+    assert "Spreadsheet for Excel (CSV)" in page

@@ -280,3 +280,28 @@ def test_the_apps_page_offers_the_csv_for_excel_beside_the_plain_one(client, pro
     assert f"<code>http://testserver{EDITION}/schedule.csv</code>" in page
     assert f"<code>http://testserver{EDITION}/schedule-excel.csv</code>" in page
     assert "Spreadsheet for Excel (CSV)" in page
+
+
+# The agenda calendar's limit, said in the answer
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "An agenda holds at most 200 sessions."),
+        ("es", "Una agenda admite como máximo 200 sesiones."),
+    ],
+)
+def test_an_agenda_calendar_of_more_than_200_sessions_is_a_400_that_names_the_limit(
+    client, program, language, message
+):
+    ids = list(Session.objects.public().values_list("pk", flat=True))[:1]
+    at_limit = ",".join(str(pk) for pk in [*ids, *range(10**6, 10**6 + 199)])
+    assert client.get(f"/{language}/agenda.ics?sessions={at_limit}").status_code == 200
+    over = ",".join(str(pk) for pk in [*ids, *range(10**6, 10**6 + 200)])
+    response = client.get(f"/{language}/agenda.ics?sessions={over}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == message
+    # A script on another site can read why.
+    assert response["Access-Control-Allow-Origin"] == "*"

@@ -99,11 +99,11 @@ def frab_event(session):
         f"          <optout>{RECORDING_OPT_OUT}</optout>",
         "        </recording>",
         f"        <title>{xml_text(session.shown_title)}</title>",
-        optional("subtitle", subtitle(session)),
+        text_element("subtitle", subtitle(session)),
         f"        <track>{xml_text(event_track(session))}</track>",
         f"        <type>{xml_text(session.format_label)}</type>",
-        optional("language", ", ".join(session.language_codes)),
-        optional("abstract", session.abstract),
+        text_element("language", ", ".join(session.language_codes)),
+        text_element("abstract", session.abstract),
         # The abstract holds the whole description already (with the panel and any sample
         # note): written twice, apps that show both would repeat it.
         "        <description/>",
@@ -124,7 +124,7 @@ def frab_event(session):
     return "\n".join(lines)
 
 
-def optional(name, value):
+def text_element(name, value):
     """The element with its text, or empty (<name/>) when there is none."""
     return f"        <{name}>{xml_text(value)}</{name}>" if value else f"        <{name}/>"
 

@@ -7,66 +7,25 @@ conditional GET of an unchanged file gets a 304 (open_to_apps)."""
 
 import json
 from dataclasses import dataclass
-from functools import wraps
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from speakers.models import Speaker
 
 from . import exports, released, releases, sitemap
 from .calendar import calendar_response, stamped_response
+from .for_apps import open_to_apps
 from .models import Release
 from .safe_text import attachment_header, xml_safe
 from .views import get_edition, render_in_edition_zone
 
 FEED_LENGTH = 50
-
-
-# What lets any site's script read a file for apps: on every answer, a 304 included.
-APP_HEADERS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag"}
-
-
-def open_to_apps(view):
-    """A public, read-only file for apps: any site's script may GET it (CORS, and the preflight
-    some clients send first), and a conditional GET of an unchanged file gets a 304.
-
-    The ETag is the file's own (calendars give one that leaves their DTSTAMP out). No
-    Cache-Control is set here: niic.middleware.PublicPageCache stores these routes for
-    anonymous visitors, and answers them (a 304 too) with its own ETag and Cache-Control and
-    with the headers named in `route_headers`."""
-
-    @require_http_methods(["GET", "HEAD", "OPTIONS"])
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.method == "OPTIONS":
-            response = HttpResponse(status=204)
-            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-            response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
-            response["Access-Control-Max-Age"] = "86400"
-            response["Access-Control-Allow-Origin"] = APP_HEADERS["Access-Control-Allow-Origin"]
-        else:
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming:
-                if not response.has_header("ETag"):
-                    set_response_etag(response)
-                response = (
-                    get_conditional_response(request, etag=response["ETag"], response=response)
-                    or response
-                )
-            for name, value in APP_HEADERS.items():
-                response[name] = value
-        return response
-
-    wrapped.route_headers = APP_HEADERS
-    return wrapped
 
 
 def attachment(response, filename):
@@ -106,10 +65,20 @@ def schedule_xcal(request, edition):
 
 @open_to_apps
 def schedule_csv(request, edition):
+    return csv_download(request, edition, exports.program_csv, suffix="")
+
+
+@open_to_apps
+def schedule_csv_for_excel(request, edition):
+    """The CSV with a byte-order mark, which Excel on Windows needs to read UTF-8."""
+    return csv_download(request, edition, exports.program_csv_for_excel, suffix="-excel")
+
+
+def csv_download(request, edition, write, *, suffix):
     conference = get_edition(edition)
     program = exports.load_program(conference, request)
-    response = HttpResponse(exports.program_csv(program), content_type="text/csv; charset=utf-8")
-    return attachment(response, f"{conference.slug}-{program.version}.csv")
+    response = HttpResponse(write(program), content_type="text/csv; charset=utf-8")
+    return attachment(response, f"{conference.slug}-{program.version}{suffix}.csv")
 
 
 @open_to_apps
@@ -183,6 +152,11 @@ class ChangeFeed(Feed):
 
     def link(self, conference):
         return reverse("program:change-log", kwargs={"edition": conference.slug})
+
+    def author_name(self, conference):
+        # A feed names its author, or every entry does (RFC 4287, 4.1.1): the edition's
+        # organizer, who releases its program.
+        return conference.organizer
 
     def items(self, conference):
         return shown_releases(conference, FEED_LENGTH)
@@ -302,6 +276,14 @@ def use_in_app(request, edition):
             _("Spreadsheet (CSV)"),
             _("Every session on a row, for a spreadsheet or a printed list."),
             url("program:schedule-csv", **edition),
+        ),
+        Export(
+            _("Spreadsheet for Excel (CSV)"),
+            _(
+                "The same rows, marked as UTF-8 for Excel on Windows, which otherwise garbles "
+                "accented letters. Scripts read the plain one."
+            ),
+            url("program:schedule-csv-excel", **edition),
         ),
         Export(
             _("Changes (Atom feed)"),

@@ -93,6 +93,13 @@ urlpatterns = [
     public(path(f"{edition}schedule.xcs", export_views.schedule_xcal, name="schedule-xcal")),
     public(path(f"{edition}schedule.csv", export_views.schedule_csv, name="schedule-csv")),
     public(
+        path(
+            f"{edition}schedule-excel.csv",
+            export_views.schedule_csv_for_excel,
+            name="schedule-csv-excel",
+        )
+    ),
+    public(
         path(f"{edition}changes/", export_views.change_log, name="change-log"),
         sitemap=sitemap.EDITION_PAGE,
     ),

@@ -12,6 +12,7 @@ from . import released, schema_org
 from .calendar import calendar_response
 from .cards import session_cards
 from .filters import MAX_AGENDA_SESSIONS, ScheduleFilter, parse_session_ids
+from .for_apps import open_to_apps
 from .models import Language, Room
 from .queries import (
     agenda_by_day,
@@ -276,6 +277,7 @@ def agenda(request):
     )
 
 
+@open_to_apps
 def agenda_calendar(request):
     try:
         ids = agenda_ids_from(request.GET, "sessions")
@@ -302,6 +304,7 @@ def with_edition_places(sessions, conference):
     return sessions
 
 
+@open_to_apps
 def edition_calendar(request, edition):
     conference = get_edition(edition)
     sessions = with_edition_places(released.sessions().public().for_edition(conference), conference)
@@ -313,6 +316,7 @@ def edition_calendar(request, edition):
     )
 
 
+@open_to_apps
 def track_calendar(request, edition, track):
     conference = get_edition(edition)
     track = get_object_or_404(Track, conference=conference, slug=track)
@@ -325,6 +329,7 @@ def track_calendar(request, edition, track):
     )
 
 
+@open_to_apps
 def session_calendar(request, edition, session):
     conference = get_edition(edition)
     session = get_object_or_404(

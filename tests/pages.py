@@ -114,6 +114,9 @@ PAGE_TYPES = {
         "program:schedule-xcal", lambda c: f"/editions/{c.slug}/schedule.xcs"
     ),
     "schedule-csv": PageType("program:schedule-csv", lambda c: f"/editions/{c.slug}/schedule.csv"),
+    "schedule-csv-excel": PageType(
+        "program:schedule-csv-excel", lambda c: f"/editions/{c.slug}/schedule-excel.csv"
+    ),
     "use-in-app": PageType("program:use-in-app", lambda c: f"/editions/{c.slug}/apps/"),
     "change-log": PageType("program:change-log", lambda c: f"/editions/{c.slug}/changes/"),
     "change-feed": PageType("program:change-feed", lambda c: f"/editions/{c.slug}/changes.atom"),

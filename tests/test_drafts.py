@@ -77,6 +77,7 @@ PUBLIC_PAGES = [
     "/en/editions/{slug}/schedule.json",
     "/en/editions/{slug}/schedule.xcs",
     "/en/editions/{slug}/schedule.csv",
+    "/en/editions/{slug}/schedule-excel.csv",
     "/en/editions/{slug}/apps/",
     "/en/editions/{slug}/changes/",
     "/en/editions/{slug}/changes.atom",

@@ -32,7 +32,7 @@ QUERIES = {
     "whole-program": 8,
     "whole-program-filtered": 8,
     "whole-program-fragment": 8,
-    "session": 8,
+    "session": 9,  # 8, and the organizer's URL for schema.org (sessions.schema_org)
     "track-list": 4,
     "track": 6,
     "topic": 5,
@@ -55,6 +55,7 @@ QUERIES = {
     "schedule-json": 8,
     "schedule-xcal": 8,
     "schedule-csv": 8,
+    "schedule-csv-excel": 8,
     "use-in-app": 3,
     "change-log": 3,
     "change-feed": 3,

@@ -20,7 +20,15 @@ CSV has a status column."""
 from .c3voc import c3voc_json
 from .frab import frab_xml
 from .program import load_program
-from .spreadsheet import program_csv
+from .spreadsheet import program_csv, program_csv_for_excel
 from .xcal import xcal, xcal_stamp
 
-__all__ = ["c3voc_json", "frab_xml", "load_program", "program_csv", "xcal", "xcal_stamp"]
+__all__ = [
+    "c3voc_json",
+    "frab_xml",
+    "load_program",
+    "program_csv",
+    "program_csv_for_excel",
+    "xcal",
+    "xcal_stamp",
+]

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from ..cards import SLUG_PLACEHOLDER
 from ..models import Session
+from .event_tracks import event_track, format_tracks
 from .fields import (
     GENERATOR,
     HEX_COLOUR,
@@ -35,6 +36,7 @@ def c3voc_json(program, request):
         if HEX_COLOUR.fullmatch(track.colour):
             entry["color"] = track.colour.lower()
         tracks.append(entry)
+    tracks += [{"name": name} for name in format_tracks(program)]
     rooms = []
     for room in program.rooms:
         entry = {"name": program.labels.room(room), "guid": room_guid(conference, room)}
@@ -97,7 +99,7 @@ def c3voc_event(session, speaker_url):
         "url": session.url,
         "title": session.shown_title,
         "subtitle": session.cancellation_note if cancelled and session.cancellation_note else None,
-        "track": session.track_label or None,
+        "track": event_track(session),
         "type": session.format_label,
         "language": ", ".join(session.language_codes) or None,
         "abstract": session.abstract,

@@ -5,6 +5,11 @@ import io
 
 from django.utils.translation import gettext
 
+# What Excel needs first in a CSV to read it as UTF-8 (without it, Excel on Windows reads the
+# file in the system's code page: "Café" becomes "CafÃ©"). Scripts' CSV readers take it for
+# part of the first column's name, so only the download meant for Excel carries it.
+EXCEL_BYTE_ORDER_MARK = "\ufeff"
+
 # A cell a spreadsheet would run as a formula (OWASP "CSV injection") is prefixed with '.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -56,3 +61,8 @@ def program_csv(program):
             ]
         )
     return out.getvalue()
+
+
+def program_csv_for_excel(program):
+    """The same CSV, opened by the byte-order mark Excel reads UTF-8 by."""
+    return EXCEL_BYTE_ORDER_MARK + program_csv(program)

@@ -549,10 +549,15 @@ EXPORTS = {
     "schedule.json": ("{edition}/schedule.json", True),
     "xCal": ("{edition}/schedule.xcs", True),
     "CSV": ("{edition}/schedule.csv", True),
+    "CSV for Excel": ("{edition}/schedule-excel.csv", True),
     "change log": ("{edition}/changes/", False),
     "Atom feed": ("{edition}/changes.atom", True),
     "changes.json": ("/en/changes.json", True),
     "speaker .ics": ("/en/speakers/{speaker}/calendar.ics", True),
+    "edition .ics": ("{edition}/schedule.ics", True),
+    "track .ics": ("{edition}/tracks/{track}/calendar.ics", True),
+    "session .ics": ("{edition}/sessions/{session}/calendar.ics", True),
+    "agenda .ics": ("/en/agenda.ics?sessions={session_id}", True),
     "sitemap": ("/en/sitemap.xml", True),
 }
 
@@ -560,7 +565,13 @@ EXPORTS = {
 def export_pages(p):
     edition = f"/en/editions/{p.conference.slug}"
     return {
-        name: path.format(edition=edition, speaker=p.speaker.slug)
+        name: path.format(
+            edition=edition,
+            speaker=p.speaker.slug,
+            track=p.track.slug,
+            session=p.session.slug,
+            session_id=p.session.pk,
+        )
         for name, (path, _) in EXPORTS.items()
     }
 

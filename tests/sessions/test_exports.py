@@ -143,20 +143,32 @@ def test_schedule_xml_gives_each_event_its_room_day_times_people_and_version(
     ]
     session = Session.objects.get(slug="closing-plenary")
     (event,) = root.findall(f"day/room/event[@id='{session.pk}']")
-    assert {child.tag: (child.text or "") for child in event if child.tag != "persons"} | {
-        "persons": [(person.get("id"), person.text) for person in event.find("persons")]
+    assert {
+        child.tag: (child.text or "")
+        for child in event
+        if child.tag not in ("persons", "recording")
+    } | {
+        "persons": [(person.get("id"), person.text) for person in event.find("persons")],
+        "recording": [(child.tag, child.text) for child in event.find("recording")],
     } == {
         "room": "Main hall",
         "title": "Closing plenary",
+        "subtitle": "",
         "type": "Plenary",
         "date": "2014-12-16T10:30:00-08:00",
         "start": "10:30",
         "duration": "01:30",
         "abstract": event.findtext("abstract"),
-        "track": "",
+        "description": "",
+        # A plenary has no track of its own: apps file it under its format, not "No track".
+        "track": "Plenary",
         "slug": f"niic_2014-{session.pk}-closing-plenary",
         "language": "en",
         "url": "http://testserver/en/editions/niic-2014/sessions/closing-plenary/",
+        "logo": "",
+        "links": "",
+        "attachments": "",
+        "recording": [("license", None), ("optout", "false")],
         "persons": [
             (str(seat.speaker_id), seat.speaker.name)
             for seat in session.panel.in_panel_order().select_related("speaker")

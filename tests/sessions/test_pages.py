@@ -79,7 +79,11 @@ def test_session_page_carries_schema_org_event_data(client, niic):
     assert data["location"] == {
         "@type": "Place",
         "name": "Main hall",
-        "address": "Los Angeles, California",
+        "address": {
+            "@type": "PostalAddress",
+            "addressLocality": "Los Angeles",
+            "addressRegion": "California",
+        },
     }
     assert "This session has been cancelled." in html
 

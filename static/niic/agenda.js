@@ -196,38 +196,38 @@ function fill(template, title) {
   return template.replace("%(title)s", title);
 }
 
-// A removed session leaves a line in its place, "Removed “…” from your agenda. [Undo]", which
-// takes the focus: the keyboard stays where it was, and Undo is one key away.
+// A removed session leaves a line in its place, "“…” removed from your agenda. [Undo]", which
+// takes the focus: the keyboard stays where it was, and Undo is one key away. The card is kept
+// aside, out of the page, to be put back as it was.
 function removeFromMyAgenda(id) {
   const item = page.querySelector(`[data-agenda-item="${id}"]:not([data-removed])`);
   if (!item) return;
   const title = titleOf(item);
+  const card = document.createDocumentFragment();
+  card.append(...item.childNodes);
   item.dataset.removed = "";
-  for (const child of item.children) child.hidden = true;
   const line = document.createElement("p");
   line.className = "agenda-removed";
-  line.dataset.agendaUndoLine = "";
   const words = document.createElement("span");
   words.id = `removed-${id}`;
-  words.textContent = fill(page.dataset.removed, title);
+  words.textContent = fill(page.dataset.removedNamed, title);
   const undo = document.createElement("button");
   undo.type = "button";
   undo.textContent = page.dataset.undo;
   undo.setAttribute("aria-describedby", words.id);
-  undo.addEventListener("click", () => restore(item, id, title));
+  undo.addEventListener("click", () => restore(item, card, id, title));
   line.append(words, " ", undo);
   item.append(line);
   setAgendaLinks(starredIds());
-  announce(words.textContent);
+  announce(page.dataset.removed);
   undo.focus();
   showEmptyWhenEmpty();
 }
 
-function restore(item, id, title) {
+function restore(item, card, id, title) {
   const ids = starredIds();
   if (!ids.includes(id)) saveIds([...ids, id]);
-  item.querySelector("[data-agenda-undo-line]")?.remove();
-  for (const child of item.children) child.hidden = false;
+  item.replaceChildren(card);
   delete item.dataset.removed;
   syncStars();
   setAgendaLinks(starredIds());

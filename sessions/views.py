@@ -313,8 +313,9 @@ MAX_AGENDA_FORM_BYTES = 8 * 1024
 def kept_private(response):
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    # Links from the page (to a map, a speaker's site) must not carry the token away.
-    response["Referrer-Policy"] = "no-referrer"
+    # Links from the page (to a map, a speaker's site) must not carry the token away; its own
+    # forms and agenda.js keep their Origin (which "no-referrer" would turn into "null").
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -341,9 +342,11 @@ def refused_post(request):
     against them. The size cap keeps a request from storing more than an agenda."""
     fetch_site = request.headers.get("Sec-Fetch-Site")
     origin = request.headers.get("Origin")
-    if (fetch_site is not None and fetch_site != "same-origin") or (
-        origin is not None and origin != f"{request.scheme}://{request.get_host()}"
-    ):
+    if fetch_site is not None:  # set by the browser itself, no page can forge it
+        elsewhere = fetch_site != "same-origin"
+    else:  # an older browser: its Origin, "null" for a page that has none
+        elsewhere = origin is not None and origin != f"{request.scheme}://{request.get_host()}"
+    if elsewhere:
         return HttpResponseForbidden(
             _("An agenda can be changed only from this site's own pages."),
             content_type="text/plain; charset=utf-8",

@@ -49,10 +49,15 @@ function showState(button, starred) {
   if (button.textContent !== words) button.textContent = words;
 }
 
-// "/en/agenda/" from the menu's link: the language prefix is the page's.
+// "/en/agenda/": the menu's link as the server wrote it (syncStars changes it), in the page's
+// language.
+const menuLink = document.querySelector("[data-agenda-link]");
+const AGENDA_PATH = menuLink
+  ? new URL(menuLink.href).pathname
+  : `${location.pathname.split("/agenda/")[0]}/agenda/`;
+
 function agendaPath() {
-  const link = document.querySelector("[data-agenda-link]");
-  return link ? new URL(link.href).pathname : `${location.pathname.split("/agenda/")[0]}/agenda/`;
+  return AGENDA_PATH;
 }
 
 function syncStars(root = document) {
@@ -146,6 +151,7 @@ function isMyAgenda() {
 }
 
 function setAgendaLinks(ids) {
+  page.dataset.agendaIds = ids.join(",");
   for (const input of page.querySelectorAll("input[name=sessions]")) input.value = ids.join(",");
   if (isStoredAgendaPage()) return; // its links name the token, not the list
   for (const link of page.querySelectorAll("[data-agenda-export], [data-agenda-subscribe]")) {

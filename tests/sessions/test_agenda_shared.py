@@ -162,8 +162,10 @@ def test_another_site_can_neither_create_nor_change_an_agenda(sessions):
     elsewhere = Client()
     for headers in (
         {"HTTP_ORIGIN": "https://evil.example"},
-        {"HTTP_SEC_FETCH_SITE": "cross-site"},
         {"HTTP_ORIGIN": "null"},
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},  # another site under the same domain
+        {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "http://testserver"},
     ):
         assert elsewhere.post(link, {"add": sessions[1].pk}, **headers).status_code == 403
         assert elsewhere.post("/en/agenda/link/", {"sessions": "1"}, **headers).status_code == 403
@@ -184,7 +186,7 @@ def test_no_cookie_no_shared_cache_no_search_engine(sessions):
         assert response.cookies == {}
         assert response["Cache-Control"] == "private, no-store"
         assert response["X-Robots-Tag"] == "noindex, nofollow"
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
     assert '<meta name="robots" content="noindex, nofollow">' in page.text
     assert visitor.cookies == {}
     assert link not in Client().get("/sitemap.xml").text

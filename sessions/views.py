@@ -388,7 +388,8 @@ def agenda_link(request):
     except ValidationError as error:
         return agenda_refusal(request, error.messages[0])
     shared = SharedAgenda.objects.create(session_ids=ids)
-    return kept_private(see_other(shared_agenda_url(shared.token)))
+    # Straight to the new link, below the agenda.
+    return kept_private(see_other(shared_agenda_url(shared.token) + "#agenda-link"))
 
 
 def changed_agenda(shared, added, removed):

@@ -46,7 +46,9 @@ def get_link(client, *sessions):
     """What "Get a link to this agenda" does: the path of the agenda's own page."""
     response = client.post("/en/agenda/link/", {"sessions": ids(*sessions)}, **SAME_SITE)
     assert response.status_code == 303
-    return response["Location"]
+    link, fragment = response["Location"].split("#")
+    assert fragment == "agenda-link"  # the new link, below the agenda
+    return link
 
 
 def titles(response):
@@ -136,6 +138,7 @@ def test_an_agenda_holds_at_most_the_limit_with_a_clear_message(sessions):
 
     full = ",".join(str(pk) for pk in range(1, MAX_AGENDA_SESSIONS + 1))
     link = Client().post("/en/agenda/link/", {"sessions": full}, **SAME_SITE)["Location"]
+    link = link.split("#")[0]
     one_more = Client().post(link, {"add": MAX_AGENDA_SESSIONS + 1}, **SAME_SITE)
     assert one_more.status_code == 400
     assert "An agenda holds at most 200 sessions." in one_more.text
@@ -178,7 +181,7 @@ def test_another_site_can_neither_create_nor_change_an_agenda(sessions):
 def test_no_cookie_no_shared_cache_no_search_engine(sessions):
     visitor = Client()
     made = visitor.post("/en/agenda/link/", {"sessions": ids(*sessions)}, **SAME_SITE)
-    link = made["Location"]
+    link = made["Location"].split("#")[0]
     page = visitor.get(link)
     calendar = visitor.get(link.rstrip("/") + ".ics")
     edited = visitor.post(link, {"remove": sessions[0].pk}, **SAME_SITE)

@@ -4,7 +4,9 @@ calendar subscribed to it. Its pages are nobody else's: no cookie, no shared cac
 engine, nothing unpublished, and nothing found by trying addresses."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from niic import program_version
 from sessions import services
@@ -227,3 +229,25 @@ def test_drafts_and_unreleased_changes_are_not_shown(db):
         assert "Announced panel" in response.text
         assert "Secret draft" not in response.text
         assert "not yet released" not in response.text
+
+
+def test_the_stored_agenda_costs_the_same_queries_however_long(conference, sessions):
+    more = [
+        make_session(
+            conference,
+            title=f"Workshop {hour}",
+            starts_at=la_time(15, f"{hour:02d}:00"),
+            ends_at=la_time(15, f"{hour:02d}:45"),
+        )
+        for hour in range(8, 18)
+    ]
+    counts = []
+    for agenda in ([sessions[0]], [*sessions, *more]):
+        link = get_link(Client(), *agenda)
+        visitor = Client()
+        with CaptureQueriesContext(connection) as queries:
+            assert visitor.get(link).status_code == 200
+        counts.append(len(queries))
+    # The agenda's row, the sessions with their edition, track and room, and their panels;
+    # no program version read: the page cache never sees these pages.
+    assert counts == [3, 3]

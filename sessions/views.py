@@ -382,7 +382,7 @@ def agenda_link(request):
         return HttpResponseNotAllowed(["POST"])
     refused = refused_post(request)
     if refused is not None:
-        return refused
+        return kept_private(refused)
     try:
         ids = agenda_ids_from(request.POST, "sessions")
     except ValidationError as error:

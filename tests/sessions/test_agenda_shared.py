@@ -64,7 +64,10 @@ def test_the_link_opens_the_same_agenda_on_another_device_which_edits_it(session
     assert link.startswith("/en/agenda/")
     assert link.endswith("/")
 
-    assert titles(phone.get(link)) == ["Opening plenary", "Workforce panel"]
+    on_the_phone = phone.get(link)
+    assert titles(on_the_phone) == ["Opening plenary", "Workforce panel"]
+    # It is My agenda in the menu, as the agenda kept in the browser is.
+    assert 'data-agenda-link aria-current="true"' in on_the_phone.text
     # The phone removes one session and adds another, as its stars (or their forms) do.
     assert phone.post(link, {"remove": opening.pk}, **SAME_SITE).status_code == 303
     assert phone.post(link, {"add": closing.pk}, **SAME_SITE)["Location"] == link

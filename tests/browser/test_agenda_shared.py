@@ -60,6 +60,9 @@ def open_my_agenda_with_a_link(page, language="en"):
 
 def test_undo_after_removal_keeps_the_focus_and_restores_the_session(page):
     ids = starred_in_this_browser(page, TITLES)
+    # No link asked for: the stars never leave the browser.
+    sent = []
+    page.on("request", lambda request: request.method != "GET" and sent.append(request.url))
     page.goto("/en/agenda/")
     scripted(page)
     expect(card_titles(page)).to_have_text(TITLES)
@@ -84,6 +87,7 @@ def test_undo_after_removal_keeps_the_focus_and_restores_the_session(page):
     assert sorted(page.evaluate("JSON.parse(localStorage.getItem('niic-agenda'))")) == sorted(ids)
     export = page.get_by_role("link", name="Download this agenda (.ics)")
     expect(export).to_have_attribute("href", re.compile(rf"sessions={ids[0]},{ids[2]},{ids[1]}$"))
+    assert sent == []
 
 
 def test_removing_every_session_never_drops_the_focus_to_the_page(page):

@@ -1,4 +1,5 @@
 import datetime
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -609,3 +610,32 @@ class Release(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def new_agenda_token():
+    # 16 random bytes: 22 URL-safe characters, not to be guessed or walked through.
+    return secrets.token_urlsafe(16)
+
+
+class SharedAgenda(models.Model):
+    """An attendee's agenda kept on the server, only when they ask for a link to it ("Get a link
+    to this agenda"). The token in its address is the only key: whoever holds the link sees and
+    edits it, on any device, and calendar apps subscribed to its .ics follow its changes. No
+    account, no cookie, nothing about the attendee but the sessions' ids, which may name
+    sessions that are not (or no longer) public: pages show only released public ones."""
+
+    # Written by attendees at any time, and shown only to whoever holds the link: a change
+    # here is no change to the program, and must not make the site render its pages again.
+    shown_to_attendees = False
+
+    token = models.SlugField(max_length=32, unique=True, default=new_agenda_token, editable=False)
+    session_ids = models.JSONField(_("sessions"), default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("shared agenda")
+        verbose_name_plural = _("shared agendas")
+
+    def __str__(self):
+        return self.token[:4] + "…"

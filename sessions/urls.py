@@ -1,13 +1,31 @@
 """The program's pages. Every route here is public, and marked so with public() where it is
 declared (sessions.public_pages): the page cache, the sitemap and the tests read the marks."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import export_views, sitemap, views
 from .filters import ScheduleFilter, ScheduleFilterForm
 from .public_pages import Clock, public
 
 app_name = "program"
+
+
+class LinkTail:
+    """What a sentence or a chat app adds after a link (“…/agenda/Xy3…/).”), a slash first or
+    not: a shared agenda's link that picked it up is redirected to the clean one. None of these
+    characters is in a token (secrets.token_urlsafe)."""
+
+    # ")" apart: Django's reverse() misreads it inside a character class.
+    regex = r"/?(?:[.,;:!?'\"\s]|\))+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(LinkTail, "link_tail")
 
 edition = "editions/<slug:edition>/"
 
@@ -36,6 +54,18 @@ urlpatterns = [
         path("agenda.ics", views.agenda_calendar, name="agenda-calendar"),
         parameters={"sessions"},
     ),
+    # An agenda kept on the server at its attendee's request, under an unguessable token: not
+    # public pages (their views say nothing may cache them), so not marked public(): the page
+    # cache and the sitemap never see them. "link/" (POST) stores an agenda and opens its page.
+    path("agenda/link/", views.agenda_link, name="agenda-link"),
+    path("agenda/<slug:token>/", views.shared_agenda, name="shared-agenda"),
+    path("agenda/<slug:token>.ics", views.shared_agenda_calendar, name="shared-agenda-calendar"),
+    path(
+        "agenda/<slug:token>.ics<link_tail:tail>",
+        views.shared_agenda_calendar,
+        name="shared-agenda-calendar-tail",
+    ),
+    path("agenda/<slug:token><link_tail:tail>", views.shared_agenda, name="shared-agenda-tail"),
     public(
         path(f"{edition}schedule/", views.schedule, name="schedule"),
         clock=Clock.WITHOUT_DAY,

@@ -1,10 +1,20 @@
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.db import transaction
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from tracks.models import Conference, Topic, Track
 
@@ -13,7 +23,7 @@ from .calendar import calendar_response
 from .cards import session_cards
 from .filters import MAX_AGENDA_SESSIONS, ScheduleFilter, parse_session_ids
 from .for_apps import open_to_apps
-from .models import Language, Room
+from .models import Language, Room, SharedAgenda
 from .queries import (
     agenda_by_day,
     sessions_by_day,
@@ -238,6 +248,15 @@ def webcal_url(request, path):
     return "webcal" + url[url.index(":") :]
 
 
+def agenda_cards(ids):
+    """Cards of the released public sessions among `ids`, by start: a draft, an unreleased
+    change or a session that is gone is never shown, whoever listed its id."""
+    return session_cards(
+        released.sessions().public().filter(pk__in=ids).for_listing().order_by("starts_at"),
+        agenda=ids,
+    )
+
+
 def agenda(request):
     """The sessions listed in the URL. With JavaScript the list is the visitor's stars, kept in
     the browser; without it, the star buttons submit ?add= or ?remove= here, and the page
@@ -257,10 +276,7 @@ def agenda(request):
             return redirect(agenda_url(changed))
     except ValidationError as error:
         return render(request, "sessions/agenda.html", {"error": error.messages[0]}, status=400)
-    sessions = session_cards(
-        released.sessions().public().filter(pk__in=ids).for_listing().order_by("starts_at"),
-        agenda=ids,
-    )
+    sessions = agenda_cards(ids)
     session_ids = ",".join(str(session.pk) for session in sessions)
     calendar = reverse("program:agenda-calendar") + f"?sessions={session_ids}"
     return render(
@@ -273,6 +289,7 @@ def agenda(request):
             "requested_ids": ",".join(map(str, ids)),
             "calendar_url": calendar,
             "subscribe_url": webcal_url(request, calendar),
+            "share_url": request.build_absolute_uri(agenda_url([s.pk for s in sessions])),
         },
     )
 
@@ -285,6 +302,175 @@ def agenda_calendar(request):
         return HttpResponseBadRequest(error.messages[0], content_type="text/plain; charset=utf-8")
     sessions = released.sessions().public().filter(pk__in=ids).for_listing()
     return calendar_response(sessions, request, name=_("My agenda"), filename="niic-agenda.ics")
+
+
+# Agendas kept on the server at their attendee's request (sessions.models.SharedAgenda). The
+# token in the address is the agenda's only key, so these pages are nobody else's: not in the
+# page cache, not in the sitemap, not cached by a browser or a proxy, not for search engines.
+
+# 200 ids of 18 digits with their commas fit in 4 KB: a bigger form is no agenda.
+MAX_AGENDA_FORM_BYTES = 8 * 1024
+
+
+def kept_private(response):
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    # Links from the page (to a map, a speaker's site) must not carry the token away; its own
+    # forms and agenda.js keep their Origin (which "no-referrer" would turn into "null").
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def see_other(url):
+    """After a POST, the page to GET (303: a reload then does not post again)."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def shared_agenda_url(token):
+    return reverse("program:shared-agenda", kwargs={"token": token})
+
+
+def refused_post(request):
+    """Why a POST to a shared agenda is refused, as a response; None when it may go on.
+
+    Django's CSRF protection needs a cookie, and anonymous visitors get none (README), so these
+    views are csrf_exempt and protect themselves instead. An edit needs the agenda's token,
+    which another site cannot know; and a browser says where a POST comes from (Origin, and
+    Sec-Fetch-Site in current browsers): one from another site, or from a page with no origin
+    ("null"), is refused, which also keeps other sites from filling the table with agendas.
+    A client that sends neither header is no browser, so no visitor's browser is being used
+    against them. The size cap keeps a request from storing more than an agenda."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    origin = request.headers.get("Origin")
+    if fetch_site is not None:  # set by the browser itself, no page can forge it
+        elsewhere = fetch_site != "same-origin"
+    else:  # an older browser: its Origin, "null" for a page that has none
+        elsewhere = origin is not None and origin != f"{request.scheme}://{request.get_host()}"
+    if elsewhere:
+        return HttpResponseForbidden(
+            _("An agenda can be changed only from this site's own pages."),
+            content_type="text/plain; charset=utf-8",
+        )
+    try:
+        length = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        length = MAX_AGENDA_FORM_BYTES + 1
+    if length > MAX_AGENDA_FORM_BYTES:
+        return HttpResponseBadRequest(
+            _("This request is too large for an agenda."), content_type="text/plain; charset=utf-8"
+        )
+    return None
+
+
+def wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def agenda_refusal(request, message):
+    """A refused change, as a message on the agenda page or, for agenda.js, as JSON."""
+    if wants_json(request):
+        return kept_private(JsonResponse({"error": message}, status=400))
+    return kept_private(
+        render(request, "sessions/agenda.html", {"error": message, "shared": True}, status=400)
+    )
+
+
+@csrf_exempt  # protected by refused_post() instead: anonymous visitors have no CSRF cookie
+def agenda_link(request):
+    """Stores the agenda posted (sessions=1,2,3) under a new token and opens its page."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    refused = refused_post(request)
+    if refused is not None:
+        return kept_private(refused)
+    try:
+        ids = agenda_ids_from(request.POST, "sessions")
+    except ValidationError as error:
+        return agenda_refusal(request, error.messages[0])
+    shared = SharedAgenda.objects.create(session_ids=ids)
+    # Straight to the new link, below the agenda.
+    return kept_private(see_other(shared_agenda_url(shared.token) + "#agenda-link"))
+
+
+def changed_agenda(shared, added, removed):
+    """The stored list with `removed` taken out and `added` put at its end, saved. Two devices
+    editing at once each change only what they name: their changes add up."""
+    with transaction.atomic():
+        shared = SharedAgenda.objects.select_for_update().get(pk=shared.pk)
+        changed = [pk for pk in shared.session_ids if pk not in removed]
+        changed += [pk for pk in added if pk not in changed]
+        if len(changed) > MAX_AGENDA_SESSIONS:
+            raise ValidationError(
+                _("An agenda holds at most %(limit)d sessions.") % {"limit": MAX_AGENDA_SESSIONS}
+            )
+        shared.session_ids = changed
+        shared.save(update_fields=["session_ids", "updated_at"])
+    return changed
+
+
+@csrf_exempt  # protected by its token and refused_post() instead: see there
+def shared_agenda(request, token, tail=""):
+    """The agenda stored under `token`: GET shows it (or gives its list to agenda.js as JSON),
+    POST add=… / remove=… changes it. The same link on a second device shows and edits the
+    same agenda. A link with punctuation after it (from a sentence or a chat) is redirected to
+    the clean one."""
+    shared = get_object_or_404(SharedAgenda, token=token)
+    if tail and request.method in ("GET", "HEAD"):
+        return kept_private(redirect(shared_agenda_url(token)))
+    if request.method == "POST":
+        return edit_shared_agenda(request, shared)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    if wants_json(request):
+        response = JsonResponse({"sessions": shared.session_ids})
+        response["Vary"] = "Accept"
+        return kept_private(response)
+    sessions = agenda_cards(shared.session_ids)
+    calendar = reverse("program:shared-agenda-calendar", kwargs={"token": token})
+    response = render(
+        request,
+        "sessions/agenda.html",
+        {
+            "agenda": agenda_by_day(sessions),
+            "shared": True,
+            "token": token,
+            "stored_ids": ",".join(map(str, shared.session_ids)),
+            "calendar_url": calendar,
+            "subscribe_url": webcal_url(request, calendar),
+            "share_url": request.build_absolute_uri(shared_agenda_url(token)),
+        },
+    )
+    response["Vary"] = "Accept"
+    return kept_private(response)
+
+
+def edit_shared_agenda(request, shared):
+    refused = refused_post(request)
+    if refused is not None:
+        return kept_private(refused)
+    try:
+        changed = changed_agenda(
+            shared,
+            added=agenda_ids_from(request.POST, "add"),
+            removed=agenda_ids_from(request.POST, "remove"),
+        )
+    except ValidationError as error:
+        return agenda_refusal(request, error.messages[0])
+    if wants_json(request):
+        return kept_private(JsonResponse({"sessions": changed}))
+    return kept_private(see_other(shared_agenda_url(shared.token)))
+
+
+@open_to_apps
+def shared_agenda_calendar(request, token, tail=""):
+    """The stored agenda as a calendar: a calendar app subscribed to it follows its changes."""
+    shared = get_object_or_404(SharedAgenda, token=token)
+    sessions = released.sessions().public().filter(pk__in=shared.session_ids).for_listing()
+    return kept_private(
+        calendar_response(sessions, request, name=_("My agenda"), filename="niic-agenda.ics")
+    )
 
 
 def with_edition_places(sessions, conference):

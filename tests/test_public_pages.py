@@ -19,12 +19,15 @@ from tests.pages import PAGE_TYPES
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 # What is not the public site: the admin (password reset included), the health check for the
 # load balancer, staff's switch between the working and the released program, a speaker's own
-# page (in each language), and files (static files, speakers' photos).
+# page (in each language), an agenda kept under its own unguessable link (sessions.views
+# shared_agenda: whoever holds the link, nobody else), and files (static files, speakers' photos).
 PRIVATE_PREFIXES = (
     "admin/",
     "health/",
     "preview/",
     *(f"{language}/speaker/" for language in LANGUAGES),
+    *(f"{language}/agenda/<slug:token>" for language in LANGUAGES),
+    *(f"{language}/agenda/link/" for language in LANGUAGES),
     settings.STATIC_URL.lstrip("/"),
     settings.MEDIA_URL.lstrip("/"),
 )

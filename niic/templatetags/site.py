@@ -46,7 +46,7 @@ NAV_SECTIONS = {
     "tracks": {"track-list", "current-track-list", "track-detail", "topic-detail"},
     "speakers": {"speaker-list", "speaker-detail", "organization-detail"},
     "search": {"search"},
-    "agenda": {"agenda"},
+    "agenda": {"agenda", "shared-agenda"},
 }
 
 

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
-from django.utils.translation import get_language_info, gettext
+from django.utils.translation import gettext
 
 from . import released
 from .models import Session
-from .texts import page_language, reader, shown_language
+from .texts import language_word, page_language, reader, shown_language
 from .times import TimeRange, time_range
 
 SLUG_PLACEHOLDER = "session-slug-placeholder"
@@ -255,19 +255,6 @@ class Listing:
         if language := self.foreign_language(track, "name"):
             return format_html('<span lang="{}">{}</span>', language, label)
         return label
-
-
-def language_word(code, name):
-    """A language named as a word in a sentence of the page's language ("Spanish", "español"),
-    the name organizers entered for a code Django does not know."""
-    try:
-        word = str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return name
-    # Where the page's language writes its own name in lower case (español), so it writes
-    # the others: "Interpretación: inglés".
-    page = get_language_info(page_language())["name_local"]
-    return word.lower() if page == page.lower() else word
 
 
 def access_badges(languages, has_cart, has_asl):

@@ -273,7 +273,9 @@ def access_badges(languages, has_cart, has_asl):
         badges.append(abbreviation("CART", gettext("real-time captioning")))
     if has_asl:
         badges.append(abbreviation("ASL", gettext("American Sign Language")))
-    return format_html_join(" ", "<span class=badge>{}</span>", ((badge,) for badge in badges))
+    # Plain <span>s, styled as badges by .access (site.css): a day's page repeats them hundreds
+    # of times.
+    return format_html_join(" ", "<span>{}</span>", ((badge,) for badge in badges))
 
 
 def abbreviation(short, spelt_out):

@@ -238,6 +238,9 @@ def _create_conference(slug, seed, session_count, start_date, days):
         year=start_date.year,
         slug=slug,
         city="Sample City",
+        # Invented like the rest, and the home page says so beside it.
+        venue="Sample Convention Center",
+        venue_address="1 Sample Street, Sample City",
         start_date=start_date,
         end_date=start_date + datetime.timedelta(days=days - 1),
         time_zone="America/Los_Angeles",

@@ -8,15 +8,17 @@ formatted and nothing translated per card."""
 import posixpath
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.db.models import Value
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from . import released
 from .models import Session
-from .texts import page_language, reader, shown_language
+from .texts import language_word, page_language, reader, shown_language
 from .times import TimeRange, time_range
 
 SLUG_PLACEHOLDER = "session-slug-placeholder"
@@ -71,6 +73,8 @@ class SessionCard:
     # The language of the title and room name when it is not the page's (an English fallback).
     title_lang: str = ""
     room_lang: str = ""
+    # Badges for what an attendee chooses by (languages, interpretation, CART, ASL), or "".
+    access: str = ""
 
     @property
     def display_title(self):
@@ -112,6 +116,7 @@ def session_cards(sessions, *, conference=None, tracks=(), rooms=(), agenda=(), 
     tracks_by_id = {track.pk: track for track in tracks}
     rooms_by_id = {room.pk: room for room in rooms}
     panels = panel_names_by_session([session.pk for session in sessions])
+    languages = languages_by_session(sessions)
     cards = []
     for session in sessions:
         cards.append(
@@ -122,9 +127,38 @@ def session_cards(sessions, *, conference=None, tracks=(), rooms=(), agenda=(), 
                 room=rooms_by_id.get(session.room_id) if rooms_by_id else session.room,
                 panel=panels.get(session.pk, ""),
                 in_agenda=session.pk in agenda,
+                languages=languages.get(session.pk, NO_LANGUAGES),
             )
         )
     return cards
+
+
+NO_LANGUAGES = ((), ())
+
+
+def languages_by_session(sessions):
+    """{session id: ((code, name) held in, (code, name) interpreted into)}, in one query for
+    the whole listing (both kinds of the working or the released program's sessions)."""
+    if not sessions:
+        return {}
+    model = type(sessions[0])
+    ids = [session.pk for session in sessions]
+    kinds = []
+    for kind, relation in enumerate(("languages", "interpretation_languages")):
+        through = getattr(model, relation).through
+        column = f"{getattr(model, relation).field.m2m_field_name()}_id"
+        kinds.append(
+            through.objects.filter(**{f"{column}__in": ids})
+            .annotate(kind=Value(kind))
+            .values_list(column, "kind", "language__code", "language__name")
+        )
+    found = {}
+    for session_id, kind, code, name in kinds[0].union(kinds[1], all=True):
+        found.setdefault(session_id, ([], []))[kind].append((code, name))
+    return {
+        session_id: (tuple(sorted(held)), tuple(sorted(interpreted)))
+        for session_id, (held, interpreted) in found.items()
+    }
 
 
 class Listing:
@@ -142,8 +176,9 @@ class Listing:
         self.url_patterns = {}  # {edition id: a session's link, SLUG_PLACEHOLDER for its slug}
         self.time_ranges = {}  # {(time zone, start, end): TimeRange}
         self.foreign = {}  # {(model, pk, field): the text's language if not the page's, or ""}
+        self.badges = {}  # {(languages, CART, ASL): the card's access badges}
 
-    def card(self, session, *, edition, track, room, panel, in_agenda):
+    def card(self, session, *, edition, track, room, panel, in_agenda, languages=NO_LANGUAGES):
         time = self.time_range(session, edition)
         format_label = self.format_labels[session.format]
         title, title_language = self.read_title(session)
@@ -178,7 +213,14 @@ class Listing:
             labels=self.labels,
             title_lang=title_language if title_language != self.language else "",
             room_lang=self.foreign_language(room, "name") if room else "",
+            access=self.access(languages, session.has_cart, session.has_asl),
         )
+
+    def access(self, languages, has_cart, has_asl):
+        key = (languages, has_cart, has_asl)
+        if key not in self.badges:
+            self.badges[key] = access_badges(*key)
+        return self.badges[key]
 
     def url_pattern(self, edition):
         if edition.pk not in self.url_patterns:
@@ -213,3 +255,33 @@ class Listing:
         if language := self.foreign_language(track, "name"):
             return format_html('<span lang="{}">{}</span>', language, label)
         return label
+
+
+def access_badges(languages, has_cart, has_asl):
+    """The badges of a card: the languages it is held in unless only the program's main
+    language, the languages it is interpreted into, CART and ASL. Words, not colours; an
+    abbreviation is spelt out for screen readers."""
+    held, interpreted = languages
+    badges = []
+    if held and [code for code, _name in held] != [settings.LANGUAGE_CODE]:
+        words = ", ".join(language_word(*language) for language in held)
+        badges.append(gettext("In %(languages)s") % {"languages": words})
+    if interpreted:
+        words = ", ".join(language_word(*language) for language in interpreted)
+        badges.append(gettext("Interpretation: %(languages)s") % {"languages": words})
+    if has_cart:
+        badges.append(abbreviation("CART", gettext("real-time captioning")))
+    if has_asl:
+        badges.append(abbreviation("ASL", gettext("American Sign Language")))
+    # Plain <span>s, styled as badges by .access (site.css): a day's page repeats them hundreds
+    # of times.
+    return format_html_join(" ", "<span>{}</span>", ((badge,) for badge in badges))
+
+
+def abbreviation(short, spelt_out):
+    return format_html(
+        '<abbr title="{}">{}</abbr><span class=visually-hidden> ({})</span>',
+        capfirst(spelt_out),
+        short,
+        spelt_out,
+    )

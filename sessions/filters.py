@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Session
 from .queries import Fold, fold
+from .texts import language_word
 
 ACCESS_CHOICES = [
     ("cart", _("CART captioning")),
@@ -152,7 +153,9 @@ class ScheduleFilter(django_filters.FilterSet):
         ]
         self.filters["room"].extra["choices"] = [(room.slug, room.name) for room in rooms]
         self.filters["language"].extra["choices"] = [
-            (language.code, language.name) for language in languages
+            # In the page's language ("Idioma: inglés"), as the cards name them.
+            (language.code, capfirst(language_word(language.code, language.name)))
+            for language in languages
         ]
         self.form.fields["day"].choices = [("", "")] + [
             (day.isoformat(), day.isoformat()) for day in conference.days

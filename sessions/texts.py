@@ -5,7 +5,7 @@ Each translated field (see the apps' translation.py) has a column per site langu
 translated. A page must then say so (`lang="en"`), so these tell which one was shown."""
 
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 
@@ -74,3 +74,16 @@ def reader(field, language=None):
         return "", None
 
     return read
+
+
+def language_word(code, stored_name):
+    """A session's language named in the page's language, as a word within a sentence
+    ("Spanish", "español"); the name organizers stored for a code Django does not know."""
+    try:
+        word = str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return stored_name
+    # Where the page's language writes its own name in lower case (español), it writes the
+    # others so too: "Interpretación: inglés".
+    own = get_language_info(page_language())["name_local"]
+    return word.lower() if own == own.lower() else word

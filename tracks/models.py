@@ -1,5 +1,6 @@
 import datetime
 import zoneinfo
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -45,6 +46,16 @@ class Conference(models.Model):
     city = models.CharField(validators=[validate_one_line], verbose_name=_("city"), max_length=120)
     venue = models.CharField(
         validators=[validate_one_line], verbose_name=_("venue"), max_length=200, blank=True
+    )
+    venue_address = models.CharField(
+        validators=[validate_one_line],
+        verbose_name=_("venue's address"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Street, city and postal code, as a map search finds it. The home page shows it "
+            "with a link to the map."
+        ),
     )
     start_date = models.DateField(verbose_name=_("first day"))
     end_date = models.DateField(verbose_name=_("last day"))
@@ -111,6 +122,15 @@ class Conference(models.Model):
 
     def get_absolute_url(self):
         return reverse("edition-home", kwargs={"edition": self.slug})
+
+    @property
+    def map_url(self):
+        """A link to the venue on OpenStreetMap, found by its address (or its name and city);
+        "" without a venue. A plain link: the page itself asks nothing of the map's site."""
+        if not (self.venue or self.venue_address):
+            return ""
+        place = self.venue_address or f"{self.venue}, {self.city}"
+        return f"https://www.openstreetmap.org/search?{urlencode({'query': place})}"
 
     @property
     def tzinfo(self):

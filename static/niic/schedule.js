@@ -59,6 +59,8 @@ async function show(url) {
   results().replaceWith(fresh);
   history.replaceState(null, "", url);
   fresh.dispatchEvent(new CustomEvent("niic:content", { bubbles: true }));
+  showChosenDay();
+  fitGrid();
   announce();
   countActiveFilters();
   // On a phone the filters fold away again so that the results are what is on screen.
@@ -84,10 +86,8 @@ function markPending() {
 }
 
 if (form && status) {
-  // Phones see the sessions first and open the filters on demand; wide screens show them.
-  const panel = form.querySelector("[data-filters-panel]");
-  if (panel && wide.matches) panel.open = true;
-
+  // The filters stay folded at every width (their summary counts the active ones), so that
+  // the first screen shows sessions.
   form.addEventListener("keydown", () => {
     lastInput = "keyboard";
   });
@@ -121,3 +121,37 @@ if (form && status) {
     show(url);
   });
 }
+
+// Phone day tabs: when the strip is wider than the screen, the chosen day is scrolled into it
+// (the strip only, never the page).
+function showChosenDay() {
+  const chosen = document.querySelector(".day-tabs a[aria-current=page]");
+  const strip = chosen?.closest("ul");
+  if (!strip || strip.scrollWidth <= strip.clientWidth) return;
+  const tab = chosen.getBoundingClientRect();
+  const shown = strip.getBoundingClientRect();
+  strip.scrollLeft += tab.left - shown.left - (strip.clientWidth - tab.width) / 2;
+}
+
+// The wide grid scrolls inside its box, where its room names stick. Sized to the screen below
+// its top, the box is whole on the first screen, so the page itself hardly scrolls and the
+// room names never leave the screen. (Without JavaScript the stylesheet's near-screen height
+// does the same once the grid is scrolled to.)
+function fitGrid() {
+  const box = document.querySelector(".timetable-scroll");
+  if (!box) return;
+  if (!wide.matches) {
+    box.style.removeProperty("max-height");
+    return;
+  }
+  const top = box.getBoundingClientRect().top + window.scrollY;
+  const room = window.innerHeight - top - 8;
+  // A box shorter than about half a screen reads worse than a page that scrolls a little.
+  if (room >= window.innerHeight / 2) box.style.setProperty("max-height", `${room}px`);
+  else box.style.removeProperty("max-height");
+}
+
+showChosenDay();
+fitGrid();
+wide.addEventListener("change", fitGrid);
+window.addEventListener("resize", fitGrid);

@@ -41,11 +41,15 @@ def test_room_names_and_times_stay_in_view_when_the_grid_scrolls(new_page, large
     page.wait_for_timeout(100)
     box = grid.bounding_box()
 
-    # The card in the middle of the box: its room's name is at the top of the box, and the
-    # time column at its left edge.
+    # The card in the middle of the box (or the first below the middle, when the middle falls
+    # between two cards): its room's name is at the top of the box, and the time column at its
+    # left edge.
     found = page.evaluate(
         """([x, y]) => {
-            const card = document.elementFromPoint(x, y).closest("article");
+            let card = null;
+            for (let down = 0; !card && down < 400; down += 10) {
+                card = document.elementFromPoint(x, y + down)?.closest("article");
+            }
             return {title: card.querySelector("h3").textContent,
                     place: card.querySelector("p").textContent};
         }""",

@@ -326,3 +326,37 @@ def test_a_sessions_languages_are_named_in_the_pages_language(client, english_on
     assert "English" not in facts
     assert "<dt>Language</dt><dd>English</dd>" in english_page
     assert "<dd>English, Testish</dd>" in english_page
+
+
+def test_the_in_english_note_follows_an_organizations_acronym(client, niic):
+    from tests.factories import make_organization, seat
+
+    organization = make_organization(
+        name_en="Coalition for Humane Immigrant Rights", acronym="CHIRLA", slug="chirla-test"
+    )
+    organization.name_es = ""
+    organization.save()
+    seat(make_session(niic), make_speaker(organization=organization))
+
+    spanish = heading(client.get("/es/organizations/chirla-test/").text)
+
+    assert spanish == (
+        '<span lang="en">Coalition for Humane Immigrant Rights</span> (CHIRLA)'
+        ' <small class="in-language">(en inglés)</small>'
+    )
+
+
+def test_the_language_filter_names_languages_in_the_pages_language(client, niic):
+    from sessions.models import Language
+
+    Language.objects.get_or_create(code="en", defaults={"name": "English"})
+    Language.objects.get_or_create(code="es", defaults={"name": "Español"})
+
+    spanish = client.get("/es/schedule/").text
+    english = client.get("/en/schedule/").text
+
+    language_select = r'<select name="language".*?</select>'
+    assert '<option value="en">Inglés</option>' in re.search(language_select, spanish, re.S)[0]
+    assert '<option value="es">Español</option>' in re.search(language_select, spanish, re.S)[0]
+    assert '<option value="en">English</option>' in re.search(language_select, english, re.S)[0]
+    assert '<option value="es">Spanish</option>' in re.search(language_select, english, re.S)[0]

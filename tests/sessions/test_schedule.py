@@ -371,7 +371,10 @@ def test_each_session_adds_few_bytes_to_a_schedule_day(client):
         sizes.append((len(response.content), response.text.count("<article")))
     (small_bytes, small_cards), (large_bytes, large_cards) = sizes
     assert (small_cards, large_cards) == (60, 120)
-    assert (large_bytes - small_bytes) / (large_cards - small_cards) <= 450
+    # 450 before the cards said their languages, interpretation, CART and ASL (issue 20): on
+    # this edition 75 cards of 120 carry such badges, about 72 bytes a card on average, the
+    # same few words repeated (which compression on the wire takes back).
+    assert (large_bytes - small_bytes) / (large_cards - small_cards) <= 525
 
 
 def grid_cells(timetable):

@@ -9,7 +9,7 @@ const settings = document.querySelector("meta[name=niic-service-worker]");
 function copyTime(iso, zone) {
   const stored = new Date(iso);
   if (Number.isNaN(stored.getTime())) return "";
-  const options = { hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
+  const options = { hour: "numeric", minute: "2-digit", timeZoneName: "short" };
   if (zone) options.timeZone = zone;
   const sameDay = new Date().toDateString() === stored.toDateString();
   if (!sameDay) Object.assign(options, { month: "short", day: "numeric" });

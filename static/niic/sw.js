@@ -149,7 +149,7 @@ async function networkFirst(event, url) {
   // released by the organizers shows at the next page a visitor opens.
   const asked = request.mode === "navigate" ? new Request(request, { cache: "no-cache" }) : request;
   const network = fetch(asked).then(async (response) => {
-    if (storable(response)) await keep(url, response.clone(), { visited: true });
+    if (storable(response)) await keep(url, response.clone());
     return response;
   });
   event.waitUntil(network.catch(() => null));
@@ -180,15 +180,18 @@ async function cacheFirst(event, url) {
   return response;
 }
 
-// Keeping pages: the listed ones stay until a new list drops them, the others (visited pages,
-// agendas) are kept newest first, up to VISITED_LIMIT.
-async function keep(url, response, { visited }) {
-  const href = typeof url === "string" ? url : url.href;
-  const path = new URL(href).pathname + new URL(href).search;
-  await store(href, response);
-  if (!visited) return;
+// Keeping pages: the listed ones stay until a new list drops them; other pages a visitor opens
+// (another edition, a search, an agenda) are kept newest first, up to VISITED_LIMIT, and only
+// when they are pages (a calendar file or an export is not: it can weigh megabytes).
+async function keep(url, response) {
+  const path = url.pathname + url.search;
+  if ((await readState()).listed.includes(path)) {
+    await store(url.href, response);
+    return;
+  }
+  if (!(response.headers.get("Content-Type") || "").startsWith("text/html")) return;
+  await store(url.href, response);
   const state = await updateState((state) => {
-    if (state.listed.includes(path)) return;
     state.visited = [...state.visited.filter((each) => each !== path), path];
   });
   const dropped = state.visited.slice(0, Math.max(0, state.visited.length - VISITED_LIMIT));
@@ -323,7 +326,7 @@ self.addEventListener("message", (event) => {
     if (!mayStore(url)) return;
     event.waitUntil(
       fetch(url.href, { credentials: "omit" })
-        .then((response) => storable(response) && keep(url, response, { visited: true }))
+        .then((response) => storable(response) && keep(url, response))
         .catch(() => null),
     );
   }

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 
 # Keeping the whole of NIIC 2014 (about 70 pages) takes a few seconds; a loaded machine more.
 READY_MS = 90_000
-NOTE = {"en": "Offline copy from", "es": "Offline copy from"}
+NOTE = {"en": "Offline copy from", "es": "Copia sin conexión"}
 # For people to look at (issue 21's closing note): the offline schedule on a phone.
 NOTES_SHOTS = Path("/tmp/notes/shots-offline")  # noqa: S108 (the team's notes folder)
 

@@ -64,7 +64,7 @@ def in_language(session, language):
 def test_after_one_visit_the_edition_reads_offline_with_the_note(
     new_page, program, screenshot, language
 ):
-    page = new_page(viewport={"width": 360, "height": 800})
+    page = new_page(viewport={"width": 360, "height": 800}, service_workers="allow")
     asked = []
     page.context.on("request", lambda request: asked.append(request.url))
     open_online_once(page, f"/{language}/")
@@ -131,7 +131,7 @@ def test_after_one_visit_the_edition_reads_offline_with_the_note(
 
 
 def test_a_released_change_reaches_an_online_visitor_and_the_stored_copy(new_page, program):
-    page = new_page()
+    page = new_page(service_workers="allow")
     open_online_once(page, "/en/")
     session = Session.objects.get(slug="opening-plenary")
     page.goto(session.get_absolute_url())
@@ -153,7 +153,7 @@ def test_a_released_change_reaches_an_online_visitor_and_the_stored_copy(new_pag
 def test_the_site_installs_as_an_app_and_a_new_deployment_replaces_the_copy(
     new_page, program, monkeypatch
 ):
-    page = new_page()
+    page = new_page(service_workers="allow")
     open_online_once(page, "/es/")
     # Installability, as Chromium checks it: a manifest with a name, a start URL, standalone
     # display, icons of 192 and 512 px (and a maskable one) that load; a service worker that

@@ -86,6 +86,8 @@ def test_after_one_visit_the_edition_reads_offline_with_the_note(
     expect(note).to_be_visible()
     expect(note).to_contain_text(NOTE[language])
     expect(note).to_contain_text(":")  # the time the copy was made, "10:42 PST"
+    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    assert not violations, report(violations)
     NOTES_SHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(screenshot(page, f"offline-schedule-360-{language}"), NOTES_SHOTS)
     for day in conference.days:

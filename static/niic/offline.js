@@ -46,8 +46,20 @@ function keepAgenda(worker) {
   if (link && link.search) worker.postMessage({ type: "keep-page", url: link.href });
 }
 
+function whenIdle(task) {
+  if ("requestIdleCallback" in window) requestIdleCallback(task, { timeout: 5000 });
+  else setTimeout(task, 1000);
+}
+
+// The worker fetches ahead in rounds: while this page is open, the next round when idle.
 function onMessage(event) {
-  if (event.data?.type === "offline-ready") root.dataset.offlineReady = event.data.stage;
+  if (event.data?.type !== "offline-ready") return;
+  root.dataset.offlineReady = event.data.stage;
+  if (event.data.stage === "partial") {
+    whenIdle(() =>
+      navigator.serviceWorker.controller?.postMessage({ type: "keep-edition", language: root.lang }),
+    );
+  }
 }
 
 async function keepEdition() {

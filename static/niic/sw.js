@@ -6,7 +6,8 @@
 //   fails (or does not answer within NETWORK_WAIT_MS), marked with the time it was stored;
 // - the list of pages to keep comes from /<language>/offline/pages.json: its `core` pages and
 //   the static files are fetched as soon as a page asks (see offline.js), the rest afterwards,
-//   one at a time, unless the browser asks to save data;
+//   one at a time, in rounds that the open page asks for while the browser is idle, unless
+//   the browser asks to save data;
 // - a page never stored is answered with the offline page, which links to those that are;
 // - admin pages, a speaker's own space, POSTs and any answer not marked `public` are never
 //   stored; a new deployment (CONFIG.deployment) starts new caches and removes the old ones.
@@ -32,6 +33,9 @@ const defaultState = () => ({
   listed: [],
   visited: [],
   complete: false,
+  // The round of fetching under way: "<language> <program version>", and when it began.
+  target: null,
+  since: null,
 });
 
 // State changes one at a time: fetch events and the fetch ahead run concurrently.
@@ -211,11 +215,12 @@ function savesData() {
   return Boolean(connection && (connection.saveData || /2g/.test(connection.effectiveType || "")));
 }
 
-// One page: skipped when a copy of this program version is stored, revalidated with its ETag
-// when the program changed since, fetched otherwise. Without cookies: what anyone sees.
-async function fetchAhead(path, cache, { refresh }) {
+// One page: skipped when its stored copy is newer than the current round of fetching (the
+// program has not changed since it was stored), revalidated with its ETag when it is older,
+// fetched when there is none. Without cookies: what anyone sees.
+async function fetchAhead(path, cache, since) {
   const stored = await cache.match(path, { ignoreVary: true });
-  if (stored && !refresh) return;
+  if (stored && (stored.headers.get(STORED_AT) || "") >= since) return;
   const headers = {};
   const etag = stored && stored.headers.get("ETag");
   if (etag) headers["If-None-Match"] = etag;
@@ -224,7 +229,7 @@ async function fetchAhead(path, cache, { refresh }) {
     if (response.status === 304 && stored) await cache.put(path, await stamped(stored));
     else if (storable(response)) await cache.put(path, await stamped(response));
   } catch {
-    // Offline again: the next page a visitor opens resumes from here.
+    // Offline again: the next round resumes from here.
   }
 }
 
@@ -246,7 +251,9 @@ async function tell(message) {
 
 let preparing = null;
 
-// Keeps the current edition in `language`: called by each page a visitor opens (offline.js).
+// Keeps the current edition in `language`: asked by each page a visitor opens (offline.js),
+// and again, while the page stays open and the browser is idle, after each round of
+// ROUND_MS (a browser stops a worker whose event lasts more than a few minutes).
 function prepare(language) {
   if (!preparing) {
     preparing = keepEdition(language).finally(() => {
@@ -255,6 +262,8 @@ function prepare(language) {
   }
   return preparing;
 }
+
+const ROUND_MS = 45_000;
 
 async function keepEdition(language) {
   if (!CONFIG.languages.includes(language)) return;
@@ -269,29 +278,40 @@ async function keepEdition(language) {
     return; // offline: keep what is stored
   }
   const before = await readState();
-  const same = before.language === language && before.version === version;
-  if (same && before.complete) {
+  if (before.complete && before.language === language && before.version === version) {
     await tell({ type: "offline-ready", stage: "complete" });
     return;
   }
+  // A round of fetching per program version and language: pages stored since it began are
+  // current, and are not asked again when a later round resumes it.
+  const target = `${language} ${version}`;
+  const since =
+    before.target === target && before.since ? before.since : new Date().toISOString();
+  const listed = [...list.core, ...list.pages];
+  await updateState((state) => {
+    Object.assign(state, { target, since, timeZone: list.time_zone, complete: false });
+    state.listed = [...new Set([...state.listed, ...listed])];
+  });
   const pages = await caches.open(PAGES);
   const files = await caches.open(FILES);
   await Promise.all(list.static.map((path) => fetchFile(path, files)));
-  for (const path of list.core) await fetchAhead(path, pages, { refresh: !same });
-  const listed = [...list.core, ...list.pages];
-  await updateState((state) => {
-    Object.assign(state, { language, timeZone: list.time_zone, complete: false });
-    state.listed = [...new Set([...state.listed, ...listed])];
-  });
+  for (const path of list.core) await fetchAhead(path, pages, since);
   await tell({ type: "offline-ready", stage: "core" });
   if (savesData()) return;
-  for (const path of list.pages) await fetchAhead(path, pages, { refresh: !same });
+  const ends = Date.now() + ROUND_MS;
+  for (const path of list.pages) {
+    if (Date.now() > ends) {
+      await tell({ type: "offline-ready", stage: "partial" });
+      return;
+    }
+    await fetchAhead(path, pages, since);
+  }
   // What the new list no longer names (a session removed by a release, the other language's
   // pages) goes.
   const dropped = before.listed.filter((path) => !listed.includes(path));
   await Promise.all(dropped.map((path) => pages.delete(path)));
   await updateState((state) => {
-    Object.assign(state, { version, listed, complete: true });
+    Object.assign(state, { language, version, listed, complete: true });
     state.visited = state.visited.filter((path) => !listed.includes(path));
   });
   await tell({ type: "offline-ready", stage: "complete" });

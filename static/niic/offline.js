@@ -9,7 +9,8 @@ const settings = document.querySelector("meta[name=niic-service-worker]");
 function copyTime(iso, zone) {
   const stored = new Date(iso);
   if (Number.isNaN(stored.getTime())) return "";
-  const options = { hour: "numeric", minute: "2-digit", timeZoneName: "short" };
+  // In the edition's zone, as every time on the site (its pages name the zone).
+  const options = { hour: "numeric", minute: "2-digit" };
   if (zone) options.timeZone = zone;
   const sameDay = new Date().toDateString() === stored.toDateString();
   if (!sameDay) Object.assign(options, { month: "short", day: "numeric" });

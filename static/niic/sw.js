@@ -152,11 +152,13 @@ async function networkFirst(event, url) {
   // A page is always revalidated with the site (a 304 costs it one cache read): an edit
   // released by the organizers shows at the next page a visitor opens.
   const asked = request.mode === "navigate" ? new Request(request, { cache: "no-cache" }) : request;
-  const network = fetch(asked).then(async (response) => {
-    if (storable(response)) await keep(url, response.clone());
-    return response;
-  });
-  event.waitUntil(network.catch(() => null));
+  const network = fetch(asked);
+  // Stored while the page reads the answer (the copy is taken before the page reads it).
+  event.waitUntil(
+    network
+      .then((response) => (storable(response) ? keep(url, response.clone()) : null))
+      .catch(() => null),
+  );
   const stored = await (await caches.open(PAGES)).match(url.href, { ignoreVary: true });
   try {
     const response = await (stored

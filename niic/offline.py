@@ -11,12 +11,14 @@ as every public page does."""
 
 import functools
 import hashlib
+import json
 import os
 import re
 
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 
 from sessions import released
 from sessions.models import Room
@@ -77,8 +79,6 @@ def surface_colour():
 def service_worker_source(languages):
     """sw.js with its settings filled in: the deployment, and where each language's list and
     offline page are."""
-    import json
-
     config = {
         "deployment": deployment_version(),
         "static": settings.STATIC_URL
@@ -95,8 +95,6 @@ def service_worker_source(languages):
 
 
 def _in_language(code, name):
-    from django.utils import translation
-
     with translation.override(code):
         return reverse(name)
 
@@ -112,7 +110,8 @@ def static_files():
 
 def core_pages(conference):
     """The pages fetched at once, in the active language: what a visitor opens first, and what
-    the offline page links to. [(label key, URL)]"""
+    the offline page links to (both addresses of the schedule, the whole program and the
+    tracks: the menu links to the edition's own, the manifest starts on /schedule/)."""
     pages = [reverse("home")]
     if conference is not None:
         for schedule in (

@@ -44,6 +44,8 @@ urlpatterns = [
     # public(), as every public route is: sessions.public_pages).
     public(path("track-colours.css", track_colours, name="track-colours")),
     public(path("favicon.ico", views.favicon, name="favicon")),
+    # The service worker, at the root so that it may keep every page (niic.offline).
+    public(path("sw.js", views.service_worker, name="service-worker")),
 ]
 
 # Public pages carry their language in the URL (/en/…, /es/…), so no cookie is ever needed to
@@ -83,6 +85,11 @@ urlpatterns += i18n_patterns(
     path("speaker/seats/<int:seat>/", speaker_space.answer_save, name="speaker-seat-answer"),
     path("speaker/sign-out/", speaker_space.sign_out, name="speaker-sign-out"),
     path("", include("sessions.urls")),
+    # Offline at the venue (niic.offline): the app's manifest, the page shown for a page never
+    # stored, and the list of pages the service worker keeps.
+    public(path("manifest.webmanifest", views.web_manifest, name="web-manifest")),
+    public(path("offline/", views.offline_page, name="offline")),
+    public(path("offline/pages.json", views.offline_pages, name="offline-pages")),
 )
 
 if not settings.MEDIA_BUCKET:

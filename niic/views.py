@@ -1,12 +1,20 @@
 import logging
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect, HttpResponseServerError
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +23,7 @@ from sessions.queries import Fold, fold
 from speakers.models import Organization
 from tracks.models import Conference
 
-from . import queries
+from . import offline, queries
 from .directory import speaker_entries
 from .middleware import SEES_RELEASED_KEY
 from .search import search_program
@@ -188,3 +196,56 @@ def preview_switch(request):
     ):
         back = "/"
     return HttpResponseRedirect(back)
+
+
+# Offline at the venue (niic.offline): the service worker, the manifest, the offline page and
+# the list of pages the service worker keeps.
+
+
+def service_worker(request):
+    """static/niic/sw.js at the root, so that its scope is the whole site. Never kept by a
+    browser or the page cache without asking: it is how a new deployment reaches devices."""
+    response = HttpResponse(
+        offline.service_worker_source([code for code, _name in settings.LANGUAGES]),
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def web_manifest(request):
+    """The web app manifest in the page's language: the site installs as an app."""
+    data = offline.manifest(
+        get_language(),
+        name=gettext("NIIC program"),
+        short_name=gettext("NIIC"),
+        description=gettext("The program of the National Immigrant Integration Conference."),
+    )
+    return JsonResponse(
+        data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def offline_page(request):
+    """What this device keeps for reading offline; the service worker shows it in place of a
+    page it never stored."""
+    conference = Conference.objects.current()
+    return render(
+        request,
+        "niic/offline.html",
+        {"conference": conference, "days": conference.days if conference else []},
+    )
+
+
+def offline_pages(request):
+    """The pages the service worker keeps, in this language, for the current edition."""
+    conference = Conference.objects.current()
+    return JsonResponse(
+        {
+            "edition": conference.slug if conference else None,
+            "time_zone": conference.time_zone if conference else settings.TIME_ZONE,
+            "static": offline.static_files(),
+            "core": offline.core_pages(conference),
+            "pages": offline.edition_pages(conference),
+        }
+    )

@@ -122,9 +122,14 @@ PAGE_TYPES = {
     "change-feed": PageType("program:change-feed", lambda c: f"/editions/{c.slug}/changes.atom"),
     "changes-json": PageType("program:changes-json", lambda c: "/changes.json"),
     "sitemap": PageType("program:sitemap", lambda c: "/sitemap.xml"),
+    # Offline at the venue (niic.offline).
+    "web-manifest": PageType("web-manifest", lambda c: "/manifest.webmanifest"),
+    "offline": PageType("offline", lambda c: "/offline/"),
+    "offline-pages": PageType("offline-pages", lambda c: "/offline/pages.json"),
     # Outside the language prefix.
     "track-colours": PageType("track-colours", lambda c: "/track-colours.css"),
     "favicon": PageType("favicon", lambda c: "/favicon.ico", status=302),
+    "service-worker": PageType("service-worker", lambda c: "/sw.js"),
 }
 
 

@@ -64,6 +64,10 @@ QUERIES = {
     "sitemap": 8,
     "track-colours": 2,
     "favicon": 1,
+    "web-manifest": 1,
+    "offline": 2,
+    "offline-pages": 7,
+    "service-worker": 1,
 }
 
 # (sessions, speakers, seed, releases): the change log and its feeds grow with releases.

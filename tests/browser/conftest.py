@@ -65,10 +65,15 @@ def program(browser, live_server):
 @pytest.fixture
 def new_page(browser, program):
     """Opens a page in a fresh browser context (own storage, own cache) on the live server;
-    keyword arguments go to browser.new_context (viewport, java_script_enabled, …)."""
+    keyword arguments go to browser.new_context (viewport, java_script_enabled, …). The
+    service worker is blocked unless a test allows it (service_workers="allow",
+    tests/browser/test_offline.py): it fetches the whole edition ahead, which other tests
+    would see as requests of their own, on a live server whose threads share one SQLite
+    connection."""
     contexts = []
 
     def open_page(**options):
+        options.setdefault("service_workers", "block")
         context = browser.new_context(base_url=program.url, locale="en-US", **options)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)

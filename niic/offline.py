@@ -12,7 +12,6 @@ as every public page does."""
 import functools
 import hashlib
 import json
-import os
 import re
 
 from django.conf import settings
@@ -49,9 +48,8 @@ def deployment_version():
     """A digest of the deployed code, templates, translations and static files (or
     NIIC_DEPLOYMENT_VERSION, when the deployment names itself): a new deployment gets new cache
     names in the service worker, which then drops the copy the old one stored."""
-    named = os.environ.get("NIIC_DEPLOYMENT_VERSION", "").strip()
-    if named:
-        return named
+    if settings.NIIC_DEPLOYMENT_VERSION:
+        return settings.NIIC_DEPLOYMENT_VERSION
     digest = hashlib.blake2b(digest_size=8)
     for folder in DEPLOYMENT_SOURCES:
         for path in sorted((settings.BASE_DIR / folder).rglob("*")):

@@ -358,3 +358,7 @@ NIIC_FRESHNESS_SECONDS = int(os.environ.get("NIIC_FRESHNESS_SECONDS", "60"))
 # schedule days, whole program, exports, the edition's calendar) into the cache, as a visitor
 # at NIIC_SITE_URL would ask for them (niic.warming). NIIC_WARM_PAGES=0 leaves it to visitors.
 NIIC_WARM_PAGES = env_flag("NIIC_WARM_PAGES", True)
+# The name of this deployment (a release tag, a commit): the service worker's caches are named
+# by it, so a new one replaces what visitors' phones keep. Unset: a digest of the code,
+# templates, translations and static files (niic.offline.deployment_version).
+NIIC_DEPLOYMENT_VERSION = os.environ.get("NIIC_DEPLOYMENT_VERSION", "").strip()

@@ -143,10 +143,10 @@ def test_a_new_deployment_is_a_new_service_worker(gated, monkeypatch):
     assert b'"deployment": "the-next-one"' in after
 
 
-def test_the_deployment_version_follows_the_code_and_may_be_named(monkeypatch):
+def test_the_deployment_version_follows_the_code_and_may_be_named(settings):
     offline.deployment_version.cache_clear()
     assert re.fullmatch(r"[0-9a-f]{16}", offline.deployment_version())
-    monkeypatch.setenv("NIIC_DEPLOYMENT_VERSION", "2026-12-07.1")
+    settings.NIIC_DEPLOYMENT_VERSION = "2026-12-07.1"
     offline.deployment_version.cache_clear()
     assert offline.deployment_version() == "2026-12-07.1"
     offline.deployment_version.cache_clear()

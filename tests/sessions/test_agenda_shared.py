@@ -251,6 +251,7 @@ def test_the_stored_agenda_costs_the_same_queries_however_long(conference, sessi
         with CaptureQueriesContext(connection) as queries:
             assert visitor.get(link).status_code == 200
         counts.append(len(queries))
-    # The agenda's row, the sessions with their edition, track and room, and their panels;
-    # no program version read: the page cache never sees these pages.
-    assert counts == [3, 3]
+    # The agenda's row, the sessions with their edition, track and room, their panels and
+    # their languages (the cards' badges); no program version read: the page cache never sees
+    # these pages.
+    assert counts == [4, 4]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from tracks.models import Conference, Topic, Track
 
-from . import released, schema_org
+from . import identity, released, schema_org
 from .calendar import calendar_response
 from .cards import session_cards
 from .filters import MAX_AGENDA_SESSIONS, ScheduleFilter, parse_session_ids
@@ -150,9 +150,19 @@ def whole_program(request, edition=None):
 
 def session_detail(request, edition, session):
     conference = get_edition(edition)
-    session = get_object_or_404(
-        released.sessions().public().for_edition(conference).with_program_data(), slug=session
-    )
+    public = released.sessions().public()
+    found = public.for_edition(conference).with_program_data().filter(slug=session).first()
+    if found is None:
+        # An address the session had before a slug edit or a re-import under another slug
+        # leads to its current one; only to a session the reader may see.
+        moved_to = identity.current_slug(public, conference, session)
+        if moved_to is None:
+            raise Http404("No public session has this address.")
+        url = reverse(
+            "program:session-detail", kwargs={"edition": conference.slug, "session": moved_to}
+        )
+        return redirect(url, permanent=True)
+    session = found
     same_slot = (
         released.sessions()
         .public()

@@ -73,7 +73,7 @@ def frab_xml(program, request):
 def frab_event(session):
     conference = session.conference
     lines = [
-        f'      <event guid="{session.guid}" id="{session.pk}">',
+        f'      <event guid="{session.guid}" id="{session.public_id}">',
         f"        <room>{xml_text(session.room_label)}</room>",
         f"        <title>{xml_text(session.shown_title)}</title>",
     ]

@@ -128,8 +128,7 @@ PANEL_ROLE = gettext_lazy("panel role")
 
 
 GUID_HELD = gettext_lazy(
-    "The guid %(guid)s is another session's: leave it blank, or give this row that session's "
-    "slug."
+    "The guid %(guid)s is another session's: leave it blank, or give this row that session's slug."
 )
 
 

@@ -358,13 +358,6 @@ class Session(SessionFields):
             models.Index(fields=["room", "starts_at"]),
         ]
 
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        session = super().from_db(db, field_names, values, **kwargs)
-        # The slug as stored, so that a save that changes it keeps the old one (FormerSlug).
-        session._stored_slug = session.__dict__.get("slug")
-        return session
-
     def save(self, *args, **kwargs):
         # Optimistic locking: the row is updated only if nobody saved it since this copy was
         # read; two organizers editing at once cannot silently overwrite each other.
@@ -397,6 +390,13 @@ class Session(SessionFields):
         with transaction.atomic():
             identity.retire(self)
             return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        session = super().from_db(db, field_names, values, **kwargs)
+        # The slug as stored, so that a save that changes it keeps the old one (FormerSlug).
+        session._stored_slug = session.__dict__.get("slug")
+        return session
 
     def clean(self):
         """The rules a session keeps by its own fields (sessions.rules): its edition's days, the

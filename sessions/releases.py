@@ -2,12 +2,12 @@
 
 A release freezes the public program (published and cancelled sessions) as plain values, keyed
 by session id (and compared by the session's guid, which outlives a deletion and re-creation,
-see sessions.identity): title, time, room, panel and status; the texts in every language they are written
-in ({"en": …, "es": …}), so that a release made from a Spanish admin page reads the same as one
-made from an English one. Comparing two such snapshots says, for
-attendees, what is new, moved (time or room), retitled, re-panelled, cancelled or removed. The
-comparison is stored with the release (Release.changes), so that the change log, its Atom feed
-and the agenda's JSON read it in one query however large the program; it is shown in the reader's
+see sessions.identity): title, time, room, panel and status; the texts in every language they
+are written in ({"en": …, "es": …}), so that a release made from a Spanish admin page reads
+the same as one made from an English one. Comparing two such snapshots says, for attendees,
+what is new, moved (time or room), retitled, re-panelled, cancelled or removed. The comparison
+is stored with the release (Release.changes), so that the change log, its Atom feed and the
+agenda's JSON read it in one query however large the program; it is shown in the reader's
 language and the edition's time zone only when shown (see ChangeLog)."""
 
 import datetime

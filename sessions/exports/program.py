@@ -139,8 +139,8 @@ class Event:
 
 
 EVENT_FIELDS = [
-    "pk", "public_id", "guid", "slug", "title", "status", "format", "description", "starts_at", "ends_at", "room_id",
-    "track_id", "is_sample", "cancellation_note", "updated_at",
+    "pk", "public_id", "guid", "slug", "title", "status", "format", "description", "starts_at",
+    "ends_at", "room_id", "track_id", "is_sample", "cancellation_note", "updated_at",
 ]  # fmt: skip
 
 

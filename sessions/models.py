@@ -382,6 +382,11 @@ class Session(SessionFields):
                 Session.objects.filter(pk=self.pk).update(public_id=self.pk)
             self._stored_slug = self.slug
 
+    def validate_unique(self, exclude=None):
+        # The identity is given by save() (sessions.identity), not by whoever edits: a copy
+        # about to be saved as a new session still carries its original's.
+        super().validate_unique(exclude={*(exclude or ()), "guid", "public_id"})
+
     def delete(self, *args, **kwargs):
         """Deleted, the session leaves its identity behind for a session created again with
         its guid or its slug (sessions.identity)."""

@@ -373,6 +373,10 @@ class Session(SessionFields):
                 if not claimed:
                     raise StaleSessionError(self)
                 self.version += 1
+                guid, public_id = getattr(self, "_stored_identity", (None, None))
+                if guid is not None and public_id is not None:
+                    # A version restored from history, a form: none of them moves the identity.
+                    self.guid, self.public_id = guid, public_id
                 stored_slug = getattr(self, "_stored_slug", None)
                 if stored_slug and stored_slug != self.slug:
                     identity.keep_former_slug(self, stored_slug)
@@ -380,7 +384,10 @@ class Session(SessionFields):
             if self.public_id is None:
                 self.public_id = self.pk
                 Session.objects.filter(pk=self.pk).update(public_id=self.pk)
+                # The record of its creation too, so that history shows no change of it.
+                Session.history.filter(id=self.pk, public_id__isnull=True).update(public_id=self.pk)
             self._stored_slug = self.slug
+            self._stored_identity = (self.guid, self.public_id)
 
     def validate_unique(self, exclude=None):
         # The identity is given by save() (sessions.identity), not by whoever edits: a copy
@@ -399,8 +406,10 @@ class Session(SessionFields):
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         session = super().from_db(db, field_names, values, **kwargs)
-        # The slug as stored, so that a save that changes it keeps the old one (FormerSlug).
+        # The slug as stored, so that a save that changes it keeps the old one (FormerSlug);
+        # the identity as stored, which no later save changes (sessions.identity).
         session._stored_slug = session.__dict__.get("slug")
+        session._stored_identity = (session.__dict__.get("guid"), session.__dict__.get("public_id"))
         return session
 
     def clean(self):

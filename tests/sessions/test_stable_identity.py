@@ -5,6 +5,7 @@ with the old slug, or with a blank slug); an old address redirects to the curren
 never to a session attendees may not see."""
 
 import csv
+import datetime
 import io
 import json
 import uuid
@@ -17,8 +18,9 @@ from django.urls import reverse
 
 from sessions import services
 from sessions.importing import COLUMNS, read_dataset, read_rows
-from sessions.models import FormerSlug, PublicSession, Session
+from sessions.models import FormerSlug, PublicSession, Release, Session
 from tests.factories import (
+    la_time,
     make_conference,
     make_organizer,
     make_room,
@@ -31,6 +33,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 XCAL = "{urn:ietf:params:xml:ns:icalendar-2.0}"
+HOUR = datetime.timedelta(hours=1)
 
 
 # Reading every format
@@ -454,3 +457,61 @@ def test_a_title_written_in_lower_case_reads_the_same_in_every_format(client, ed
         (event,) = ics_events(client, url)
         titles[url] = str(event["SUMMARY"])
     assert set(titles.values()) == {"Welcome circle"}, titles
+
+
+# Nothing already published moves when the identities are first stored
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_the_guid_id_and_uid_that_were_published():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from sessions.exports.fields import GUID_NAMESPACE
+
+    before, after = (
+        [("program", "0017_release_notes_per_language")],
+        [("program", "0018_stable_identities")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    conference = apps.get_model("tracks", "Conference").objects.create(
+        name="NIIC", short_name="NIIC", ordinal=9, year=2033, slug="niic-2033", city="Here",
+        start_date=datetime.date(2033, 12, 14), end_date=datetime.date(2033, 12, 16),
+        time_zone="America/Los_Angeles", organizer="NPNA",
+    )  # fmt: skip
+    moment = la_time(15, "10:00")
+    values = {"conference": conference, "starts_at": moment, "ends_at": moment + HOUR}
+    working = apps.get_model("program", "Session")
+    renamed = working.objects.create(title="Renamed", slug="new-name", status="published", **values)
+    draft = working.objects.create(title="Draft", slug="draft", status="draft", **values)
+    apps.get_model("program", "PublicSession").objects.create(
+        id=renamed.pk, title="Renamed", slug="old-name", status="published", version=1,
+        created_at=moment, updated_at=moment, **values,
+    )  # fmt: skip
+    entry = {"slug": "old-name", "row": {"id": renamed.pk, "slug": "old-name"}}
+    release = apps.get_model("program", "Release").objects.create(
+        conference=conference, number=1, name="v1", released_at=moment,
+        snapshot={str(renamed.pk): entry},
+    )  # fmt: skip
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+
+    published = uuid.uuid5(GUID_NAMESPACE, "niic-2033/session/old-name")
+    renamed = Session.objects.get(pk=renamed.pk)
+    # The guid the exports wrote from the released slug, and the id (and so the UID) they wrote.
+    assert (renamed.guid, renamed.public_id) == (published, renamed.pk)
+    copy = PublicSession.objects.get(pk=renamed.pk)
+    assert (copy.guid, copy.public_id) == (published, renamed.pk)
+    draft = Session.objects.get(pk=draft.pk)
+    assert (draft.guid, draft.public_id) == (
+        uuid.uuid5(GUID_NAMESPACE, "niic-2033/session/draft"),
+        draft.pk,
+    )
+    snapshot_row = Release.objects.get(pk=release.pk).snapshot[str(renamed.pk)]["row"]
+    assert (snapshot_row["guid"], snapshot_row["public_id"]) == (str(published), renamed.pk)
+    # The released address leads to the session once its new slug is released.
+    former = FormerSlug.objects.get(slug="old-name")
+    assert (former.guid, former.deleted) == (published, False)

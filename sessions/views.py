@@ -148,20 +148,28 @@ def whole_program(request, edition=None):
     )
 
 
+def redirect_to_current_address(conference, slug, url_name):
+    """A session's address from before a slug edit or a re-import under another slug leads to
+    its current one (301), and only to a session the reader may see; anything else is a 404."""
+    moved_to = identity.current_slug(released.sessions().public(), conference, slug)
+    if moved_to is None:
+        raise Http404("No public session has this address.")
+    url = reverse(url_name, kwargs={"edition": conference.slug, "session": moved_to})
+    return redirect(url, permanent=True)
+
+
 def session_detail(request, edition, session):
     conference = get_edition(edition)
-    public = released.sessions().public()
-    found = public.for_edition(conference).with_program_data().filter(slug=session).first()
+    found = (
+        released.sessions()
+        .public()
+        .for_edition(conference)
+        .with_program_data()
+        .filter(slug=session)
+        .first()
+    )
     if found is None:
-        # An address the session had before a slug edit or a re-import under another slug
-        # leads to its current one; only to a session the reader may see.
-        moved_to = identity.current_slug(public, conference, session)
-        if moved_to is None:
-            raise Http404("No public session has this address.")
-        url = reverse(
-            "program:session-detail", kwargs={"edition": conference.slug, "session": moved_to}
-        )
-        return redirect(url, permanent=True)
+        return redirect_to_current_address(conference, session, "program:session-detail")
     session = found
     same_slot = (
         released.sessions()
@@ -337,9 +345,11 @@ def track_calendar(request, edition, track):
 
 def session_calendar(request, edition, session):
     conference = get_edition(edition)
-    session = get_object_or_404(
-        released.sessions().public().for_edition(conference).for_listing(), slug=session
-    )
+    found = released.sessions().public().for_edition(conference).for_listing()
+    found = found.filter(slug=session).first()
+    if found is None:
+        return redirect_to_current_address(conference, session, "program:session-calendar")
+    session = found
     return calendar_response(
         [session],
         request,

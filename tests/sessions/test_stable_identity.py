@@ -213,10 +213,16 @@ def test_an_old_address_redirects_permanently_to_the_current_one(client, edition
     assert response.status_code == 301
     assert response["Location"] == session.get_absolute_url()
     assert client.get(response["Location"]).status_code == 200
-    # Edited twice, the first address still leads to the current one.
+    # Edited twice, the first address still leads to the current one; its .ics too.
     session.slug = "circle-of-newcomers"
     services.session_save(user=make_organizer(), session=session)
     assert client.get(old)["Location"] == session.get_absolute_url()
+    old_ics = edition_url("session-calendar", conference, session="welcome-circle")
+    response = client.get(old_ics)
+    assert (response.status_code, response["Location"]) == (
+        301,
+        edition_url("session-calendar", conference, session="circle-of-newcomers"),
+    )
     assert (
         client.get(edition_url("session-detail", conference, session="no-such")).status_code == 404
     )
@@ -352,10 +358,9 @@ def test_an_old_address_of_a_draft_session_answers_404(client, released_edition)
     draft.slug = "draft-idea-renamed"
     services.session_save(user=make_organizer(), session=draft)
     assert FormerSlug.objects.filter(slug="draft-idea").exists()
-    assert (
-        client.get(edition_url("session-detail", conference, session="draft-idea")).status_code
-        == 404
-    )
+    for name in ("session-detail", "session-calendar"):
+        response = client.get(edition_url(name, conference, session="draft-idea"))
+        assert response.status_code == 404, name
 
 
 def test_the_change_log_does_not_call_a_reimported_session_removed_and_new(released_edition):

@@ -168,6 +168,8 @@ class SessionQuerySet(models.QuerySet):
         """Sessions written in bulk (an import, a generated program) get their public id as
         save() gives it: their database id, unless they took back a deleted session's."""
         created = super().bulk_create(objs, *args, **kwargs)
+        if all(session.public_id is not None for session in created):
+            return created  # released copies, which carry their sessions' public ids
         self.model.objects.filter(public_id__isnull=True).update(public_id=models.F("pk"))
         for session in created:
             if session.public_id is None:

@@ -4,9 +4,13 @@ The VTIMEZONE comes from the icalendar package; the events are written here, lin
 because icalendar's per-property serializer costs about a millisecond per event and a whole
 edition must download in well under 150 ms (`make bench`). The tests read every feed back with
 icalendar, field by field, and with vobject, which reads times through the file's own VTIMEZONE.
-Times are in the edition's own zone; UIDs depend only on the session's id, so a subscribed
-calendar updates its events; cancelled sessions stay in the feed with STATUS:CANCELLED so that
-calendars strike them out.
+Times are in the edition's own zone; UIDs depend only on the session's public id (which a
+retitle, a slug edit, a track move or a deletion and re-creation leave as it is, see
+sessions.identity), so a subscribed calendar updates its events; cancelled sessions stay in the
+feed with STATUS:CANCELLED so that calendars strike them out, and their SUMMARY starts with the
+same "Cancelled:" as the exports' titles, for clients that ignore STATUS. Every feed asks
+subscribed clients to refresh it as often as the site's freshness promise
+(NIIC_FRESHNESS_SECONDS), in REFRESH-INTERVAL (RFC 7986) and X-PUBLISHED-TTL (Outlook's).
 
 A file holds one VTIMEZONE per zone, covering every event in it: an agenda across editions in
 one zone must not repeat the TZID, since parsers (vobject, ical.js) keep the first block and
@@ -25,10 +29,10 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import quote_etag
-from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
 from .cards import SLUG_PLACEHOLDER, panel_names_by_session
+from .exports.fields import cancelled_title_pattern, display_title, shown_title
 from .markup import markdown_as_plain_text
 from .safe_text import attachment_header
 from .texts import page_language, reader
@@ -156,20 +160,30 @@ def language_parameter(shown, language):
     return f";LANGUAGE={shown}" if shown and shown != language else ""
 
 
-def event_lines(session, url, panel, *, read, panel_label, sample_note):
+def event_uid(session):
+    """The event's UID: the session's public id, never its database id, title or slug."""
+    return f"session-{session.public_id}@{settings.NIIC_CALENDAR_UID_DOMAIN}"
+
+
+def refresh_duration():
+    """The freshness promise as an iCalendar DURATION, e.g. PT60S."""
+    return f"PT{int(settings.NIIC_FRESHNESS_SECONDS)}S"
+
+
+def event_lines(session, url, panel, *, read, panel_label, sample_note, cancelled_title):
     """`read`: the text readers of the file's language (sessions.texts.reader), by field."""
     conference = session.conference
     title, title_language = read["title"](session)
     zone = conference.tzinfo
     lines = [
         "BEGIN:VEVENT",
-        f"UID:session-{session.pk}@{settings.NIIC_CALENDAR_UID_DOMAIN}",
+        f"UID:{event_uid(session)}",
         f"DTSTAMP:{FILE_STAMP}",
         f"LAST-MODIFIED:{utc_stamp(session.updated_at)}",
         f"DTSTART;TZID={conference.time_zone}:{local_stamp(session.starts_at, zone)}",
         f"DTEND;TZID={conference.time_zone}:{local_stamp(session.ends_at, zone)}",
         f"SUMMARY{language_parameter(title_language, read['language'])}:"
-        f"{escape_text(capfirst(title))}",
+        f"{escape_text(shown_title(title, session.status, cancelled_title))}",
         f"STATUS:{CALENDAR_STATUS[session.status]}",
         f"URL:{url}",
     ]
@@ -178,7 +192,7 @@ def event_lines(session, url, panel, *, read, panel_label, sample_note):
         lines.append(f"LOCATION:{escape_text(f'{room}, {conference.city}')}")
     if session.track is not None:
         track, _ = read["name"](session.track)
-        lines.append(f"CATEGORIES:{escape_text(capfirst(track))}")
+        lines.append(f"CATEGORIES:{escape_text(display_title(track))}")
     paragraphs = [markdown_as_plain_text(read["description"](session)[0])]
     if session.status == "cancelled":
         note, _ = read["cancellation_note"](session)
@@ -206,6 +220,8 @@ def calendar_response(sessions, request, *, name, filename):
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape_text(name)}",
+        f"REFRESH-INTERVAL;VALUE=DURATION:{refresh_duration()}",
+        f"X-PUBLISHED-TTL:{refresh_duration()}",
     ]
     editions = {session.conference_id: session.conference for session in sessions}
     lines += vtimezones(sessions)
@@ -232,6 +248,7 @@ def calendar_response(sessions, request, *, name, filename):
         # Translators: in a calendar event's description, before the names of its speakers.
         "panel_label": gettext("Panel: %(names)s"),
         "sample_note": str(SAMPLE_NOTE),
+        "cancelled_title": cancelled_title_pattern(),
     }
     for session in sessions:
         url = url_patterns[session.conference_id].replace(SLUG_PLACEHOLDER, session.slug)

@@ -25,6 +25,10 @@ session as it is (day, start and end go together):
                     becomes a new speaker, listed as new in the preview
     description_en  Markdown, in English ("description" is read as description_en)
     description_es  Markdown, in Spanish; an empty cell leaves the text to be translated
+    guid            optional: the session's guid as the exports write it. A row with the guid
+                    of a session deleted from the edition brings back that session's identity
+                    (sessions.identity), whatever its slug; with a blank slug, the guid of a
+                    session of the edition finds that session
 
 Names are compared without regard to case or accents. The file is read as every spreadsheet
 is (speakers.spreadsheets: read_dataset, then read_table); every lookup is made once for the whole
@@ -34,6 +38,7 @@ sessions.services.sessions_import's job."""
 
 import copy
 import re
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -81,7 +86,7 @@ DESCRIPTIONS = in_every_language("description")
 ENGLISH_TITLE, ENGLISH_DESCRIPTION = TITLES[0], DESCRIPTIONS[0]
 COLUMNS = [
     "edition", "slug", *TITLES, "track", "topics", "format", "status", "day", "start", "end",
-    "room", "languages", "interpretation", "cart", "asl", "panel", *DESCRIPTIONS,
+    "room", "languages", "interpretation", "cart", "asl", "panel", *DESCRIPTIONS, "guid",
 ]  # fmt: skip
 # Headers as organizers write them, in English and Spanish (compared without case or accents),
 # and as files written before the texts had a column per language.
@@ -120,6 +125,25 @@ TRACK, ROOM, FORMAT, STATUS = (
     gettext_lazy("status"),
 )
 PANEL_ROLE = gettext_lazy("panel role")
+
+
+GUID_HELD = gettext_lazy(
+    "The guid %(guid)s is another session's: leave it blank, or give this row that session's slug."
+)
+
+
+def read_guid(value):
+    """A guid cell: None when blank, else the UUID it writes."""
+    text = cell_text(value)
+    if not text:
+        return None
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise CellError(
+            _("%(value)s is not a guid as the exports write it, e.g. %(example)s.")
+            % {"value": quoted(text), "example": "6f3c2a5e-8d1b-4b7a-9c0e-2f4d8a6b1e37"}
+        ) from None
 
 
 # The file
@@ -214,15 +238,23 @@ class Lookups:
         self.speakers = list(Speaker.objects.only("pk", "name", "slug"))
         slugs = {cell_text(row.get("slug")) for row in rows} - {""}
         titles = {normalized(cell_text(row.get(ENGLISH_TITLE))) for row in rows} - {""}
-        index = list(Session.objects.values_list("pk", "conference_id", "slug", ENGLISH_TITLE))
-        self.slugs_taken = {(conference_id, slug) for _pk, conference_id, slug, _title in index}
+        guids = {cell_text(row.get("guid")).lower() for row in rows} - {""}
+        index = list(
+            Session.objects.values_list("pk", "conference_id", "slug", ENGLISH_TITLE, "guid")
+        )
+        self.slugs_taken = {(conference_id, slug) for _pk, conference_id, slug, *_rest in index}
         self.titled = {}
+        # {guid: (session id, edition id)} of the sessions whose guids the rows carry.
+        self.guid_holders = {}
         wanted = set()
-        for pk, conference_id, slug, title in index:
+        for pk, conference_id, slug, title, guid in index:
             if normalized(title) in titles:
                 self.titled.setdefault((conference_id, normalized(title)), []).append(pk)
                 wanted.add(pk)
             if slug in slugs:
+                wanted.add(pk)
+            if str(guid) in guids:
+                self.guid_holders[guid] = (pk, conference_id)
                 wanted.add(pk)
         self.sessions = (
             Session.objects.filter(pk__in=wanted).select_related("conference", "track", "room")
@@ -357,9 +389,13 @@ class RowReader:
         session of the edition has), and a copy of it to change; or a new session."""
         slug = cell_text(row.cells.get("slug"))
         title = cell_text(row.cells.get(ENGLISH_TITLE))
+        guid = row.cell("guid", read_guid)
+        holder = self.lookups.guid_holders.get(guid)
         original = None
         if slug:
             original = self.lookups.by_key.get((edition.pk, slug))
+        elif holder is not None and holder[1] == edition.pk:
+            original = self.lookups.sessions[holder[0]]
         elif title:
             same_title = self.lookups.titled.get((edition.pk, normalized(title)), [])
             if len(same_title) == 1:
@@ -377,8 +413,13 @@ class RowReader:
                 )
                 % {"row": first, "slug": quoted(key[1]), "edition": edition.slug},
             )
+        if holder is not None and (original is None or original.pk != holder[0]):
+            row.add_error("guid", GUID_HELD % {"guid": guid})
         if original is None:
-            return Session(conference=edition, slug=slug, **{ENGLISH_TITLE: title}), None
+            session = Session(conference=edition, slug=slug, **{ENGLISH_TITLE: title})
+            if guid is not None:
+                session.guid = guid
+            return session, None
         # A copy of its fields and of the edition, track and room it holds; its panel, topics
         # and languages are read from the original.
         session = copy.copy(original)

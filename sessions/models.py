@@ -1,5 +1,6 @@
 import datetime
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -164,6 +165,18 @@ class SessionQuerySet(models.QuerySet):
         names come in one more query."""
         return self.select_related("conference", "track", "room")
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """Sessions written in bulk (an import, a generated program) get their public id as
+        save() gives it: their database id, unless they took back a deleted session's."""
+        created = super().bulk_create(objs, *args, **kwargs)
+        if all(session.public_id is not None for session in created):
+            return created  # released copies, which carry their sessions' public ids
+        self.model.objects.filter(public_id__isnull=True).update(public_id=models.F("pk"))
+        for session in created:
+            if session.public_id is None:
+                session.public_id = session.pk
+        return created
+
     def with_program_data(self):
         """Everything a program listing shows, in a fixed number of queries."""
         return self.select_related("conference", "track", "room").prefetch_related(
@@ -201,6 +214,23 @@ class SessionFields(models.Model):
         validators=[validate_one_line], verbose_name=_("title"), max_length=300
     )
     slug = models.SlugField(verbose_name=_("slug"), max_length=100)
+    # What apps and calendars key on (sessions.identity): fixed when the session is created,
+    # kept through retitles, slug edits and track moves, and taken back by a session created
+    # again after its deletion.
+    guid = models.UUIDField(
+        verbose_name=_("guid"),
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_("What apps and calendars know the session by; it never changes."),
+    )
+    public_id = models.PositiveBigIntegerField(
+        verbose_name=_("public id"),
+        unique=True,
+        null=True,
+        editable=False,
+        help_text=_("The session's number in exports and calendars; it never changes."),
+    )
     format = models.CharField(
         verbose_name=_("format"), max_length=20, choices=Format, default=Format.PANEL
     )
@@ -334,15 +364,56 @@ class Session(SessionFields):
     def save(self, *args, **kwargs):
         # Optimistic locking: the row is updated only if nobody saved it since this copy was
         # read; two organizers editing at once cannot silently overwrite each other.
+        from . import identity
+
         with transaction.atomic():
-            if not self._state.adding:
+            if self._state.adding:
+                identity.give_identities([self])
+            else:
                 claimed = Session.objects.filter(pk=self.pk, version=self.version).update(
                     version=models.F("version") + 1
                 )
                 if not claimed:
                     raise StaleSessionError(self)
                 self.version += 1
+                guid, public_id = getattr(self, "_stored_identity", (None, None))
+                if guid is not None and public_id is not None:
+                    # A version restored from history, a form: none of them moves the identity.
+                    self.guid, self.public_id = guid, public_id
+                stored_slug = getattr(self, "_stored_slug", None)
+                if stored_slug and stored_slug != self.slug:
+                    identity.keep_former_slug(self, stored_slug)
             super().save(*args, **kwargs)
+            if self.public_id is None:
+                self.public_id = self.pk
+                Session.objects.filter(pk=self.pk).update(public_id=self.pk)
+                # The record of its creation too, so that history shows no change of it.
+                Session.history.filter(id=self.pk, public_id__isnull=True).update(public_id=self.pk)
+            self._stored_slug = self.slug
+            self._stored_identity = (self.guid, self.public_id)
+
+    def validate_unique(self, exclude=None):
+        # The identity is given by save() (sessions.identity), not by whoever edits: a copy
+        # about to be saved as a new session still carries its original's.
+        super().validate_unique(exclude={*(exclude or ()), "guid", "public_id"})
+
+    def delete(self, *args, **kwargs):
+        """Deleted, the session leaves its identity behind for a session created again with
+        its guid or its slug (sessions.identity)."""
+        from . import identity
+
+        with transaction.atomic():
+            identity.retire(self)
+            return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        session = super().from_db(db, field_names, values, **kwargs)
+        # The slug as stored, so that a save that changes it keeps the old one (FormerSlug);
+        # the identity as stored, which no later save changes (sessions.identity).
+        session._stored_slug = session.__dict__.get("slug")
+        session._stored_identity = (session.__dict__.get("guid"), session.__dict__.get("public_id"))
+        return session
 
     def clean(self):
         """The rules a session keeps by its own fields (sessions.rules): its edition's days, the
@@ -504,6 +575,39 @@ class PublicSession(SessionFields):
             models.Index(fields=["conference", "status", "starts_at"]),
             models.Index(fields=["room", "starts_at"]),
         ]
+
+
+class FormerSlug(models.Model):
+    """A slug one of an edition's sessions no longer holds: changed for another, or held when
+    the session was deleted. The old address redirects to the session (sessions.views), and a
+    session created again in the edition with its guid or this slug takes back its identity:
+    guid, public id and database id (sessions.identity). Only the identity is kept here, never
+    what the session said."""
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="former_session_slugs"
+    )
+    slug = models.SlugField(max_length=100)
+    guid = models.UUIDField(db_index=True)
+    public_id = models.PositiveBigIntegerField()
+    database_id = models.BigIntegerField(help_text="The session's id in the Session table.")
+    version = models.PositiveIntegerField(
+        default=1,
+        help_text="The session's version when it was deleted: one taken back goes on from it, "
+        "so that its released copy shows as changed.",
+    )
+    deleted = models.BooleanField(default=False)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "slug"], name="former_session_slug_unique_per_conference"
+            ),
+        ]
+
+    def __str__(self):
+        return self.slug
 
 
 class PublicSeat(SeatFields):

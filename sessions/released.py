@@ -23,6 +23,7 @@ delete and a few bulk inserts, and the storage of the copies does not grow with 
 releases (each release keeps its own snapshot, the size of its program)."""
 
 import datetime
+import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -95,11 +96,11 @@ def _copied_columns():
 
 
 def _as_json(value):
-    return (
-        value.astimezone(datetime.UTC).isoformat()
-        if isinstance(value, datetime.datetime)
-        else value
-    )
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
 
 
 def copies_of(working_sessions):
@@ -115,6 +116,11 @@ def copies_of(working_sessions):
         }
         for row in working_sessions.public().order_by().values(*columns)
     }
+    for copy in found.values():
+        # A session copied by the save that creates it, before its public id is written:
+        # the public id it is about to get (sessions.identity).
+        if copy["row"]["public_id"] is None:
+            copy["row"]["public_id"] = copy["row"]["id"]
     ids = [int(key) for key in found]
     for name in RELATIONS:
         through = getattr(Session, name).through

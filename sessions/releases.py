@@ -1,12 +1,13 @@
 """Releases of an edition's program: what one freezes, and what changed since the one before.
 
 A release freezes the public program (published and cancelled sessions) as plain values, keyed
-by session id: title, time, room, panel and status; the texts in every language they are written
-in ({"en": …, "es": …}), so that a release made from a Spanish admin page reads the same as one
-made from an English one. Comparing two such snapshots says, for
-attendees, what is new, moved (time or room), retitled, re-panelled, cancelled or removed. The
-comparison is stored with the release (Release.changes), so that the change log, its Atom feed
-and the agenda's JSON read it in one query however large the program; it is shown in the reader's
+by session id (and compared by the session's guid, which outlives a deletion and re-creation,
+see sessions.identity): title, time, room, panel and status; the texts in every language they
+are written in ({"en": …, "es": …}), so that a release made from a Spanish admin page reads
+the same as one made from an English one. Comparing two such snapshots says, for attendees,
+what is new, moved (time or room), retitled, re-panelled, cancelled or removed. The comparison
+is stored with the release (Release.changes), so that the change log, its Atom feed and the
+agenda's JSON read it in one query however large the program; it is shown in the reader's
 language and the edition's time zone only when shown (see ChangeLog)."""
 
 import datetime
@@ -128,6 +129,18 @@ def _line_up(values):
     return sorted((speaker_id, role) for speaker_id, _name, role in values["panel"])
 
 
+def _guid(values):
+    """The session's guid in a snapshot entry (None in releases made before copies held it)."""
+    return values.get("row", {}).get("guid")
+
+
+def _keys_by_identity(snapshot):
+    """{guid: key} of a snapshot's sessions: a session deleted and created again is the same
+    session for attendees when it took back its identity (sessions.identity), whatever its
+    key."""
+    return {_guid(values): key for key, values in snapshot.items() if _guid(values)}
+
+
 def changes_between(previous, current):
     """What attendees should know changed from snapshot `previous` (None: there was no release
     before) to snapshot `current`: {kind: [entry]} for each of KINDS, each entry naming the
@@ -135,8 +148,12 @@ def changes_between(previous, current):
     if previous is None:
         return {"first": True, "sessions": len(current)}
     changes = {kind: [] for kind in KINDS}
+    previous_keys = _keys_by_identity(previous)
+    matched = set()
     for key, after in current.items():
-        before = previous.get(key)
+        previous_key = key if key in previous else previous_keys.get(_guid(after))
+        before = previous.get(previous_key)
+        matched.add(previous_key)
         entry = {"id": int(key), "slug": after["slug"], "title": after["title"]}
         was_cancelled = before is not None and before["status"] == CANCELLED
         if after["status"] == CANCELLED:
@@ -159,7 +176,7 @@ def changes_between(previous, current):
                 {**entry, "before": before["panel"], "after": after["panel"]}
             )
     for key, before in previous.items():
-        if key not in current:
+        if key not in matched:
             changes["removed"].append(
                 {"id": int(key), "slug": before["slug"], "title": before["title"],
                  "before": _place(before)}

@@ -129,13 +129,15 @@ class SessionResource(resources.ModelResource):
     asl = Column("asl", yes_no("has_asl"))
     panel = Column("panel", None)  # rendered by render_panel, which knows the speakers' names
     description = Column("description", lambda session: session.description)
+    # What a re-import of this file gives back to a session deleted meanwhile (sessions.identity).
+    guid = Column("guid", lambda session: str(session.guid))
 
     class Meta:
         model = Session
         fields = [
             "edition", "slug", "title", "track", "topics", "session_format", "status", "day",
             "start", "end", "room", "languages", "interpretation", "cart", "asl", "panel",
-            "description",
+            "description", "guid",
         ]  # fmt: skip
 
     def __init__(self, **kwargs):

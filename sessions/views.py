@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from tracks.models import Conference, Topic, Track
 
-from . import released, schema_org
+from . import identity, released, schema_org
 from .calendar import calendar_response
 from .cards import session_cards
 from .filters import MAX_AGENDA_SESSIONS, ScheduleFilter, parse_session_ids
@@ -159,11 +159,29 @@ def whole_program(request, edition=None):
     )
 
 
+def redirect_to_current_address(conference, slug, url_name):
+    """A session's address from before a slug edit or a re-import under another slug leads to
+    its current one (301), and only to a session the reader may see; anything else is a 404."""
+    moved_to = identity.current_slug(released.sessions().public(), conference, slug)
+    if moved_to is None:
+        raise Http404("No public session has this address.")
+    url = reverse(url_name, kwargs={"edition": conference.slug, "session": moved_to})
+    return redirect(url, permanent=True)
+
+
 def session_detail(request, edition, session):
     conference = get_edition(edition)
-    session = get_object_or_404(
-        released.sessions().public().for_edition(conference).with_program_data(), slug=session
+    found = (
+        released.sessions()
+        .public()
+        .for_edition(conference)
+        .with_program_data()
+        .filter(slug=session)
+        .first()
     )
+    if found is None:
+        return redirect_to_current_address(conference, session, "program:session-detail")
+    session = found
     same_slot = (
         released.sessions()
         .public()
@@ -518,9 +536,11 @@ def track_calendar(request, edition, track):
 @open_to_apps
 def session_calendar(request, edition, session):
     conference = get_edition(edition)
-    session = get_object_or_404(
-        released.sessions().public().for_edition(conference).for_listing(), slug=session
-    )
+    found = released.sessions().public().for_edition(conference).for_listing()
+    found = found.filter(slug=session).first()
+    if found is None:
+        return redirect_to_current_address(conference, session, "program:session-calendar")
+    session = found
     return calendar_response(
         [session],
         request,

@@ -8,9 +8,9 @@ edition in well under 250 ms (`make bench`). The test suite validates each again
 schema (tests/formats/).
 
 What apps key on stays put (fields):
-- an event's `id` is the session's id; its `guid` a UUID derived from the edition's slug and
-  the session's slug, so neither changes when a title changes or a spreadsheet is re-imported
-  (the guid survives even a session deleted and imported again);
+- an event's `id` is the session's public id and its `guid` the session's guid, both fixed
+  when the session is created and kept through retitles, slug edits, track moves and a
+  deletion and re-import (sessions.identity);
 - a person's `id` is the speaker's id, their `guid` derived from the speaker's slug;
 - `version` is the name of the edition's latest release (Release), "unreleased" before one.
 Drafts are never read. A cancelled session stays in every export, marked: its title starts

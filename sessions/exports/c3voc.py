@@ -89,7 +89,7 @@ def c3voc_event(session, speaker_url):
     cancelled = session.status == Session.Status.CANCELLED
     return {
         "guid": session.guid,
-        "id": session.pk,
+        "id": session.public_id,
         "date": session.local_start.isoformat(),
         "start": f"{session.local_start:%H:%M}",
         "end": session.local_end.isoformat(),

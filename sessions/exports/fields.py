@@ -1,22 +1,42 @@
 """What every format writes the same way: the keys apps hold on to (guids, the acronym, an
-event's slug), durations, track colours and text that XML can carry."""
+event's slug), titles, durations, track colours and text that XML can carry. A session's own
+guid and public id are stored with it (sessions.identity)."""
 
 import re
 import uuid
 from xml.sax.saxutils import escape, quoteattr
 
+from django.utils.text import capfirst
+from django.utils.translation import pgettext
+
 from ..safe_text import xml_safe
+from ..states import SessionStatus
 
 GENERATOR = "NIIC program"
 # The namespace of every guid the exports make (a fixed, random UUID: changing it would change
-# every guid that apps and video teams keep).
+# every guid that apps and video teams keep). Sessions' guids were made in it from their slugs
+# until they were stored (migration 0018), and are kept as they were.
 GUID_NAMESPACE = uuid.UUID("6f3c2a5e-8d1b-4b7a-9c0e-2f4d8a6b1e37")
 TIMESLOT = "00:15"
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
-def session_guid(conference, session):
-    return str(uuid.uuid5(GUID_NAMESPACE, f"{conference.slug}/session/{session.slug}"))
+def display_title(title):
+    """A session's title as every page, calendar and export writes it: with a capital, so that
+    a title written in lower case reads the same in every format."""
+    return capfirst(title)
+
+
+def cancelled_title_pattern():
+    """ "Cancelled: %(title)s", in the active language: how every format marks a cancelled
+    session's title (read once per file)."""
+    return pgettext("a cancelled session's title in exports", "Cancelled: %(title)s")
+
+
+def shown_title(title, status, cancelled_pattern):
+    """The title a format writes: capitalised, and marked when the session is cancelled."""
+    title = display_title(title)
+    return cancelled_pattern % {"title": title} if status == SessionStatus.CANCELLED else title
 
 
 def speaker_guid(speaker_slug):
@@ -35,9 +55,9 @@ def acronym(conference):
 
 
 def event_slug(conference, session):
-    """ "niic_2014-12-opening-plenary": the acronym, the session's id, its slug."""
+    """ "niic_2014-12-opening-plenary": the acronym, the session's public id, its slug."""
     tail = re.sub(r"[^a-z0-9_-]", "-", session.slug.lower()).strip("-_")
-    return f"{acronym(conference)}-{session.pk}" + (f"-{tail}" if tail else "")
+    return f"{acronym(conference)}-{session.public_id}" + (f"-{tail}" if tail else "")
 
 
 def hours_minutes(delta):

@@ -83,7 +83,7 @@ def frab_event(session):
     readers written against their files, such as pretalx's own frab importer, look each one
     up and fail on one left out. What NIIC does not hold is written empty."""
     lines = [
-        f'      <event guid="{session.guid}" id="{session.pk}">',
+        f'      <event guid="{session.guid}" id="{session.public_id}">',
         f"        <date>{session.local_start.isoformat()}</date>",
         f"        <start>{session.local_start:%H:%M}</start>",
         f"        <duration>{hours_minutes(session.ends_at - session.starts_at)}</duration>",

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 import nh3
 from django.urls import reverse
 from django.utils.text import capfirst
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 
 from .. import released
 from ..cards import SLUG_PLACEHOLDER
 from ..models import PanelMembership, Release, Room, Session
-from .fields import session_guid, speaker_guid
+from .fields import cancelled_title_pattern, display_title, shown_title, speaker_guid
 
 UNRELEASED = "unreleased"
 
@@ -42,9 +42,7 @@ class Labels:
             formats=labels(Session.Format),
             statuses=labels(Session.Status),
             roles=labels(PanelMembership.Role),
-            cancelled_title=pgettext(
-                "a cancelled session's title in exports", "Cancelled: %(title)s"
-            ),
+            cancelled_title=cancelled_title_pattern(),
             panel=gettext("Panel: %(people)s"),
             sample_note=gettext(
                 "Sample schedule: time, room and line-up are invented for demonstration."
@@ -110,6 +108,8 @@ class Event:
     those take longer to build than the whole file to write)."""
 
     pk: int
+    public_id: int
+    guid: str
     slug: str
     title: str
     status: str
@@ -127,7 +127,6 @@ class Event:
     local_start: datetime.datetime = None
     local_end: datetime.datetime = None
     url: str = ""
-    guid: str = ""
     panel_seats: list = field(default_factory=list)
     language_codes: list = field(default_factory=list)
     track_label: str = ""
@@ -140,8 +139,8 @@ class Event:
 
 
 EVENT_FIELDS = [
-    "pk", "slug", "title", "status", "format", "description", "starts_at", "ends_at", "room_id",
-    "track_id", "is_sample", "cancellation_note", "updated_at",
+    "pk", "public_id", "guid", "slug", "title", "status", "format", "description", "starts_at",
+    "ends_at", "room_id", "track_id", "is_sample", "cancellation_note", "updated_at",
 ]  # fmt: skip
 
 
@@ -170,18 +169,20 @@ def load_program(conference, request):
     )
     track_names = {track.pk: track_name(track) for track in tracks}
     sessions = []
-    for pk, slug, title, status, format_, description, starts_at, ends_at, room_id, *rest in rows:
+    for pk, public_id, guid, slug, title, status, format_, *rest in rows:
+        description, starts_at, ends_at, room_id, *rest = rest
         room = rooms_by_id.get(room_id)
+        # The title as the site shows it, in every format (display_title).
         session = Event(
-            pk, slug, title, status, format_, description, starts_at, ends_at, room, *rest
-        )
+            pk, public_id, str(guid), slug, display_title(title), status, format_, description,
+            starts_at, ends_at, room, *rest,
+        )  # fmt: skip
         session.conference = conference
         session.local_start = starts_at.astimezone(zone)
         session.local_end = ends_at.astimezone(zone)
         session.panel_seats = seats.get(pk, [])
         session.language_codes = languages.get(pk, [])
         session.url = url_pattern.replace(SLUG_PLACEHOLDER, slug)
-        session.guid = session_guid(conference, session)
         session.track_label = track_names.get(session.track_id, "")
         describe(session, labels)
         sessions.append(session)
@@ -250,10 +251,7 @@ def describe(session, labels):
     """What every format says of the session, in the active language: its shown title (marked
     when cancelled), format, status, room, panel with roles, and an abstract (the description
     as plain text, then the panel, then the sample note)."""
-    cancelled = session.status == Session.Status.CANCELLED
-    session.shown_title = (
-        labels.cancelled_title % {"title": session.title} if cancelled else session.title
-    )
+    session.shown_title = shown_title(session.title, session.status, labels.cancelled_title)
     session.format_label = labels.formats[session.format]
     session.status_label = labels.statuses[session.status]
     session.room_label = labels.room(session.room)

@@ -44,7 +44,7 @@ def program_csv(program):
     for session in program.sessions:
         writer.writerow(
             [
-                session.pk,
+                session.public_id,
                 session.guid,
                 session.local_start.date().isoformat(),
                 f"{session.local_start:%H:%M}",

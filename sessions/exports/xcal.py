@@ -1,8 +1,7 @@
-"""xCal (RFC 6321): the calendar feed's events, in XML."""
+"""xCal (RFC 6321): the calendar feed's events, in XML: the same UIDs as the .ics feeds, and
+the title every export writes (capitalised, marked when cancelled)."""
 
 import datetime
-
-from django.conf import settings
 
 from .. import calendar
 from .fields import xml_text
@@ -89,15 +88,14 @@ def xcal(program):
             xcal_vtimezone(calendar.vtimezone_lines(time_zone, first_year - 1, last_year + 1))
         )
     zone_name = conference.time_zone
-    domain = settings.NIIC_CALENDAR_UID_DOMAIN
     for session in sessions:
         properties = [
-            xcal_text("uid", f"session-{session.pk}@{domain}"),
+            xcal_text("uid", calendar.event_uid(session)),
             f"<dtstamp><date-time>{calendar.FILE_STAMP}</date-time></dtstamp>",
             xcal_date_time("last-modified", session.updated_at),
             xcal_date_time("dtstart", session.local_start, zone_name),
             xcal_date_time("dtend", session.local_end, zone_name),
-            xcal_text("summary", session.title),
+            xcal_text("summary", session.shown_title),
             xcal_text("status", calendar.CALENDAR_STATUS[session.status]),
             f"<url><uri>{xml_text(session.url)}</uri></url>",
         ]

@@ -13,7 +13,7 @@ from speakers.models import Speaker
 from speakers.spreadsheets import same_value
 from tracks.signals import program_changed
 
-from .. import rules, texts
+from .. import identity, rules, texts
 from ..models import PanelMembership, Session
 from .history import REASON_EDITED, REASON_IMPORTED, Related, _bulk_history, snapshot_of
 from .locks import SAVED_MEANWHILE, check_rooms_now, lock_schedule
@@ -344,6 +344,8 @@ def _write_rows(user, changed, fields):
     for session in new:
         session.created_at = session.updated_at = now
         session.version = 1
+    # A new row with a deleted session's guid or slug takes back its identity (and its id).
+    identity.give_identities(new)
     Session.objects.bulk_create(new)
     updated = [row.session for row in changed if row.original is not None]
     for session in updated:

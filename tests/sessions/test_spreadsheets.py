@@ -148,7 +148,9 @@ def test_an_import_costs_the_same_queries_whatever_its_length(
     assert len(captured) == QUERIES_PER_IMPORT[connection.vendor]
 
 
-QUERIES_PER_IMPORT = {"sqlite": 33, "postgresql": 36}
+# Three more since sessions keep their identities (sessions.identity): the deleted sessions'
+# identities the new rows may take back, the guids other sessions hold, the public ids written.
+QUERIES_PER_IMPORT = {"sqlite": 36, "postgresql": 39}
 
 
 # Exports that a spreadsheet cannot turn against whoever opens them

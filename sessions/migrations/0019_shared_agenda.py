@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("program", "0017_release_notes_per_language"),
+        ("program", "0018_stable_identities"),
     ]
 
     operations = [

@@ -61,6 +61,8 @@ def test_filtering_by_track_updates_the_schedule_in_place(page):
     # Set on this document: a full reload would lose it.
     page.evaluate("window.stillTheSameDocument = true")
 
+    # The filters start folded away on every screen.
+    page.get_by_text("Filters", exact=True).click()
     page.get_by_label("Track", exact=True).select_option(TRACK)
 
     expect(page).to_have_url(re.compile(rf"[?&]track={TRACK}(&|$)"))
@@ -86,6 +88,7 @@ def test_filtering_by_track_works_without_javascript(new_page):
 def test_arrow_keys_on_a_closed_list_do_not_fetch_until_applied(page):
     page.goto("/en/schedule/")
     requests = fragment_requests(page)
+    page.get_by_text("Filters", exact=True).click()
     track = page.get_by_label("Track", exact=True)
     track.focus()
 

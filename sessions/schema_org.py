@@ -59,6 +59,10 @@ def session_event(session, request):
     performers = [performer(seat.speaker, request) for seat in session.panel.all()]
     if performers:
         data["performer"] = performers
+    # The event's images are its speakers' photos, where the program has any.
+    images = [person["image"] for person in performers if "image" in person]
+    if images:
+        data["image"] = images
     if session.description:
         data["description"] = tagged(
             session, "description", language, convert=markdown_as_plain_text
@@ -76,6 +80,8 @@ def performer(speaker, request):
     }
     if speaker.organization:  # loaded with the panel
         person["affiliation"] = {"@type": "Organization", "name": speaker.organization.name}
+    if speaker.photo:  # the copy the speaker's page shows
+        person["image"] = request.build_absolute_uri(speaker.photo.small_url)
     return person
 
 
@@ -106,9 +112,8 @@ def postal_address(conference):
         address.update(zip(CITY_PARTS, parts, strict=False))
     else:  # more parts than these: kept whole rather than guessed at
         address["addressLocality"] = conference.city
-    street = getattr(conference, "venue_address", "")  # a field the edition may gain
-    if isinstance(street, str) and street.strip():
-        address["streetAddress"] = street.strip()
+    if conference.venue_address.strip():
+        address["streetAddress"] = conference.venue_address.strip()
     return address
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from sessions import services
 from sessions.models import Session
-from speakers.models import Organization
+from speakers.models import Organization, Speaker
 from tests.factories import make_room, make_session
 from tests.sessions.test_exports import c3voc_errors, frab_errors
 from tracks.models import Conference
@@ -185,6 +185,27 @@ def json_ld(client, path):
 
 
 NPNA = "national-partnership-for-new-americans"
+
+
+def test_a_speakers_photo_is_the_performers_image_and_the_events(client, program):
+    session = Session.objects.get(slug="closing-plenary")
+    speaker = session.panel.in_panel_order().first().speaker
+    Speaker.objects.filter(pk=speaker.pk).update(photo=f"speakers/{speaker.slug}.jpg")
+    speaker.refresh_from_db()
+
+    data = json_ld(client, "/en/editions/niic-2014/sessions/closing-plenary/")
+
+    image = f"http://testserver{speaker.photo.small_url}"
+    with_photo = [person for person in data["performer"] if person["name"] == speaker.name]
+    assert [person.get("image") for person in with_photo] == [image]
+    assert all("image" not in person for person in data["performer"] if person not in with_photo)
+    assert data["image"] == [image]
+
+
+def test_a_session_without_photos_claims_no_image(client, program):
+    data = json_ld(client, "/en/editions/niic-2014/sessions/closing-plenary/")
+    assert "image" not in data
+    assert all("image" not in person for person in data["performer"])
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

@@ -25,11 +25,13 @@ run: $(VENV)/.run-deps .secret_key
 	trap 'exit 130' INT TERM; \
 	$(RUN_ENV) PORT=$(PORT) $(BIN)/gunicorn --config niic/gunicorn.py niic.wsgi
 
-# The suite runs on every core (pytest-xdist; a module's tests stay on one worker, which keeps
-# its fixtures); PYTEST_WORKERS=0 runs it in this process, as a debugger needs.
+# The suite runs on every core (pytest-xdist). Tests are handed out one by one in the order
+# pytest-django gives them, so that on every worker the tests that flush the database
+# (transactional ones) still come after all the others, whose pinned query counts assume the
+# caches a flush empties. PYTEST_WORKERS=0 runs it in this process, as a debugger needs.
 PYTEST_WORKERS ?= auto
 test: $(VENV)/.dev-deps
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .

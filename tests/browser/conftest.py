@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from niic.generated_program import generate_program
 from tests.browser import SKIP_REASON, find_chromium
@@ -30,6 +30,9 @@ CHROMIUM_ARGS = [
 # Each step (a page load, a wait for results) against the local server takes well under a
 # second; past this, a test fails fast instead of waiting Playwright's default 30 s.
 TIMEOUT_MS = 10_000
+# The same bound for expect()'s retries, whose own default (5 s) a machine busy with the
+# suite's other worker can exceed while a page lays itself out.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 # One Chromium for the whole browser suite. Package scope rather than session scope: it is

@@ -90,8 +90,9 @@ def warm(token):
     for path, query in most_read_paths(conference):
         if program_version.current().token != token:
             break  # a newer version's task renders the pages again
+        # Not closed: closing a response sends request_finished, which would close the task's
+        # database connection (inside a transaction, as in tests) after each page.
         response = handler.get_response(_request(site, path, query))
-        response.close()
         if response.status_code != 200:
             logger.warning("warming %s?%s answered %s", path, query, response.status_code)
         asked += 1

@@ -11,6 +11,7 @@ throwaway .bench.sqlite3 unless the caller names another database, and this comm
 to run without DATABASE_URL so that it never writes to a developer's own db.sqlite3."""
 
 import gc
+import gzip
 import math
 import os
 import platform
@@ -57,9 +58,10 @@ LARGE_EDITION = 2000
 SLOW_REQUEST_MS = 1000
 SLOW_REPEAT = 3
 
-# The targets of issue 9, uncached over HTTP: (page, sessions, budget in ms). Each page must also
-# make as many queries at TARGET_SIZE as at BASELINE_SIZE, so that its cost does not grow with
-# the edition's sessions through extra queries.
+# The render targets (issues 9 and 24): (page, sessions, budget in ms), uncached, through the test
+# client, which times the site's own work (over HTTP, gunicorn's is added; reported beside).
+# Each page must also make as many queries at TARGET_SIZE as at BASELINE_SIZE, so that its
+# cost does not grow with the edition's sessions through extra queries.
 TARGET_SIZE = 1000
 BASELINE_SIZE = 200
 TARGETS = [
@@ -67,17 +69,20 @@ TARGETS = [
     ("schedule day", 5000, 250),
     ("session", 1000, 10),
     ("session", 5000, 10),
+    ("speaker", 1000, 10),
+    ("speaker", 5000, 10),
     ("speaker directory", 1000, 40),
     ("edition .ics", 1000, 100),
 ]
 DAY_HTML_BUDGET_KB = 150
-# A cached page and a 304 at this share, at least, of a static file's requests per second.
-STATIC_SHARE = 0.5
-# Over HTTP: uncached requests per page (each after a new program version), and wrk's run.
-HTTP_PAGES = ["schedule day", "session", "speaker directory", "edition .ics"]
+# A cached page and a 304 at this share, at least, of a static file's requests per second, at
+# each number of connections.
+STATIC_SHARE = 0.7
+# Over HTTP: uncached requests per page (each after a new program version), and wrk's runs.
+HTTP_PAGES = ["schedule day", "session", "speaker", "speaker directory", "edition .ics"]
 HTTP_REPEAT = 7
 WRK_SECONDS = 5
-WRK_CONNECTIONS = 4
+WRK_CONNECTIONS = (4, 16)
 
 
 @dataclass
@@ -93,9 +98,8 @@ class HttpRun:
     uncached_ms: dict = field(default_factory=dict)
     day_bytes: int = 0
     head_etag_matches: bool = False
-    cached_day: loadtools.WrkResult = None
-    not_modified: loadtools.WrkResult = None
-    static_file: loadtools.WrkResult = None
+    # {connections: {"cached_day" | "not_modified" | "static_file": loadtools.WrkResult}}
+    wrk: dict = field(default_factory=dict)
 
 
 def generated_slug(sessions, seed=1):
@@ -258,6 +262,16 @@ class Command(BaseCommand):
             help="Edition sizes in sessions (default: %(default)s).",
         )
         parser.add_argument(
+            "--pages",
+            nargs="+",
+            metavar="PAGE",
+            help=(
+                "Only these pages, by their names in the report (quoted: 'schedule day'), "
+                "through the test client: no HTTP, release or import. For a quick look while "
+                "working on one page."
+            ),
+        )
+        parser.add_argument(
             "--no-http",
             action="store_true",
             help="Only the test client: no gunicorn, no wrk.",
@@ -273,7 +287,7 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, sizes, repeat, **options):
+    def handle(self, *args, sizes, repeat, pages, **options):
         if not os.environ.get("DATABASE_URL"):
             raise CommandError(
                 "bench generates editions in the database, so it needs DATABASE_URL to name a "
@@ -285,13 +299,16 @@ class Command(BaseCommand):
         sizes = sorted(set(sizes))
         self.progress(f"Migrating {database_description()}…")
         call_command("migrate", verbosity=0, interactive=False)
+        # The page cache's table, when no Redis is named: without it every page is rendered.
+        call_command("createcachetable", verbosity=0)
         slugs = {size: generated_slug(size) for size in sizes}
         # Left over by an interrupted run, they would swell the site-wide pages.
         for slug in slugs.values():
             delete_generated(slug)
         others = Conference.objects.count()
 
-        http = not options["no_http"]
+        self.only_pages = pages
+        http = not options["no_http"] and not pages
         if http and loadtools.wrk_path() is None:
             self.progress("wrk is not installed (apt-get install wrk): measuring without HTTP.")
             http = False
@@ -308,8 +325,9 @@ class Command(BaseCommand):
                 runs[size], results[size] = self.bench_size(program, repeat)
                 if http:
                     http_runs[size] = self.bench_http(program, static_root)
-                runs[size]["release"] = self.bench_release(program)
-                runs[size]["import"] = self.bench_import(program)
+                if not pages:
+                    runs[size]["release"] = self.bench_release(program)
+                    runs[size]["import"] = self.bench_import(program)
             finally:
                 delete_generated(program.conference.slug)
 
@@ -356,8 +374,15 @@ class Command(BaseCommand):
             # WhiteNoise looks for collectstatic's output, which the test client does not need.
             warnings.filterwarnings("ignore", "No directory at", UserWarning)
             client = Client()
-            for page, url in page_urls(conference):
-                pages[page] = measure(client, url, times)
+            urls = page_urls(conference)
+            if unknown := set(self.only_pages or ()) - {page for page, _ in urls}:
+                raise CommandError(
+                    f"No page named {', '.join(sorted(unknown))}; the pages are: "
+                    + ", ".join(page for page, _ in urls)
+                )
+            for page, url in urls:
+                if not self.only_pages or page in self.only_pages:
+                    pages[page] = measure(client, url, times)
         self.progress(f"  through the test client in {time.perf_counter() - started:.1f} s")
         run = {
             "sessions": program.sessions,
@@ -428,6 +453,10 @@ class Command(BaseCommand):
         static_file = static_root / static_name
         static_file.parent.mkdir(exist_ok=True)
         static_file.write_bytes(body)
+        # As collectstatic leaves a file (CompressedManifestStaticFilesStorage): with its
+        # gzipped copy, which WhiteNoise sends to a browser that asks for gzip.
+        compressed_file = static_file.with_name(static_file.name + ".gz")
+        compressed_file.write_bytes(gzip.compress(body, compresslevel=9, mtime=0))
         run.day_bytes = len(body)
         try:
             with loadtools.Gunicorn(static_root, workers=2, **environment) as server:
@@ -440,12 +469,18 @@ class Command(BaseCommand):
                 for _ in range(4):  # in each worker's cache, whatever the cache
                     server.request("GET", day)
                 base = server.base_url
-                run.cached_day = self.wrk(f"{base}{day}")
-                run.not_modified = self.wrk(f"{base}{day}", {"If-None-Match": etag})
                 static_url = f"/{settings.STATIC_URL.strip('/')}/{static_name}"
-                run.static_file = self.wrk(f"{base}{static_url}")
+                for connections in WRK_CONNECTIONS:
+                    run.wrk[connections] = {
+                        "cached_day": self.wrk(f"{base}{day}", connections),
+                        "not_modified": self.wrk(
+                            f"{base}{day}", connections, {"If-None-Match": etag}
+                        ),
+                        "static_file": self.wrk(f"{base}{static_url}", connections),
+                    }
         finally:
             static_file.unlink()
+            compressed_file.unlink()
         self.progress(f"  over HTTP in {time.perf_counter() - started:.1f} s")
         return run
 
@@ -461,8 +496,10 @@ class Command(BaseCommand):
                 raise CommandError(f"GET {url} over HTTP answered {response.status}, not 200.")
         return statistics.median(timings[1:])
 
-    def wrk(self, url, headers=None):
-        return loadtools.run_wrk(url, WRK_SECONDS, connections=WRK_CONNECTIONS, headers=headers)
+    def wrk(self, url, connections, headers=None):
+        """wrk asking as browsers do, for gzip."""
+        headers = {"Accept-Encoding": "gzip, deflate, br", **(headers or {})}
+        return loadtools.run_wrk(url, WRK_SECONDS, connections=connections, headers=headers)
 
     def report(self, sizes, runs, results, http_runs, others):
         write = self.stdout.write
@@ -484,6 +521,8 @@ class Command(BaseCommand):
         self.report_test_client(sizes, runs, results)
         if http_runs:
             self.report_http(sizes, http_runs)
+        if self.only_pages:
+            return
         write("")
         write("Releasing the program (after one retitle), then withdrawing that release:")
         for size in sizes:
@@ -501,7 +540,7 @@ class Command(BaseCommand):
                 f"{timings['unchanged']:.1f} s unchanged"
             )
         write("")
-        write("Targets (issue 9):")
+        write("Targets (issues 9 and 24):")
         for line in self.target_lines(results, http_runs):
             write("  " + line)
 
@@ -546,7 +585,8 @@ class Command(BaseCommand):
         write(
             f"Over HTTP: gunicorn (niic/gunicorn.py), 2 sync workers, {cache} cache. Uncached: "
             f"median of {HTTP_REPEAT - 1} GETs, each after a new program version. Then wrk, "
-            f"1 thread, {WRK_CONNECTIONS} connections, {WRK_SECONDS} s each."
+            f"1 thread, {' and '.join(map(str, WRK_CONNECTIONS))} connections, {WRK_SECONDS} s "
+            "each, asking for gzip."
         )
         measured = [size for size in sizes if size in http_runs]
         runs = [http_runs[size] for size in measured]
@@ -561,25 +601,33 @@ class Command(BaseCommand):
         for page in HTTP_PAGES:
             row(f"uncached {page}", (f"{run.uncached_ms[page]:>19.1f} ms" for run in runs))
         row("schedule day HTML", (f"{run.day_bytes / 1024:>19.0f} KB" for run in runs))
-        for label, attribute in (
-            ("cached schedule day", "cached_day"),
-            ("304 of the schedule day", "not_modified"),
-            ("static file, same size", "static_file"),
-        ):
-            wrk_runs = [getattr(run, attribute) for run in runs]
-            row(label, (f"{'':>22}" for _ in wrk_runs))
-            row("  requests/s", (f"{wrk.requests_per_second:>22.0f}" for wrk in wrk_runs))
-            row("  p50 / p99 ms", (f"{wrk.p50_ms:>13.1f} / {wrk.p99_ms:>5.1f}" for wrk in wrk_runs))
-            row("  errors", (f"{wrk.errors:>22}" for wrk in wrk_runs))
-        for label, attribute in (
-            ("cached / static", "cached_day"),
-            ("304 / static", "not_modified"),
-        ):
-            row(label, (f"{self.share(run, attribute):>21.0%} " for run in runs))
+        for connections in WRK_CONNECTIONS:
+            for label, attribute in (
+                ("cached schedule day", "cached_day"),
+                ("304 of the schedule day", "not_modified"),
+                ("static file, same size (gzip)", "static_file"),
+            ):
+                wrk_runs = [run.wrk[connections][attribute] for run in runs]
+                row(f"{label}, {connections} conn.", (f"{'':>22}" for _ in wrk_runs))
+                row("  requests/s", (f"{wrk.requests_per_second:>22.0f}" for wrk in wrk_runs))
+                row(
+                    "  p50 / p99 ms",
+                    (f"{wrk.p50_ms:>13.1f} / {wrk.p99_ms:>5.1f}" for wrk in wrk_runs),
+                )
+                row("  errors", (f"{wrk.errors:>22}" for wrk in wrk_runs))
+            for label, attribute in (
+                ("cached / static", "cached_day"),
+                ("304 / static", "not_modified"),
+            ):
+                row(
+                    f"{label}, {connections} conn.",
+                    (f"{self.share(run, connections, attribute):>21.0%} " for run in runs),
+                )
 
     @staticmethod
-    def share(run, attribute):
-        return getattr(run, attribute).requests_per_second / run.static_file.requests_per_second
+    def share(run, connections, attribute):
+        measured = run.wrk[connections]
+        return measured[attribute].requests_per_second / measured["static_file"].requests_per_second
 
     def target_lines(self, results, http_runs):
         lines = []
@@ -589,15 +637,12 @@ class Command(BaseCommand):
 
         for page, size, budget in TARGETS:
             label = f"{page} under {budget} ms at {size} sessions, uncached"
-            if size in http_runs and page in http_runs[size].uncached_ms:
-                value, where = http_runs[size].uncached_ms[page], "over HTTP"
-            elif size in results:
-                value, where = results[size][page].median_ms, "test client"
-            else:
+            if size not in results or page not in results[size]:
                 lines.append(f"- {label}: not measured (add {size} to --sizes)")
                 continue
+            value, where = results[size][page].median_ms, "test client"
             steady = ""
-            if size == TARGET_SIZE and BASELINE_SIZE in results:
+            if size == TARGET_SIZE and page in results.get(BASELINE_SIZE, {}):
                 same = results[size][page].queries == results[BASELINE_SIZE][page].queries
                 steady = (
                     f", {results[size][page].queries} queries "
@@ -618,13 +663,18 @@ class Command(BaseCommand):
             f"{mark(kilobytes <= DAY_HTML_BUDGET_KB)} schedule day at most "
             f"{DAY_HTML_BUDGET_KB} KB of HTML at {TARGET_SIZE} sessions: {kilobytes:.0f} KB"
         )
-        for label, attribute in (("cached schedule day", "cached_day"), ("304", "not_modified")):
-            share = self.share(run, attribute)
-            lines.append(
-                f"{mark(share >= STATIC_SHARE)} {label} at least {STATIC_SHARE:.0%} of the static "
-                f"file's requests/s at {TARGET_SIZE} sessions: {share:.0%} "
-                f"({getattr(run, attribute).requests_per_second:.0f} vs "
-                f"{run.static_file.requests_per_second:.0f})"
-            )
+        for connections in WRK_CONNECTIONS:
+            measured = run.wrk[connections]
+            for label, attribute in (
+                ("cached schedule day", "cached_day"),
+                ("304", "not_modified"),
+            ):
+                share = self.share(run, connections, attribute)
+                lines.append(
+                    f"{mark(share >= STATIC_SHARE)} {label} at least {STATIC_SHARE:.0%} of the "
+                    f"static file's requests/s at {TARGET_SIZE} sessions, {connections} "
+                    f"connections: {share:.0%} ({measured[attribute].requests_per_second:.0f} "
+                    f"vs {measured['static_file'].requests_per_second:.0f})"
+                )
         lines.append(f"{mark(run.head_etag_matches)} HEAD carries the same ETag as GET")
         return lines

@@ -7,9 +7,15 @@ first:
    runs: the validators come from the program version (niic.program_version) and the request
    alone, so that costs one cache read (or one small query without a shared cache) and
    renders nothing;
-2. a page rendered before under the same version is sent from Django's cache (Redis when
+2. a page this process sent before under the same version is sent again from its memory
+   (PageMemory), with the headers it was sent with: a hit then reads nothing but the version;
+3. a page rendered before under the same version is sent from Django's cache (Redis when
    REDIS_URL is set, so shared by every app server);
-3. otherwise the view renders it, and it is stored for the next visitor.
+4. otherwise the view renders it, and it is stored for the next visitor.
+
+The middleware stands before the session, locale, CSRF, authentication and CSP middlewares:
+none of their work is done for an answer from the cache. The stored page carries the headers
+they gave it when it was rendered (its Content-Security-Policy among them).
 
 The version changes with every committed change to the program, so a change is served by the
 site at once; browsers and CDNs may keep a page FRESHNESS_SECONDS at most (Cache-Control
@@ -33,11 +39,13 @@ answer of its route carries, a 304 given here included (CORS, for the files any 
 may read)."""
 
 import bisect
+import collections
 import functools
 import gzip
 import hashlib
 import logging
 import re
+import threading
 import time
 from importlib import import_module
 from urllib.parse import urlencode
@@ -93,6 +101,46 @@ MINIMUM_COMPRESSED_SIZE = 1024
 NOT_STORED = {"content-length", "content-encoding", "date", "etag", "last-modified"}
 
 
+class PageMemory:
+    """The answers this process sent last, by page and encoding: (headers, body) ready to send.
+    A key names the program version (PublicPage.validators), so an entry is never out of date,
+    only unused once the version moves on; the least recently sent go first once the bodies
+    pass `budget` bytes (NIIC_PAGE_MEMORY_MB a process)."""
+
+    def __init__(self, budget):
+        self.budget = budget
+        self.entries = collections.OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key, headers, body):
+        if len(body) > self.budget:
+            return
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = (headers, body)
+            self.size += len(body)
+            while self.size > self.budget:
+                _, (_, oldest_body) = self.entries.popitem(last=False)
+                self.size -= len(oldest_body)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+page_memory = PageMemory(settings.NIIC_PAGE_MEMORY_MB * 1024 * 1024)
+
+
 @functools.lru_cache(maxsize=4096)
 def public_route(path, language):
     """(PublicRoute, headers of every answer) of the public route this path resolves to, or
@@ -128,7 +176,7 @@ class PublicPage:
     @classmethod
     def for_request(cls, request):
         """The page this request asks for, or None when it is not one to cache."""
-        if request.method not in ("GET", "HEAD") or "authorization" in request.headers:
+        if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
             return None
         language = get_language_from_path(request.path_info)
         found = public_route(request.path_info, language)
@@ -213,7 +261,34 @@ def clock_bucket(version, now):
 def canonical_host(request):
     """The host this request names, as one of ALLOWED_HOSTS names it (lower case, no trailing
     dot), with its port only when it is the server's own; None when it is not allowed, or
-    allowed by a wildcard only ("*", ".example.org"), which would let anyone make hosts."""
+    allowed by a wildcard only ("*", ".example.org"), which would let anyone make hosts.
+    Remembered by what it is read from, since every page hit asks and hosts are few; a few
+    only, so that made-up Host headers cannot fill the memory."""
+    meta = request.META
+    key = (
+        meta.get("HTTP_X_FORWARDED_HOST"),
+        meta.get("HTTP_HOST"),
+        meta.get("SERVER_NAME"),
+        meta.get("SERVER_PORT"),
+        request.is_secure(),
+        tuple(settings.ALLOWED_HOSTS),
+        settings.DEBUG,
+        settings.USE_X_FORWARDED_HOST,
+    )
+    try:
+        return _canonical_hosts[key]
+    except KeyError:
+        pass
+    found = _canonical_host(request)
+    if len(_canonical_hosts) < 64:
+        _canonical_hosts[key] = found
+    return found
+
+
+_canonical_hosts = {}
+
+
+def _canonical_host(request):
     try:
         domain, port = split_domain_port(request.get_host())
     except DisallowedHost:
@@ -276,8 +351,13 @@ class PublicPageCache:
             return finish(not_modified)
 
         # Each encoding is stored apart, so that a hit fetches only the bytes it sends.
-        encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")) else ""
+        encoding = (
+            "gzip" if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else ""
+        )
         variant = f"{key}:{encoding or 'identity'}"
+        remembered = page_memory.get(variant)
+        if remembered is not None:
+            return self.answer(request, *remembered)
         stored = self.read(variant) or self.wait_for_another_render(key, variant)
         if stored is None:
             claimed = self.claim(key)
@@ -289,7 +369,9 @@ class PublicPageCache:
             finally:
                 if claimed:
                     self.release(key)
-        return finish(self.respond(request, stored))
+        response = finish(self.respond(request, stored))
+        page_memory.put(variant, list(response.items()), stored["body"])
+        return response
 
     # Right after a change, every visitor asks for pages that are no longer cached. One request
     # per page renders it (whichever claims it first, on any app server); the others wait for
@@ -360,6 +442,14 @@ class PublicPageCache:
         except Exception:
             logger.warning("cache unreachable: rendering a public page")
             return None
+
+    @staticmethod
+    def answer(request, headers, body):
+        """A remembered answer: its headers as they were sent (Content-Length included)."""
+        response = HttpResponse(b"" if request.method == "HEAD" else body)
+        for name, value in headers:
+            response[name] = value
+        return response
 
     def respond(self, request, stored):
         body = stored["body"]

@@ -24,6 +24,7 @@ change the program meanwhile."""
 
 import contextlib
 import datetime
+import functools
 import json
 import logging
 import os
@@ -78,8 +79,14 @@ def _edition_days(stored):
     if stored is None:
         return None
     if isinstance(stored, str):
-        stored = json.loads(stored)
+        return _edition_days_from_text(stored)
     return tuple((opens, closes) for opens, closes in stored)
+
+
+@functools.lru_cache(maxsize=8)
+def _edition_days_from_text(stored):
+    # Read on every request without a shared cache, and the same text until the next bump.
+    return tuple((opens, closes) for opens, closes in json.loads(stored))
 
 
 class _LastKnown:

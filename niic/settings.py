@@ -358,6 +358,9 @@ NIIC_FRESHNESS_SECONDS = int(os.environ.get("NIIC_FRESHNESS_SECONDS", "60"))
 # schedule days, whole program, exports, the edition's calendar) into the cache, as a visitor
 # at NIIC_SITE_URL would ask for them (niic.warming). NIIC_WARM_PAGES=0 leaves it to visitors.
 NIIC_WARM_PAGES = env_flag("NIIC_WARM_PAGES", True)
+# Each app server process keeps the public pages it sent last in its memory, up to this many MB
+# of bodies (niic.middleware.PageMemory); 0 keeps none.
+NIIC_PAGE_MEMORY_MB = int(os.environ.get("NIIC_PAGE_MEMORY_MB", "32"))
 # The name of this deployment (a release tag, a commit): the service worker's caches are named
 # by it, so a new one replaces what visitors' phones keep. Unset: a digest of the code,
 # templates, translations and static files (niic.offline.deployment_version).

@@ -865,3 +865,37 @@ def test_a_request_for_a_page_another_request_is_rendering_waits_for_that_render
 
     assert (response.status_code, response.templates, response.content) == (200, [], b"theirs")
     assert response["ETag"] == etag != rendered["ETag"]
+
+
+def test_a_page_this_process_sent_is_sent_again_from_its_memory_with_the_same_headers(
+    client, program, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    path = pages(program)["schedule day"]
+    first = client.get(path, headers={"accept-encoding": "gzip"})
+    cache.clear()  # the shared cache no longer has it: only the process's memory does
+
+    with django_assert_num_queries(1):  # the version, nothing else
+        again = client.get(path, headers={"accept-encoding": "gzip"})
+    assert (again.status_code, again.templates, again.content) == (200, [], first.content)
+    assert list(again.items()) == list(first.items())
+    head = client.head(path, headers={"accept-encoding": "gzip"})
+    assert (head.content, head["Content-Length"]) == (b"", first["Content-Length"])
+
+
+def test_the_page_memory_keeps_the_pages_sent_last_within_its_budget():
+    from niic.middleware import PageMemory
+
+    memory = PageMemory(budget=10)
+    memory.put("schedule", [("Content-Length", "4")], b"1234")
+    memory.put("program", [], b"5678")
+    assert memory.get("schedule") is not None  # now the one sent last
+    memory.put("session", [], b"9abc")  # 12 bytes: the least recently sent goes
+    assert (memory.get("program"), memory.get("schedule")[1]) == (None, b"1234")
+    memory.put("too large", [], b"x" * 11)
+    assert memory.get("too large") is None
+
+    none_kept = PageMemory(budget=0)
+    none_kept.put("schedule", [], b"1234")
+    assert none_kept.get("schedule") is None

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test import Client
 
+from niic.middleware import page_memory
 from sessions.models import PublicSession, Release, Session
 from sessions.services import (
     program_release,
@@ -113,6 +114,7 @@ def outputs(conference):
 def everything_public(conference):
     """{output: (status, body)} as an anonymous visitor gets them, each rendered afresh."""
     cache.clear()
+    page_memory.clear()
     visitor = Client()
     seen = {}
     for name, path in outputs(conference).items():

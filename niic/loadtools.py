@@ -43,10 +43,14 @@ def collect_static(static_root):
 
 
 class Gunicorn:
-    """The site on gunicorn (niic/gunicorn.py) on a free loopback port; a context manager."""
+    """The site on gunicorn (niic/gunicorn.py) on a free loopback port; a context manager.
+    With `task_worker`, the task worker runs beside it as `make run` starts it (db_worker), and
+    renders the most-read pages after each change (niic.warming) for this server's address."""
 
-    def __init__(self, static_root, workers=2, **environment):
+    def __init__(self, static_root, workers=2, task_worker=False, **environment):
         self.port = free_port()
+        self.task_worker = task_worker
+        self.worker_process = None
         self.environment = {
             **os.environ,
             "DJANGO_DEBUG": "0",
@@ -71,6 +75,14 @@ class Gunicorn:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        if self.task_worker:
+            self.worker_process = subprocess.Popen(
+                [sys.executable, "manage.py", "db_worker"],
+                cwd=PROJECT,
+                env={**self.environment, "NIIC_SITE_URL": self.base_url},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -85,11 +97,14 @@ class Gunicorn:
         raise RuntimeError("gunicorn did not answer /health/ within 30 s")
 
     def __exit__(self, *exc):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        for process in (self.process, self.worker_process):
+            if process is None:
+                continue
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
     def request(self, method, path, headers=None):
         connection = http.client.HTTPConnection(HOST, self.port, timeout=60)

@@ -87,6 +87,9 @@ PAGE_CACHE_SECONDS = 60 * 60
 RENDER_WAIT_SECONDS = 10
 RENDER_POLL_SECONDS = 0.02
 RENDER_CLAIM_SECONDS = 30
+# For this long after a change at most, a visitor whose page is being rendered gets the answer
+# sent before the change instead of waiting (PublicPageCache.previous_answer).
+STALE_WHILE_RENDERING_SECONDS = 10
 COMPRESSIBLE_TYPES = (
     "text/",
     "application/json",
@@ -110,6 +113,8 @@ class PageMemory:
     def __init__(self, budget):
         self.budget = budget
         self.entries = collections.OrderedDict()
+        # {(page identity, encoding): key of the answer sent last for it, whatever the version}
+        self.latest = {}
         self.size = 0
         self.lock = threading.Lock()
 
@@ -120,10 +125,12 @@ class PageMemory:
                 self.entries.move_to_end(key)
             return entry
 
-    def put(self, key, headers, body):
+    def put(self, key, headers, body, identity=None):
         if len(body) > self.budget:
             return
         with self.lock:
+            if identity is not None:
+                self.latest[identity] = key
             if key in self.entries:
                 return
             self.entries[key] = (headers, body)
@@ -131,10 +138,21 @@ class PageMemory:
             while self.size > self.budget:
                 _, (_, oldest_body) = self.entries.popitem(last=False)
                 self.size -= len(oldest_body)
+            if len(self.latest) > 4 * len(self.entries) + 64:  # forget pages no longer held
+                self.latest = {
+                    name: held for name, held in self.latest.items() if held in self.entries
+                }
+
+    def previous(self, identity):
+        """The answer sent last for this page (and encoding), under whichever version."""
+        with self.lock:
+            key = self.latest.get(identity)
+            return None if key is None else self.entries.get(key)
 
     def clear(self):
         with self.lock:
             self.entries.clear()
+            self.latest.clear()
             self.size = 0
 
 
@@ -233,6 +251,10 @@ class PublicPage:
         )
         digest = hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
         return f"niic:page:{digest}", f'W/"{digest}"', changed_at
+
+    def identity(self):
+        """What names this page whatever the version (PageMemory.previous)."""
+        return (self.language, self.origin, self.path, self.query)
 
     def cache_control(self):
         if self.clock:
@@ -358,7 +380,13 @@ class PublicPageCache:
         remembered = page_memory.get(variant)
         if remembered is not None:
             return self.answer(request, *remembered)
-        stored = self.read(variant) or self.wait_for_another_render(key, variant)
+        identity = (page.identity(), encoding)
+        stored = self.read(variant)
+        if stored is None and self.being_rendered(key):
+            previous = self.previous_answer(request, identity, version)
+            if previous is not None:
+                return previous
+            stored = self.wait_for_another_render(key, variant)
         if stored is None:
             claimed = self.claim(key)
             try:
@@ -370,7 +398,29 @@ class PublicPageCache:
                 if claimed:
                     self.release(key)
         response = finish(self.respond(request, stored))
-        page_memory.put(variant, list(response.items()), stored["body"])
+        page_memory.put(variant, list(response.items()), stored["body"], identity)
+        return response
+
+    def being_rendered(self, key):
+        try:
+            return cache.get(f"{key}:rendering") is not None
+        except Exception:
+            return False
+
+    def previous_answer(self, request, identity, version):
+        """While the current version's page is being rendered (by the task worker after a
+        release, or by another visitor), the answer this process sent for it under the
+        version before, for at most STALE_WHILE_RENDERING_SECONDS after the change: a visitor
+        does not wait for a render, and the change is served as soon as it is rendered.
+        Marked no-cache, so that browsers and CDNs ask again (the freshness promise counts
+        from the change)."""
+        if time.time() - version.changed_at.timestamp() > STALE_WHILE_RENDERING_SECONDS:
+            return None
+        previous = page_memory.previous(identity)
+        if previous is None:
+            return None
+        response = self.answer(request, *previous)
+        response["Cache-Control"] = "no-cache"
         return response
 
     # Right after a change, every visitor asks for pages that are no longer cached. One request

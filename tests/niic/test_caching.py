@@ -4,13 +4,14 @@ the new content, at once."""
 
 import time
 from types import SimpleNamespace
+from unittest.mock import patch
 
 import pytest
 from django.db import transaction
 from django.urls import reverse
 
 from niic import program_version
-from niic.middleware import CLOCK_BUCKET_SECONDS, PublicPage
+from niic.middleware import CLOCK_BUCKET_SECONDS, PublicPage, page_memory
 from niic.models import ProgramVersion
 from sessions.models import Session
 from tests.factories import (
@@ -858,6 +859,7 @@ def test_a_request_for_a_page_another_request_is_rendering_waits_for_that_render
     )
     key, etag, _ = page.validators(program_version.current())
     cache.add(f"{key}:rendering", True, 30)  # as another worker does when it starts rendering
+    page_memory.clear()  # a worker that has not sent the page before (see below)
     by_the_other = {"headers": [("Content-Type", "text/html")], "body": b"theirs", "encoding": ""}
     threading.Timer(0.3, lambda: cache.set(f"{key}:identity", by_the_other)).start()
 
@@ -899,3 +901,60 @@ def test_the_page_memory_keeps_the_pages_sent_last_within_its_budget():
     none_kept = PageMemory(budget=0)
     none_kept.put("schedule", [], b"1234")
     assert none_kept.get("schedule") is None
+
+
+def test_while_a_changed_page_is_being_rendered_a_visitor_gets_the_page_sent_before_at_once(
+    client, program, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    path = pages(program)["session"]
+    before = client.get(path)
+    with committed(django_capture_on_commit_callbacks):
+        program.session.title = "Coalitions that last"
+        program.session.save()
+    page = PublicPage(
+        route="program:session-detail",
+        language="en",
+        origin="http://testserver",
+        path=path,
+    )
+    key, etag, _ = page.validators(program_version.current())
+    cache.add(f"{key}:rendering", True, 30)  # the task worker renders it after the change
+
+    meanwhile = client.get(path)
+    assert (meanwhile.status_code, meanwhile.templates) == (200, [])
+    assert meanwhile.content == before.content
+    assert meanwhile["Cache-Control"] == "no-cache"  # browsers and CDNs ask again
+
+    cache.delete(f"{key}:rendering")  # the render is done (or was abandoned)
+    after = client.get(path)
+    assert "Coalitions that last" in after.text
+    assert after["ETag"] == etag != before["ETag"]
+
+
+def test_a_page_sent_before_a_change_is_never_sent_again_once_the_change_is_seconds_old(
+    client, program, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from niic.middleware import STALE_WHILE_RENDERING_SECONDS
+
+    path = pages(program)["session"]
+    client.get(path)
+    with committed(django_capture_on_commit_callbacks):
+        program.session.title = "Coalitions that last"
+        program.session.save()
+    page = PublicPage(
+        route="program:session-detail", language="en", origin="http://testserver", path=path
+    )
+    key, _, _ = page.validators(program_version.current())
+    cache.add(f"{key}:rendering", True, 30)  # a render that was abandoned by a killed worker
+    later = time.time() + STALE_WHILE_RENDERING_SECONDS + 1
+
+    with (
+        patch("niic.middleware.time.time", return_value=later),
+        patch("niic.middleware.RENDER_WAIT_SECONDS", 0),
+    ):
+        response = client.get(path)
+    assert "Coalitions that last" in response.text

@@ -1,6 +1,7 @@
 """`make loadtest`: the morning rush and the minute after a change, on loopback.
 
-The site runs as in production (gunicorn, 2 workers, PostgreSQL, Redis) on a generated edition;
+The site runs as in production (gunicorn, 2 workers, PostgreSQL, Redis, the task worker that
+renders the most-read pages after each change) on a generated edition;
 wrk loads the schedule day, a session page, search and the edition's .ics for a fixed time while
 this process publishes an edit every few seconds, as an organizer on another machine would, and
 checks over HTTP when each edit shows. It reports requests/s, p50/p99 and errors per page, and
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from psycopg import sql
@@ -31,6 +33,8 @@ from niic import loadtools, roles
 from niic.generated_program import generate_program
 from sessions.models import Session
 from sessions.services import next_release_name, program_release, session_save
+from tracks.models import Conference
+from tracks.signals import program_changed
 
 SEARCH_TERM = "coalitions"
 # What every browser and calendar app sends: pages come gzipped, as they would to attendees.
@@ -48,6 +52,17 @@ def ensure_database(url):
         ).fetchone()
         if not exists:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def make_current(conference):
+    """The generated edition becomes the one the site presents, whose most-read pages the task
+    worker renders after each change, as it would for the real edition during its rush."""
+    with transaction.atomic():
+        Conference.objects.filter(is_current=True).exclude(pk=conference.pk).update(
+            is_current=False
+        )
+        Conference.objects.filter(pk=conference.pk).update(is_current=True)
+        program_changed.send(sender=Conference)
 
 
 class Command(BaseCommand):
@@ -76,6 +91,7 @@ class Command(BaseCommand):
         program = generate_program(
             sessions=sessions, speakers=max(100, sessions // 2), seed=1, rooms=rooms
         )
+        make_current(program.conference)
         static_root = Path(tempfile.mkdtemp(prefix="niic-loadtest-static-"))
         loadtools.collect_static(static_root)
         conference = program.conference
@@ -103,7 +119,7 @@ class Command(BaseCommand):
             f"Serving {program.sessions} sessions in {program.rooms} rooms; loading for "
             f"{seconds} s with an edit every {edit_every:g} s…"
         )
-        with loadtools.Gunicorn(static_root, workers=2, **environment) as server:
+        with loadtools.Gunicorn(static_root, workers=2, task_worker=True, **environment) as server:
             results = {}
             threads = [
                 threading.Thread(
@@ -190,7 +206,8 @@ class Command(BaseCommand):
         write = self.stdout.write
         promise = settings.NIIC_FRESHNESS_SECONDS
         write(
-            f"NIIC load test: gunicorn (2 sync workers), PostgreSQL, Redis; {program.sessions} "
+            f"NIIC load test: gunicorn (2 sync workers), PostgreSQL, Redis, the task worker; "
+            f"{program.sessions} "
             f"sessions in {program.rooms} rooms; wrk {connections} connections per page for "
             f"{seconds} s, all pages at once, accepting gzip as browsers do."
         )

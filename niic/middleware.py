@@ -104,6 +104,22 @@ MINIMUM_COMPRESSED_SIZE = 1024
 NOT_STORED = {"content-length", "content-encoding", "date", "etag", "last-modified"}
 
 
+def compressed(plain):
+    """The stored page gzipped, when that helps: a small or binary page is sent as is."""
+    content_type = {name.lower(): value for name, value in plain["headers"]}.get(
+        "content-type", ""
+    )
+    if len(plain["body"]) < MINIMUM_COMPRESSED_SIZE or not content_type.startswith(
+        COMPRESSIBLE_TYPES
+    ):
+        return plain
+    return {
+        "headers": plain["headers"],
+        "body": gzip.compress(plain["body"], compresslevel=6, mtime=0),
+        "encoding": "gzip",
+    }
+
+
 class PageMemory:
     """The answers this process sent last, by page and encoding: (headers, body) ready to send.
     A key names the program version (PublicPage.validators), so an entry is never out of date,
@@ -381,19 +397,19 @@ class PublicPageCache:
         if remembered is not None:
             return self.answer(request, *remembered)
         identity = (page.identity(), encoding)
-        stored = self.read(variant)
+        stored = self.read_variant(key, encoding)
         if stored is None and self.being_rendered(key):
             previous = self.previous_answer(request, identity, version)
             if previous is not None:
                 return previous
-            stored = self.wait_for_another_render(key, variant)
+            stored = self.wait_for_another_render(key, encoding)
         if stored is None:
             claimed = self.claim(key)
             try:
                 response = self.get_response(request)
                 if not self.storable(response):
                     return response
-                stored = self.store(key, response)[encoding]
+                stored = self.store(key, response, encoding)
             finally:
                 if claimed:
                     self.release(key)
@@ -439,15 +455,15 @@ class PublicPageCache:
         except Exception:  # it expires by itself
             logger.warning("cache unreachable: a render claim was not released")
 
-    def wait_for_another_render(self, key, variant):
+    def wait_for_another_render(self, key, encoding):
         deadline = time.monotonic() + RENDER_WAIT_SECONDS
         while True:
             try:
-                found = cache.get_many([variant, f"{key}:rendering"])
+                found = cache.get_many([f"{key}:identity", f"{key}:rendering"])
             except Exception:
                 return None
-            if variant in found:
-                return found[variant]
+            if f"{key}:identity" in found:
+                return self.read_variant(key, encoding)
             if f"{key}:rendering" not in found or time.monotonic() > deadline:
                 return None  # nobody is rendering it (or it takes too long): render it here
             time.sleep(RENDER_POLL_SECONDS)
@@ -461,37 +477,43 @@ class PublicPageCache:
             and "cookie" not in response.get("Vary", "").lower()
         )
 
-    def store(self, key, response):
-        """{encoding: what is stored for it}: the page as rendered, and gzipped when that
-        helps (a small or binary page is stored once and sent as is)."""
+    def store(self, key, response, encoding):
+        """What is stored for this encoding: the page as rendered is always stored, its gzipped
+        copy only once a client asks for gzip (compressing a feed of a few MB is a good part
+        of its render)."""
         headers = [
             (name, value) for name, value in response.items() if name.lower() not in NOT_STORED
         ]
-        identity = {"headers": headers, "body": response.content, "encoding": ""}
-        compressed = identity
-        content_type = response.get("Content-Type", "")
-        if len(identity["body"]) >= MINIMUM_COMPRESSED_SIZE and content_type.startswith(
-            COMPRESSIBLE_TYPES
-        ):
-            compressed = {
-                "headers": headers,
-                "body": gzip.compress(identity["body"], compresslevel=6, mtime=0),
-                "encoding": "gzip",
-            }
-        try:
-            cache.set_many(
-                {f"{key}:identity": identity, f"{key}:gzip": compressed}, PAGE_CACHE_SECONDS
-            )
-        except Exception:  # a page that is not stored is rendered again
-            logger.warning("cache unreachable: a public page was not stored")
-        return {"": identity, "gzip": compressed}
+        plain = {"headers": headers, "body": response.content, "encoding": ""}
+        variants = {f"{key}:identity": plain}
+        if encoding:
+            variants[f"{key}:gzip"] = compressed(plain)
+        self.write(variants)
+        return variants[f"{key}:{encoding or 'identity'}"]
 
-    def read(self, key):
+    def read_variant(self, key, encoding):
+        """What is stored for this encoding; for gzip, made from the plain copy when the page
+        was rendered for a client that did not ask for it."""
         try:
-            return cache.get(key)
+            if not encoding:
+                return cache.get(f"{key}:identity")
+            found = cache.get_many([f"{key}:gzip", f"{key}:identity"])
         except Exception:
             logger.warning("cache unreachable: rendering a public page")
             return None
+        if f"{key}:gzip" in found:
+            return found[f"{key}:gzip"]
+        if f"{key}:identity" not in found:
+            return None
+        stored = compressed(found[f"{key}:identity"])
+        self.write({f"{key}:gzip": stored})
+        return stored
+
+    def write(self, variants):
+        try:
+            cache.set_many(variants, PAGE_CACHE_SECONDS)
+        except Exception:  # a page that is not stored is rendered again
+            logger.warning("cache unreachable: a public page was not stored")
 
     @staticmethod
     def answer(request, headers, body):

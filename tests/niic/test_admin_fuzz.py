@@ -67,9 +67,10 @@ def fuzz(client, user, two_tracks):
             is_list = url == changelist and model_admin.has_view_permission(request)
             names = COMMON + filter_parameters(model_admin, request) if is_list else COMMON
             for name in names:
-                # Six hostile values for each filter of a list page (filters parse them), two
-                # for every other parameter, taken in turn so that every value is used.
-                count = 6 if is_list and name not in COMMON else 2
+                # Six hostile values for each filter of a list page (filters parse them), one
+                # for every other parameter, taken in turn so that every value is used on
+                # every kind of page.
+                count = 6 if is_list and name not in COMMON else 1
                 values = [HOSTILE[(turn + offset) % len(HOSTILE)] for offset in range(count)]
                 turn += count
                 for value in values:

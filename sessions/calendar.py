@@ -35,7 +35,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from .cards import SLUG_PLACEHOLDER, panel_names_by_session
 from .exports.fields import cancelled_title_pattern, display_title, shown_title
-from .markup import markdown_as_plain_text
+from .markup import PLAIN_TEXT_CACHE_SIZE, markdown_as_plain_text
 from .safe_text import attachment_header
 from .texts import fallback_order, localized, page_language
 
@@ -62,7 +62,12 @@ def escape_text(value):
     """TEXT values (RFC 5545, 3.3.11): backslash, semicolon and comma escaped, every line break
     written as \\n and no other control character kept, so that nothing in organizer text can
     end the content line or start another."""
-    if needs_cleaning(value):
+    return escaped(value, to_clean=needs_cleaning(value))
+
+
+def escaped(value, *, to_clean):
+    """escape_text(value), told whether `value` needs_cleaning."""
+    if to_clean:
         value = CONTROL.sub("", LINE_BREAK.sub("\n", value))
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
@@ -73,6 +78,11 @@ def needs_cleaning(value):
     if value.isprintable() or value.replace("\n", "").isprintable():
         return False
     return TO_CLEAN.search(value) is not None
+
+
+# Whether a description as sessions.markup made it plain needs cleaning, remembered with it: the
+# same text object comes back from markup's own cache on every request, its hash kept.
+plain_text_needs_cleaning = lru_cache(maxsize=PLAIN_TEXT_CACHE_SIZE)(needs_cleaning)
 
 
 def fold(line):
@@ -353,16 +363,23 @@ class EventWriter:
         return line
 
     def description(self, row, panel):
-        paragraphs = [markdown_as_plain_text(first_text(row, self.columns.description)[0])]
+        """The DESCRIPTION's text, and whether it needs_cleaning: where one of its paragraphs
+        does, since the blank lines between them add nothing to clean."""
+        text = markdown_as_plain_text(first_text(row, self.columns.description)[0])
+        to_clean = plain_text_needs_cleaning(text)
+        paragraphs = [text]
         if row["status"] == "cancelled":
             note, _ = first_text(row, self.columns.cancellation_note)
             if note:
                 paragraphs.insert(0, note)
+                to_clean = to_clean or needs_cleaning(note)
         if panel:
             paragraphs.append(self.panel_label % {"names": panel})
+            to_clean = to_clean or needs_cleaning(paragraphs[-1])
         if row["is_sample"]:
             paragraphs.append(self.sample_note)
-        return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+            to_clean = to_clean or needs_cleaning(self.sample_note)
+        return "\n\n".join(paragraph for paragraph in paragraphs if paragraph), to_clean
 
     def event(self, row, panel):
         """The folded lines of the session's VEVENT, joined. The lines of a fixed, short form
@@ -385,8 +402,9 @@ class EventWriter:
             lines.append(self.location(row, edition))
         if row["track_id"] is not None:
             lines.append(self.category(row))
-        if description := self.description(row, panel):
-            lines.append(fold(f"DESCRIPTION:{escape_text(description)}"))
+        description, to_clean = self.description(row, panel)
+        if description:
+            lines.append(fold(f"DESCRIPTION:{escaped(description, to_clean=to_clean)}"))
         lines.append("END:VEVENT")
         return "\r\n".join(lines)
 

@@ -366,20 +366,14 @@ class EventWriter:
         """The DESCRIPTION's text, and whether it needs_cleaning: where one of its paragraphs
         does, since the blank lines between them add nothing to clean."""
         text = markdown_as_plain_text(first_text(row, self.columns.description)[0])
-        to_clean = plain_text_needs_cleaning(text)
-        paragraphs = [text]
-        if row["status"] == "cancelled":
-            note, _ = first_text(row, self.columns.cancellation_note)
-            if note:
-                paragraphs.insert(0, note)
-                to_clean = to_clean or needs_cleaning(note)
-        if panel:
-            paragraphs.append(self.panel_label % {"names": panel})
-            to_clean = to_clean or needs_cleaning(paragraphs[-1])
-        if row["is_sample"]:
-            paragraphs.append(self.sample_note)
-            to_clean = to_clean or needs_cleaning(self.sample_note)
-        return "\n\n".join(paragraph for paragraph in paragraphs if paragraph), to_clean
+        cancelled = row["status"] == "cancelled"
+        note = first_text(row, self.columns.cancellation_note)[0] if cancelled else ""
+        added = [
+            self.panel_label % {"names": panel} if panel else "",
+            self.sample_note if row["is_sample"] else "",
+        ]
+        to_clean = plain_text_needs_cleaning(text) or any(map(needs_cleaning, [note, *added]))
+        return "\n\n".join(filter(None, [note, text, *added])), to_clean
 
     def event(self, row, panel):
         """The folded lines of the session's VEVENT, joined. The lines of a fixed, short form

@@ -21,10 +21,12 @@ program still answers a conditional GET with a 304."""
 import datetime
 import hashlib
 import re
+import zoneinfo
 from functools import lru_cache
 
 import icalendar
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -33,9 +35,9 @@ from django.utils.translation import gettext, gettext_lazy
 
 from .cards import SLUG_PLACEHOLDER, panel_names_by_session
 from .exports.fields import cancelled_title_pattern, display_title, shown_title
-from .markup import markdown_as_plain_text
+from .markup import PLAIN_TEXT_CACHE_SIZE, markdown_as_plain_text
 from .safe_text import attachment_header
-from .texts import page_language, reader
+from .texts import fallback_order, localized, page_language
 
 PRODUCT_ID = "-//NIIC program//Conference schedule//EN"
 CALENDAR_STATUS = {"published": "CONFIRMED", "cancelled": "CANCELLED"}
@@ -60,42 +62,71 @@ def escape_text(value):
     """TEXT values (RFC 5545, 3.3.11): backslash, semicolon and comma escaped, every line break
     written as \\n and no other control character kept, so that nothing in organizer text can
     end the content line or start another."""
-    if TO_CLEAN.search(value):  # most text has none: one scan instead of two substitutions
+    return escaped(value, to_clean=needs_cleaning(value))
+
+
+def escaped(value, *, to_clean):
+    """escape_text(value), told whether `value` needs_cleaning."""
+    if to_clean:
         value = CONTROL.sub("", LINE_BREAK.sub("\n", value))
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
+def needs_cleaning(value):
+    """Whether TO_CLEAN finds anything. Most text has none, and isprintable(), false for each
+    character TO_CLEAN looks for, tells so in a fraction of a regular expression's scan."""
+    if value.isprintable() or value.replace("\n", "").isprintable():
+        return False
+    return TO_CLEAN.search(value) is not None
+
+
+# Whether a description as sessions.markup made it plain needs cleaning, remembered with it: the
+# same text object comes back from markup's own cache on every request, its hash kept.
+plain_text_needs_cleaning = lru_cache(maxsize=PLAIN_TEXT_CACHE_SIZE)(needs_cleaning)
+
+
 def fold(line):
     """Content lines longer than 75 octets continue on lines that start with a space (3.1),
-    never splitting a UTF-8 character: each piece holds as many characters as fit."""
-    encoded = line.encode()
-    if len(encoded) <= MAX_LINE_OCTETS:
-        return line
-    if len(encoded) == len(line):  # ASCII: an octet a character
+    never splitting a UTF-8 character: each piece holds as many characters as fit. A piece
+    of ASCII characters (isascii() reads a flag, not the text) is as long in characters as
+    in octets; only one with others in it is encoded to find where to cut."""
+    if line.isascii():
+        if len(line) <= MAX_LINE_OCTETS:
+            return line
         rest = MAX_LINE_OCTETS - 1
         pieces = [line[:MAX_LINE_OCTETS]]
         pieces += [line[start : start + rest] for start in range(MAX_LINE_OCTETS, len(line), rest)]
         return "\r\n ".join(pieces)
     pieces, start, limit = [], 0, MAX_LINE_OCTETS
-    while len(encoded) - start > limit:
-        end = start + limit
-        while encoded[end] & 0xC0 == 0x80:  # inside a character: cut before it
-            end -= 1
-        pieces.append(encoded[start:end])
-        start, limit = end, MAX_LINE_OCTETS - 1
-    pieces.append(encoded[start:])
-    return b"\r\n ".join(pieces).decode()
+    while start < len(line):
+        piece = line[start : start + limit]
+        if not piece.isascii() and len(encoded := piece.encode()) > limit:
+            end = limit
+            while encoded[end] & 0xC0 == 0x80:  # inside a character: cut before it
+                end -= 1
+            piece = encoded[:end].decode()
+        pieces.append(piece)
+        start, limit = start + len(piece), MAX_LINE_OCTETS - 1
+    return "\r\n ".join(pieces)
 
 
 def utc_stamp(moment):
-    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"{basic_format(moment.astimezone(datetime.UTC))}Z"
+
+
+def basic_format(moment):
+    """20300107T093000: what strftime("%Y%m%dT%H%M%S") writes, in a third of its time (and
+    half an f-string's, hence the % operator)."""
+    return "%04d%02d%02dT%02d%02d%02d" % (  # noqa: UP031
+        moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second
+    )  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
 def local_stamp(moment, zone):
     """Remembered: sessions share their slots' times, and formatting one costs more than
     looking it up."""
-    return moment.astimezone(zone).strftime("%Y%m%dT%H%M%S")
+    return basic_format(moment.astimezone(zone))
 
 
 def zone_years(sessions):
@@ -110,26 +141,18 @@ def zone_years(sessions):
     return years
 
 
-def vtimezones(sessions):
-    """One VTIMEZONE for each zone of the file, covering all its events (with a year to spare
-    on each side, for calendars that expand around them), as component lines."""
-    lines = []
-    for time_zone, (first_year, last_year) in sorted(zone_years(sessions).items()):
-        lines += vtimezone_lines(time_zone, first_year - 1, last_year + 1)
-    return lines
-
-
 def stamped_response(body, stamp, *, around, content_type, filename):
     """The file with FILE_STAMP replaced by `stamp(now)`, and an ETag of the rest: a weak one,
     since two copies that differ only in when they were made are equivalent, not identical.
     `around` is the text on each side of FILE_STAMP where it stands for the stamp, which no
     escaped value can contain (a line break, a tag), so that a title cannot be stamped."""
-    etag = "W/" + quote_etag(hashlib.md5(body.encode(), usedforsecurity=False).hexdigest())
+    body = body.encode()
+    etag = "W/" + quote_etag(hashlib.md5(body, usedforsecurity=False).hexdigest())
     before, after = around
     content = body.replace(
-        f"{before}{FILE_STAMP}{after}", f"{before}{stamp(timezone.now())}{after}"
+        f"{before}{FILE_STAMP}{after}".encode(), f"{before}{stamp(timezone.now())}{after}".encode()
     )
-    response = HttpResponse(content.encode(), content_type=content_type)
+    response = HttpResponse(content, content_type=content_type)
     response["ETag"] = etag
     response["Content-Disposition"] = attachment_header(filename)
     return response
@@ -170,50 +193,222 @@ def refresh_duration():
     return f"PT{int(settings.NIIC_FRESHNESS_SECONDS)}S"
 
 
-def event_lines(session, url, panel, *, read, panel_label, sample_note, cancelled_title):
-    """`read`: the text readers of the file's language (sessions.texts.reader), by field."""
-    conference = session.conference
-    title, title_language = read["title"](session)
-    zone = conference.tzinfo
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{event_uid(session)}",
-        f"DTSTAMP:{FILE_STAMP}",
-        f"LAST-MODIFIED:{utc_stamp(session.updated_at)}",
-        f"DTSTART;TZID={conference.time_zone}:{local_stamp(session.starts_at, zone)}",
-        f"DTEND;TZID={conference.time_zone}:{local_stamp(session.ends_at, zone)}",
-        f"SUMMARY{language_parameter(title_language, read['language'])}:"
-        f"{escape_text(shown_title(title, session.status, cancelled_title))}",
-        f"STATUS:{CALENDAR_STATUS[session.status]}",
-        f"URL:{url}",
-    ]
-    if session.room is not None:
-        room, _ = read["name"](session.room)
-        lines.append(f"LOCATION:{escape_text(f'{room}, {conference.city}')}")
-    if session.track is not None:
-        track, _ = read["name"](session.track)
-        lines.append(f"CATEGORIES:{escape_text(display_title(track))}")
-    paragraphs = [markdown_as_plain_text(read["description"](session)[0])]
-    if session.status == "cancelled":
-        note, _ = read["cancellation_note"](session)
-        if note:
-            paragraphs.insert(0, note)
-    if panel:
-        paragraphs.append(panel_label % {"names": panel})
-    if session.is_sample:
-        paragraphs.append(sample_note)
-    description = "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
-    if description:
-        lines.append(f"DESCRIPTION:{escape_text(description)}")
-    lines.append("END:VEVENT")
+class EventColumns:
+    """The columns an event is written from, in a file in `language`: the session's own, its
+    edition's, and each translated text in the language and then its fallbacks, in the order
+    sessions.texts.reader reads them, as (language, column)."""
+
+    SESSION = (
+        "id", "public_id", "slug", "status", "is_sample", "starts_at", "ends_at", "updated_at",
+        "conference_id", "track_id", "room_id",
+    )  # fmt: skip
+    EDITION = ("conference__slug", "conference__time_zone", "conference__city")
+
+    def __init__(self, language):
+        self.language = language
+        order = fallback_order(language)
+
+        def texts(field, through=""):
+            return [(each, f"{through}{localized(field, each)}") for each in order]
+
+        self.title = texts("title")
+        self.description = texts("description")
+        self.cancellation_note = texts("cancellation_note")
+        self.track_name = texts("name", "track__")
+        self.room_name = texts("name", "room__")
+
+    def names(self):
+        translated = (
+            self.title,
+            self.description,
+            self.cancellation_note,
+            self.track_name,
+            self.room_name,
+        )
+        return [
+            *self.SESSION,
+            *self.EDITION,
+            *(column for columns in translated for _language, column in columns),
+        ]
+
+
+def event_rows(sessions, columns):
+    """{column: value} for each session, in the given order. A queryset is read as values, in
+    one query: making a model instance of each session, with its translated fields, costs
+    more than writing its event. Sessions already loaded (with for_listing()) are read as
+    they are."""
+    names = columns.names()
+    if isinstance(sessions, QuerySet):
+        return list(sessions.values(*names))
+    return [instance_values(session, names) for session in sessions]
+
+
+def instance_values(session, names):
+    """What values(*names) would read, from a loaded session: room__name_en is its room's."""
+    row = {}
+    for name in names:
+        value = session
+        for attribute in name.split("__"):
+            value = None if value is None else getattr(value, attribute)
+        row[name] = value
+    return row
+
+
+def session_ids(sessions, rows):
+    """The ids of the file's sessions for another query: a queryset's as a subquery, which the
+    database reads faster than it parses a thousand ids sent as parameters."""
+    if isinstance(sessions, QuerySet):
+        return sessions.values("pk")
+    return [row["id"] for row in rows]
+
+
+def first_text(row, columns):
+    """(text, its language) from the first of `columns` that has a text, or ("", None)."""
+    for language, column in columns:
+        if value := row[column]:
+            return value, language
+    return "", None
+
+
+def zone_spans(rows):
+    """{time zone: (first start, last end)} over the events of a file."""
+    spans = {}
+    for row in rows:
+        time_zone = row["conference__time_zone"]
+        known = spans.get(time_zone)
+        if known is None:
+            spans[time_zone] = (row["starts_at"], row["ends_at"])
+        else:
+            spans[time_zone] = (min(known[0], row["starts_at"]), max(known[1], row["ends_at"]))
+    return spans
+
+
+def vtimezones(rows):
+    """One VTIMEZONE for each zone of the file, covering all its events (with a year to spare
+    on each side, for calendars that expand around them), as component lines. A zone's
+    earliest start and latest end fall in its first and last years on its clock."""
+    lines = []
+    for time_zone, (first, last) in sorted(zone_spans(rows).items()):
+        zone = zoneinfo.ZoneInfo(time_zone)
+        first_year, last_year = first.astimezone(zone).year, last.astimezone(zone).year
+        lines += vtimezone_lines(time_zone, first_year - 1, last_year + 1)
     return lines
 
 
+class Edition:
+    """What the events of one edition share: their time zone, times written in it (sessions
+    share their slots' times) and their address up to the session's slug."""
+
+    def __init__(self, row, request):
+        self.time_zone = row["conference__time_zone"]
+        self.zone = zoneinfo.ZoneInfo(self.time_zone)
+        self.city = row["conference__city"]
+        self.url_pattern = request.build_absolute_uri(
+            reverse(
+                "program:session-detail",
+                kwargs={"edition": row["conference__slug"], "session": SLUG_PLACEHOLDER},
+            )
+        )
+        self.time_lines = {}
+
+    def time_line(self, name, moment):
+        """The folded DTSTART or DTEND line of `moment`, on the edition's clock."""
+        line = self.time_lines.get((name, moment))
+        if line is None:
+            stamp = local_stamp(moment, self.zone)
+            line = self.time_lines[name, moment] = fold(f"{name};TZID={self.time_zone}:{stamp}")
+        return line
+
+    def url(self, slug):
+        return self.url_pattern.replace(SLUG_PLACEHOLDER, slug)
+
+
+class EventWriter:
+    """Writes the VEVENTs of one file, folded, from event rows: the words it adds are
+    translated once, and each edition's, room's and track's lines are made once."""
+
+    def __init__(self, request, columns):
+        self.request = request
+        self.columns = columns
+        self.language = columns.language
+        self.uid_suffix = f"@{settings.NIIC_CALENDAR_UID_DOMAIN}"
+        # Translators: in a calendar event's description, before the names of its speakers.
+        self.panel_label = gettext("Panel: %(names)s")
+        self.sample_note = str(SAMPLE_NOTE)
+        self.cancelled_title = cancelled_title_pattern()
+        self.editions = {}
+        self.locations = {}
+        self.categories = {}
+
+    def edition(self, row):
+        edition = self.editions.get(row["conference_id"])
+        if edition is None:
+            edition = self.editions[row["conference_id"]] = Edition(row, self.request)
+        return edition
+
+    def location(self, row, edition):
+        key = (row["room_id"], row["conference_id"])
+        line = self.locations.get(key)
+        if line is None:
+            room, _ = first_text(row, self.columns.room_name)
+            line = self.locations[key] = fold(f"LOCATION:{escape_text(f'{room}, {edition.city}')}")
+        return line
+
+    def category(self, row):
+        line = self.categories.get(row["track_id"])
+        if line is None:
+            track, _ = first_text(row, self.columns.track_name)
+            line = fold(f"CATEGORIES:{escape_text(display_title(track))}")
+            self.categories[row["track_id"]] = line
+        return line
+
+    def description(self, row, panel):
+        """The DESCRIPTION's text, and whether it needs_cleaning: where one of its paragraphs
+        does, since the blank lines between them add nothing to clean."""
+        text = markdown_as_plain_text(first_text(row, self.columns.description)[0])
+        cancelled = row["status"] == "cancelled"
+        note = first_text(row, self.columns.cancellation_note)[0] if cancelled else ""
+        added = [
+            self.panel_label % {"names": panel} if panel else "",
+            self.sample_note if row["is_sample"] else "",
+        ]
+        to_clean = plain_text_needs_cleaning(text) or any(map(needs_cleaning, [note, *added]))
+        return "\n\n".join(filter(None, [note, text, *added])), to_clean
+
+    def event(self, row, panel):
+        """The folded lines of the session's VEVENT, joined. The lines of a fixed, short form
+        (BEGIN, DTSTAMP, LAST-MODIFIED, STATUS, END) never need folding."""
+        edition = self.edition(row)
+        title, title_language = first_text(row, self.columns.title)
+        summary = escape_text(shown_title(title, row["status"], self.cancelled_title))
+        lines = [
+            "BEGIN:VEVENT",
+            fold(f"UID:session-{row['public_id']}{self.uid_suffix}"),
+            f"DTSTAMP:{FILE_STAMP}",
+            f"LAST-MODIFIED:{utc_stamp(row['updated_at'])}",
+            edition.time_line("DTSTART", row["starts_at"]),
+            edition.time_line("DTEND", row["ends_at"]),
+            fold(f"SUMMARY{language_parameter(title_language, self.language)}:{summary}"),
+            f"STATUS:{CALENDAR_STATUS[row['status']]}",
+            fold(f"URL:{edition.url(row['slug'])}"),
+        ]
+        if row["room_id"] is not None:
+            lines.append(self.location(row, edition))
+        if row["track_id"] is not None:
+            lines.append(self.category(row))
+        description, to_clean = self.description(row, panel)
+        if description:
+            lines.append(fold(f"DESCRIPTION:{escaped(description, to_clean=to_clean)}"))
+        lines.append("END:VEVENT")
+        return "\r\n".join(lines)
+
+
 def calendar_response(sessions, request, *, name, filename):
-    """`sessions`: a queryset of Session.objects.for_listing()."""
-    sessions = list(sessions)
-    panels = panel_names_by_session([session.pk for session in sessions])
-    lines = [
+    """`sessions`: a queryset of public sessions, or sessions loaded with for_listing()."""
+    columns = EventColumns(page_language())
+    rows = event_rows(sessions, columns)
+    panels = panel_names_by_session(session_ids(sessions, rows))
+    head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODUCT_ID}",
@@ -222,39 +417,16 @@ def calendar_response(sessions, request, *, name, filename):
         f"X-WR-CALNAME:{escape_text(name)}",
         f"REFRESH-INTERVAL;VALUE=DURATION:{refresh_duration()}",
         f"X-PUBLISHED-TTL:{refresh_duration()}",
+        *vtimezones(rows),
     ]
-    editions = {session.conference_id: session.conference for session in sessions}
-    lines += vtimezones(sessions)
-    url_patterns = {
-        conference.pk: request.build_absolute_uri(
-            reverse(
-                "program:session-detail",
-                kwargs={"edition": conference.slug, "session": SLUG_PLACEHOLDER},
-            )
-        )
-        for conference in editions.values()
-    }
-    # The generated words, translated once for the file.
-    language = page_language()
-    generated = {
-        # Which column each text comes from, resolved once for the file.
-        "read": {
-            "language": language,
-            **{
-                field: reader(field, language)
-                for field in ("title", "description", "cancellation_note", "name")
-            },
-        },
-        # Translators: in a calendar event's description, before the names of its speakers.
-        "panel_label": gettext("Panel: %(names)s"),
-        "sample_note": str(SAMPLE_NOTE),
-        "cancelled_title": cancelled_title_pattern(),
-    }
-    for session in sessions:
-        url = url_patterns[session.conference_id].replace(SLUG_PLACEHOLDER, session.slug)
-        lines += event_lines(session, url, panels.get(session.pk, ""), **generated)
-    lines.append("END:VCALENDAR")
-    body = "\r\n".join(fold(line) for line in lines) + "\r\n"
+    writer = EventWriter(request, columns)
+    body = "\r\n".join(
+        [
+            *(fold(line) for line in head),
+            *(writer.event(row, panels.get(row["id"], "")) for row in rows),
+            "END:VCALENDAR\r\n",
+        ]
+    )
     return stamped_response(
         body,
         utc_stamp,

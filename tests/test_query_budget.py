@@ -47,7 +47,7 @@ QUERIES = {
     "search-language": 10,
     "agenda": 4,
     "edition-list": 2,
-    "edition-calendar": 6,
+    "edition-calendar": 4,
     "track-calendar": 5,
     "session-calendar": 4,
     "agenda-calendar": 3,

@@ -4,6 +4,7 @@ import re
 import icalendar
 import pytest
 from django.test import RequestFactory
+from django.utils import translation
 from django.utils.text import capfirst
 
 from sessions import calendar
@@ -207,20 +208,38 @@ def without_stamps(body):
     return re.sub(rb"DTSTAMP:\d{8}T\d{6}Z", b"DTSTAMP:", body)
 
 
-def test_the_edition_calendar_says_what_one_from_joined_sessions_says(client, niic, settings):
-    """The edition's feed hands its sessions the edition's tracks and rooms instead of joining
-    them: the file is the same as one made from Session.objects.for_listing()."""
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_edition_calendar_says_what_one_from_loaded_sessions_says(
+    client, niic, settings, language
+):
+    """The edition's feed reads its sessions as plain values, in one query, rather than as
+    model instances: the file is the same as one made from sessions loaded with for_listing(),
+    in each language (texts missing in Spanish fall back to English and say so)."""
     Session.objects.filter(slug="lunch").update(
         status=Session.Status.CANCELLED, cancellation_note="Moved, sorry."
     )
+    Session.objects.filter(slug="closing-plenary").update(title_es="Plenaria de clausura")
     program_changed.send(sender=Session)  # update() sends no model signal
-    response = client.get("/en/editions/niic-2014/schedule.ics")
-    joined = calendar.calendar_response(
-        Session.objects.public().filter(conference__slug="niic-2014").for_listing(),
-        RequestFactory().get("/en/editions/niic-2014/schedule.ics"),
-        name="NIIC 2014",
-        filename="niic-2014.ics",
-    )
-    assert without_stamps(response.content) == without_stamps(joined.content)
+    response = client.get(f"/{language}/editions/niic-2014/schedule.ics")
+    with translation.override(language):
+        loaded = calendar.calendar_response(
+            list(Session.objects.public().filter(conference__slug="niic-2014").for_listing()),
+            RequestFactory().get(f"/{language}/editions/niic-2014/schedule.ics"),
+            name="NIIC 2014",
+            filename="niic-2014.ics",
+        )
+    assert without_stamps(response.content) == without_stamps(loaded.content)
     assert b"CATEGORIES:" in response.content
     assert b"LOCATION:" in response.content
+    assert b"STATUS:CANCELLED" in response.content
+    assert (b"SUMMARY;LANGUAGE=en:" in response.content) == (language == "es")
+
+
+def test_the_quick_check_for_characters_to_clean_agrees_with_the_full_one():
+    """escape_text looks for control characters and line separators only in text that
+    isprintable() does not clear: it must never clear one of them."""
+    characters = [chr(code) for code in range(0x3000)] + ["\u2028", "\u2029", "\ufeff"]
+    for character in characters:
+        for text in (character, f"Line one\n{character} two", f"é{character}"):
+            found = calendar.TO_CLEAN.search(text) is not None
+            assert calendar.needs_cleaning(text) == found, repr(text)

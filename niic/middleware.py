@@ -106,9 +106,7 @@ NOT_STORED = {"content-length", "content-encoding", "date", "etag", "last-modifi
 
 def compressed(plain):
     """The stored page gzipped, when that helps: a small or binary page is sent as is."""
-    content_type = {name.lower(): value for name, value in plain["headers"]}.get(
-        "content-type", ""
-    )
+    content_type = {name.lower(): value for name, value in plain["headers"]}.get("content-type", "")
     if len(plain["body"]) < MINIMUM_COMPRESSED_SIZE or not content_type.startswith(
         COMPRESSIBLE_TYPES
     ):

@@ -71,6 +71,11 @@ class Timetable:
     lanes: list = field(default_factory=list)
 
     @property
+    def rows_with_starts(self):
+        """The rows where sessions start: the phone list's headings."""
+        return [row for row in self.rows if row.has_starts]
+
+    @property
     def room_heads(self):
         """(room, the number of table columns under its heading), left to right."""
         return list(zip(self.rooms, self.lanes or [1] * len(self.rooms), strict=True))
@@ -171,7 +176,7 @@ def build_timetable(cards, *, zone, now=None):
             entry[1] = False
     row_count = max(item.end_row for item in placed)
     cells, filled = _session_cells(clusters, rooms, lanes, row_count)
-    rows = _rows(origin, step, row_count, len(filled), {**_empty_cells(filled), **cells})
+    rows = _rows(origin, step, row_count, {**_empty_cells(filled), **cells})
     timetable = Timetable(rooms=rooms, rows=rows, step_minutes=step, lanes=lanes)
     if now is not None:
         _mark_now(timetable, placed, now)
@@ -241,17 +246,19 @@ def _empty_cells(filled):
     return cells
 
 
-def _rows(origin, step, row_count, column_count, cells):
+def _rows(origin, step, row_count, cells):
     """The table's rows, each with the cells that begin in it, left to right."""
-    rows = []
-    for index in range(row_count):
-        row = Row(starts_at=origin + datetime.timedelta(minutes=index * step))
-        for column in range(column_count):
-            cell = cells.get((index, column))
-            if cell is not None:
-                row.cells.append(cell)
-                row.has_starts = row.has_starts or bool(cell.cards)
-        rows.append(row)
+    rows = [
+        Row(starts_at=origin + datetime.timedelta(minutes=index * step))
+        for index in range(row_count)
+    ]
+    # Most rows of a day on the minute hold no cell of their own: the cells are sorted into
+    # their rows rather than each row looked up in every column.
+    for row_index, column in sorted(cells):
+        cell = cells[(row_index, column)]
+        row = rows[row_index]
+        row.cells.append(cell)
+        row.has_starts = row.has_starts or bool(cell.cards)
     return rows
 
 

@@ -107,7 +107,9 @@ def panel_names_by_session(session_ids):
     return {session_id: ", ".join(people) for session_id, people in names.items()}
 
 
-def session_cards(sessions, *, conference=None, tracks=(), rooms=(), agenda=(), relative_to=None):
+def session_cards(
+    sessions, *, conference=None, tracks=None, rooms=None, agenda=(), relative_to=None
+):
     """Cards for `sessions`, in their given order.
 
     Either the sessions come from Session.objects.for_listing(), or the caller, which already
@@ -117,8 +119,9 @@ def session_cards(sessions, *, conference=None, tracks=(), rooms=(), agenda=(), 
     agenda = set(agenda)
     listing = Listing(relative_to)
     sessions = list(sessions)
-    tracks_by_id = {track.pk: track for track in tracks}
-    rooms_by_id = {room.pk: room for room in rooms}
+    # Given the edition's tracks and rooms, the sessions' own are not read (nor loaded).
+    tracks_by_id = None if tracks is None else {track.pk: track for track in tracks}
+    rooms_by_id = None if rooms is None else {room.pk: room for room in rooms}
     panels = panel_names_by_session([session.pk for session in sessions])
     languages = languages_by_session(sessions)
     cards = []
@@ -127,8 +130,8 @@ def session_cards(sessions, *, conference=None, tracks=(), rooms=(), agenda=(), 
             listing.card(
                 session,
                 edition=conference or session.conference,
-                track=tracks_by_id.get(session.track_id) if tracks_by_id else session.track,
-                room=rooms_by_id.get(session.room_id) if rooms_by_id else session.room,
+                track=session.track if tracks_by_id is None else tracks_by_id.get(session.track_id),
+                room=session.room if rooms_by_id is None else rooms_by_id.get(session.room_id),
                 panel=panels.get(session.pk, ""),
                 in_agenda=session.pk in agenda,
                 languages=languages.get(session.pk, NO_LANGUAGES),

@@ -5,6 +5,7 @@ joining their panels and translating their labels here, with a memo for the few 
 slots, keeps the template to plain lookups of ready strings (see `make bench`): no number is
 formatted and nothing translated per card."""
 
+import functools
 import html
 import posixpath
 from dataclasses import dataclass, field
@@ -18,10 +19,10 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from . import released, times
+from . import released
 from .models import Session
 from .texts import language_word, page_language, reader, shown_language
-from .times import TimeRange, time_range
+from .times import TimeRange, moment_in, time_range
 
 SLUG_PLACEHOLDER = "session-slug-placeholder"
 
@@ -94,7 +95,8 @@ class SessionCard:
 
 
 def panel_names_by_session(session_ids):
-    """{session id: "Moderator, Panelist, …"} in panel order, in one query."""
+    """{session id: "Moderator, Panelist, …"} in panel order, in one query; `session_ids` a
+    list or a query of them."""
     names = {}
     seats = (
         released.seat_model()
@@ -113,17 +115,24 @@ def session_cards(
     """Cards for `sessions`, in their given order.
 
     Either the sessions come from Session.objects.for_listing(), or the caller, which already
-    holds the edition with its tracks and rooms (the schedule), passes them in so that the
-    sessions load without joins. `agenda`: the ids of the sessions in the visitor's agenda.
-    `relative_to`: the path of the page the cards are on, for links relative to it."""
+    holds the edition with its tracks and rooms (the schedule), passes them in with a queryset
+    of sessions, which then load as light rows (SessionQuerySet.card_rows), their panels and
+    languages found by that query rather than by a list of ids. `agenda`: the ids of the
+    sessions in the visitor's agenda. `relative_to`: the path of the page the cards are on,
+    for links relative to it."""
     agenda = set(agenda)
     listing = Listing(relative_to)
-    sessions = list(sessions)
-    # Given the edition's tracks and rooms, the sessions' own are not read (nor loaded).
-    tracks_by_id = None if tracks is None else {track.pk: track for track in tracks}
-    rooms_by_id = None if rooms is None else {room.pk: room for room in rooms}
-    panels = panel_names_by_session([session.pk for session in sessions])
-    languages = languages_by_session(sessions)
+    tracks_by_id = rooms_by_id = None
+    if tracks is not None and rooms is not None and hasattr(sessions, "card_rows"):
+        tracks_by_id = {track.pk: track for track in tracks}
+        rooms_by_id = {room.pk: room for room in rooms}
+        model, ids = sessions.model, sessions.values("pk")
+        sessions = sessions.card_rows()
+    else:
+        sessions = list(sessions)
+        model, ids = (type(sessions[0]) if sessions else None), [s.pk for s in sessions]
+    panels = panel_names_by_session(ids) if sessions else {}
+    languages = languages_by_session(model, ids) if sessions else {}
     cards = []
     for session in sessions:
         cards.append(
@@ -143,13 +152,10 @@ def session_cards(
 NO_LANGUAGES = ((), ())
 
 
-def languages_by_session(sessions):
+def languages_by_session(model, ids):
     """{session id: ((code, name) held in, (code, name) interpreted into)}, in one query for
-    the whole listing (both kinds of the working or the released program's sessions)."""
-    if not sessions:
-        return {}
-    model = getattr(sessions[0], "model", None) or type(sessions[0])  # a CardRow or a session
-    ids = [session.pk for session in sessions]
+    the whole listing (both kinds of the working or the released program's sessions, `model`):
+    `ids` a list of session ids or a query of them."""
     kinds = []
     for kind, relation in enumerate(("languages", "interpretation_languages")):
         through = getattr(model, relation).through
@@ -182,7 +188,7 @@ class Listing:
         self.read_title = reader("title", self.language)
         self.url_patterns = {}  # {edition id: a session's link, SLUG_PLACEHOLDER for its slug}
         self.time_ranges = {}  # {(time zone, start, end): TimeRange}
-        self.clock_labels = {}  # {local time of day: its label}
+        self.moments = {}  # {(moment, zone): times.Moment}
         self.foreign = {}  # {(model, pk, field): the text's language if not the page's, or ""}
         self.badges = {}  # {(languages, CART, ASL): the card's access badges}
         self.whats = {}  # {(track id, format): the card's "Track · Format"}
@@ -252,17 +258,17 @@ class Listing:
         key = (edition.time_zone, session.starts_at, session.ends_at)
         if key not in self.time_ranges:
             self.time_ranges[key] = time_range(
-                session.starts_at, session.ends_at, edition, label=self.clock_label
+                session.starts_at, session.ends_at, edition, moment=self.moment
             )
         return self.time_ranges[key]
 
-    def clock_label(self, moment):
-        """A time of day's label, formatted once for the listing: sessions share their starts,
-        and their ends fall on a few minutes of the day."""
-        clock = moment.timetz()
-        if clock not in self.clock_labels:
-            self.clock_labels[clock] = times.clock_label(moment)
-        return self.clock_labels[clock]
+    def moment(self, value, zone):
+        """A moment read once for the listing: sessions share their starts, and their ends
+        fall on a few minutes of the day."""
+        key = (value, zone)
+        if key not in self.moments:
+            self.moments[key] = moment_in(value, zone)
+        return self.moments[key]
 
     def foreign_language(self, obj, field):
         key = (type(obj), obj.pk, field)
@@ -335,9 +341,9 @@ def card_html(card, *, heading=3, show_day=False, show_zone=False):
     languages, interpretation, CART, ASL). The colour edge comes from /track-colours.css
     (.t<id>); the star is a submit button of the agenda form around the listing (the
     no-JavaScript path), which agenda.js turns into a toggle. `heading`: the title's level."""
-    esc = _escape
+    esc, shared = _escape, _escape_shared
     ref = card.ref
-    when = esc(card.when)
+    when = shared(card.when)
     if show_day:
         day = formats.date_format(card.day, "MONTH_DAY_FORMAT")
         when = f"{esc(capfirst(formats.date_format(card.day, 'D')))} {esc(day)}, {when}"
@@ -345,33 +351,34 @@ def card_html(card, *, heading=3, show_day=False, show_zone=False):
         zone = card.time
         when += f' <abbr title="{esc(zone.zone_name)}">{esc(zone.zone_abbreviation)}</abbr>'
     if card.room:
-        room = esc(card.room_name)
+        room = shared(card.room_name)
         if card.room_lang:
-            room = f"<span lang={esc(card.room_lang)}>{room}</span>"
+            room = f"<span lang={shared(card.room_lang)}>{room}</span>"
         when += f" · {room}"
-    title_lang = f" lang={esc(card.title_lang)}" if card.title_lang else ""
+    title_lang = f" lang={shared(card.title_lang)}" if card.title_lang else ""
+    title = card.title[:1].upper() + card.title[1:]  # capfirst, without its lazy wrapper
     parts = [
-        f'<article class="{esc(card.css_class)}">' if card.css_class else "<article>",
+        f'<article class="{shared(card.css_class)}">' if card.css_class else "<article>",
         f"<p>{when}</p>",
-        f"<h{heading} id=s{ref}{title_lang}><a href={esc(card.url)}>{esc(card.display_title)}</a>"
-        f"</h{heading}>",
+        f"<h{heading} id=s{ref}{title_lang}><a href={esc(card.url)}>{esc(title)}</a></h{heading}>",
         f"<p>{esc(card.what)}</p>",
     ]
     labels = card.labels
     if card.access:
         parts.append(f"<p class=access>{esc(card.access)}</p>")
     if card.is_cancelled:
-        parts.append(f'<p class="badge cancel">{esc(labels.cancelled)}</p>')
+        parts.append(f'<p class="badge cancel">{shared(labels.cancelled)}</p>')
     if card.panel:
         parts.append(f"<p class=who>{esc(card.panel)}</p>")
     if card.show_sample_badge:
-        parts.append(f'<p class="badge sample">{esc(labels.sample)}</p>')
+        parts.append(f'<p class="badge sample">{shared(labels.sample)}</p>')
     if card.in_agenda:
         button = f"<button class=on name=remove value={ref}", labels.remove
     else:
         button = f"<button name=add value={ref}", labels.add
     parts.append(
-        f'{button[0]} id=a{ref} aria-labelledby="a{ref} s{ref}">{esc(button[1])}</button></article>'
+        f'{button[0]} id=a{ref} aria-labelledby="a{ref} s{ref}">{shared(button[1])}</button>'
+        "</article>"
     )
     return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped)
 
@@ -382,3 +389,9 @@ def _escape(text):
     if hasattr(text, "__html__"):
         return text.__html__()
     return html.escape(str(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _escape_shared(text):
+    """Escapes a plain text that many cards share (a time range, a room, a label) once."""
+    return html.escape(text)

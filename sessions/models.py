@@ -123,8 +123,7 @@ class SessionHistorySnapshot(models.Model):
 
 
 class CardRow(types.SimpleNamespace):
-    """A session as a card reads it (sessions.cards), from SessionQuerySet.card_rows(); `model`
-    the session model it was read from."""
+    """A session as a card reads it (sessions.cards), from SessionQuerySet.card_rows()."""
 
 
 def day_span(day, conference):
@@ -188,7 +187,9 @@ class SessionQuerySet(models.QuerySet):
             "pk", "slug", "format", "status", "is_sample", "has_cart", "has_asl", "starts_at",
             "ends_at", "track_id", "room_id", "conference_id", *in_every_language("title"),
         ]  # fmt: skip
-        return [CardRow(model=self.model, **row) for row in self.values(*fields)]
+        # Plain values: modeltranslation's own values() works out every title's fallback again,
+        # a row at a time, which the cards do once (sessions.texts.reader).
+        return [CardRow(**row) for row in self.rewrite(False).values(*fields)]
 
     def to_translate(self, language):
         """Sessions whose title or description is written in English and not in `language`."""

@@ -115,9 +115,14 @@ def _clusters(placed):
     return clusters
 
 
+def _room_key(room):
+    """A room by its id: comparing model instances costs more, thousands of times a day."""
+    return None if room is None else room.pk
+
+
 def _columns(cards):
     rooms = sorted(
-        {card.room for card in cards if card.room is not None},
+        {card.room.pk: card.room for card in cards if card.room is not None}.values(),
         key=lambda room: (room.order, room.name),
     )
     if any(card.room is None for card in cards):
@@ -164,9 +169,10 @@ def build_timetable(cards, *, zone, now=None):
     while True:
         in_columns = [item for cluster, spans in clusters if not spans for item in cluster]
         rooms = _columns([item.card for item in in_columns] or cards)
-        lanes = [
-            _assign_lanes([item for item in in_columns if item.card.room == room]) for room in rooms
-        ]
+        by_room = {}
+        for item in in_columns:
+            by_room.setdefault(_room_key(item.card.room), []).append(item)
+        lanes = [_assign_lanes(by_room.get(_room_key(room), [])) for room in rooms]
         # Sessions for every track that overlap each other more times than there are columns
         # keep to their rooms instead.
         crowded = [entry for entry in clusters if entry[1] and _assign_lanes(entry[0]) > sum(lanes)]
@@ -196,7 +202,7 @@ def _session_cells(clusters, rooms, lanes, row_count):
     cells = {}
     first_column, column = {}, 0
     for room, count in zip(rooms, lanes, strict=True):
-        first_column[room] = column
+        first_column[_room_key(room)] = column
         column += count
     filled = [[False] * row_count for _ in range(column)]
     for cluster, spans in clusters:
@@ -204,7 +210,8 @@ def _session_cells(clusters, rooms, lanes, row_count):
             _place_across(cluster, cells, filled)
         else:
             for item in cluster:
-                _fill(cells, filled, item, first_column[item.card.room] + item.lane, 1)
+                column = first_column[_room_key(item.card.room)] + item.lane
+                _fill(cells, filled, item, column, 1)
     return cells, filled
 
 
@@ -234,15 +241,17 @@ def _empty_cells(filled):
     cells = {}
     for column, rows in enumerate(filled):
         row_count, row = len(rows), 0
-        while row < row_count:
-            if rows[row]:
-                row += 1
-                continue
-            run_end = row
-            while run_end < row_count and not rows[run_end]:
-                run_end += 1
-            cells[(row, column)] = Cell(cards=[], rowspan=run_end - row)
-            row = run_end
+        # list.index finds each run's ends without a Python step per row.
+        while True:
+            try:
+                start = rows.index(False, row)
+            except ValueError:
+                break
+            try:
+                row = rows.index(True, start)
+            except ValueError:
+                row = row_count
+            cells[(start, column)] = Cell(cards=[], rowspan=row - start)
     return cells
 
 

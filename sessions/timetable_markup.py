@@ -62,10 +62,27 @@ def _unlabelled_run(rows, index):
     return end - index
 
 
-def _time_heading(row, zone, now_badge):
+def time_jump_links(timetable, zone):
+    """The phone list's links to each start time's heading, as <li>s."""
+    links = []
+    for row in timetable.rows_with_starts:
+        starts_at, label = _clock(row, zone)
+        links.append(
+            f'<li><a href="#at-{starts_at:%H%M}"><time datetime="{starts_at.isoformat()}">'
+            f"{label}</time></a></li>"
+        )
+    return mark_safe("".join(links))  # noqa: S308 (built of escaped parts)
+
+
+def _clock(row, zone):
+    """The row's start on the edition's clock, and its label."""
     starts_at = timezone.localtime(row.starts_at, zone)
+    return starts_at, conditional_escape(formats.time_format(starts_at, "TIME_FORMAT"))
+
+
+def _time_heading(row, zone, now_badge):
+    starts_at, label = _clock(row, zone)
     anchor = f' id="at-{starts_at:%H%M}"' if row.has_starts else ""
-    label = conditional_escape(formats.time_format(starts_at, "TIME_FORMAT"))
     return (
         f'<th scope="row"><time datetime="{starts_at.isoformat()}"{anchor}>{label}</time>'
         f"{now_badge}</th>"

@@ -98,7 +98,7 @@ def schedule(request, edition=None):
     counts = filterset.qs.count_on_days(conference, sorted({*conference.days, today}))
     day = filterset.chosen_day or default_day(conference, counts)
     sessions = session_cards(
-        filterset.qs.on_day(conference, day).card_rows(),
+        filterset.qs.on_day(conference, day),
         conference=conference,
         tracks=tracks,
         rooms=rooms,

@@ -16,3 +16,9 @@ def session_card(card, h=None, show_day=False, show_zone=False):
 def timetable_body(timetable, zone):
     """The schedule's timetable rows (sessions.timetable_markup)."""
     return timetable_markup.timetable_body(timetable, zone)
+
+
+@register.simple_tag
+def time_jump_links(timetable, zone):
+    """The phone list's links to each start time (sessions.timetable_markup)."""
+    return timetable_markup.time_jump_links(timetable, zone)

@@ -2,10 +2,9 @@
 
 A day of a thousand-session edition has hundreds of rows (one a minute when sessions end at
 any minute) and hundreds of cards: a template resolving its variables and tags per row and per
-card took most of the page's time. Most rows hold nothing of their own, and are kept to
-`<tr></tr>`: the empty time cell under a row's time spans the unlabelled rows that follow it
-(class=time, styled as the time column), and the rooms' cells span rows too. The markup is the
-same for the wide grid and, restyled by site.css, the phone list."""
+card took most of the page's time. Most rows hold nothing of their own but their empty time
+cell, and are kept to `<tr><td></td></tr>`. The markup is the same for the wide grid and,
+restyled by site.css, the phone list."""
 
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape
@@ -23,17 +22,12 @@ def timetable_body(timetable, zone):
         now_badge = f' <span class="now-badge">{conditional_escape(label)}</span>'
     rows = timetable.rows
     parts = []
-    for index, row in enumerate(rows):
-        time_cell = ""
+    for row in rows:
+        parts.append(_row_start(row))
         if row.is_labelled:
-            time_cell = _time_heading(row, zone, now_badge if row.is_now else "")
-        elif index == 0 or rows[index - 1].is_labelled:
-            # Under the time heading, to the next one: keeps the rooms' cells in their columns.
-            span = _unlabelled_run(rows, index)
-            rowspan = f" rowspan={span}" if span > 1 else ""
-            time_cell = f"<td class=time{rowspan}></td>"
-        parts.append(_row_start(row, is_empty=not (time_cell or row.cells)))
-        parts.append(time_cell)
+            parts.append(_time_heading(row, zone, now_badge if row.is_now else ""))
+        else:
+            parts.append("<td></td>")
         for cell in row.cells:
             cards = "".join(card_html(card) for card in cell.cards)
             parts.append(f"<td{cell.attributes}>{cards}</td>")
@@ -41,11 +35,11 @@ def timetable_body(timetable, zone):
     return mark_safe("".join(parts))  # noqa: S308 (built of escaped parts)
 
 
-def _row_start(row, is_empty):
+def _row_start(row):
     classes = []
-    if not row.has_starts and not is_empty:
-        # Hidden in the phone list, which shows only the rows where sessions start (an empty
-        # <tr></tr> is hidden by :empty).
+    if not row.has_starts and (row.is_labelled or row.cells):
+        # Hidden in the phone list, which shows only the rows where sessions start; a row
+        # with neither a time nor a cell of its own is hidden there by site.css without it.
         classes.append("quiet")
     if row.is_on_the_hour:
         classes.append("hour")
@@ -53,13 +47,6 @@ def _row_start(row, is_empty):
     if row.is_now:
         attributes += ' id="now"'
     return f"<tr{attributes}>"
-
-
-def _unlabelled_run(rows, index):
-    end = index
-    while end < len(rows) and not rows[end].is_labelled:
-        end += 1
-    return end - index
 
 
 def time_jump_links(timetable, zone):

@@ -8,6 +8,8 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -87,39 +89,74 @@ class ScheduleFilterForm(forms.Form):
     NOT_FILTERS = ("day", "agenda")
 
 
+class ListSelect(forms.Select):
+    """A <select> written in Python: Django's template for it includes a template per option,
+    which cost the schedule more than its queries (a topic list has dozens of options)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = []
+        for group_name, options, _index in widget["optgroups"]:
+            items = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (option["value"], flatatt(option["attrs"]), option["label"])
+                    for option in options
+                ),
+            )
+            groups.append(
+                format_html('<optgroup label="{}">{}</optgroup>', group_name, items)
+                if group_name
+                else items
+            )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            format_html_join("", "{}", ((group,) for group in groups)),
+        )
+
+
 class ScheduleFilter(django_filters.FilterSet):
     track = django_filters.ChoiceFilter(
         label=_("Track"),
+        widget=ListSelect,
         field_name="track__slug",
         empty_label=_("All tracks"),
         error_messages={"invalid_choice": _("“%(value)s” is not a track of this edition.")},
     )
     topic = django_filters.ChoiceFilter(
         label=_("Topic"),
+        widget=ListSelect,
         method="filter_topic",
         empty_label=_("All topics"),
         error_messages={"invalid_choice": _("“%(value)s” is not a topic of this edition.")},
     )
     room = django_filters.ChoiceFilter(
         label=_("Room"),
+        widget=ListSelect,
         field_name="room__slug",
         empty_label=_("All rooms"),
         error_messages={"invalid_choice": _("“%(value)s” is not a room of this edition.")},
     )
     format = django_filters.ChoiceFilter(
         label=_("Format"),
+        widget=ListSelect,
         choices=Session.Format.choices,
         empty_label=_("All formats"),
         error_messages={"invalid_choice": _("“%(value)s” is not a session format.")},
     )
     language = django_filters.ChoiceFilter(
         label=_("Language"),
+        widget=ListSelect,
         method="filter_language",
         empty_label=_("Any language"),
         error_messages={"invalid_choice": _("“%(value)s” is not a language of the program.")},
     )
     access = django_filters.ChoiceFilter(
         label=_("Access"),
+        widget=ListSelect,
         method="filter_access",
         choices=ACCESS_CHOICES,
         empty_label=_("Any"),

@@ -1,5 +1,6 @@
 import datetime
 import secrets
+import types
 import uuid
 
 from django.conf import settings
@@ -121,6 +122,16 @@ class SessionHistorySnapshot(models.Model):
         abstract = True
 
 
+class CardRow(types.SimpleNamespace):
+    """A session as a card reads it (sessions.cards), from SessionQuerySet.card_rows()."""
+
+
+def day_span(day, conference):
+    """From midnight to midnight of `day` on the conference's own clock."""
+    midnight = datetime.datetime.combine(day, datetime.time.min, tzinfo=conference.tzinfo)
+    return midnight, midnight + datetime.timedelta(days=1)
+
+
 class SessionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Session.Status.PUBLISHED)
@@ -137,10 +148,8 @@ class SessionQuerySet(models.QuerySet):
 
     def on_day(self, conference, day):
         """Sessions starting on `day` as the conference's own clock tells it."""
-        midnight = datetime.datetime.combine(day, datetime.time.min, tzinfo=conference.tzinfo)
-        return self.filter(
-            starts_at__gte=midnight, starts_at__lt=midnight + datetime.timedelta(days=1)
-        )
+        start, end = day_span(day, conference)
+        return self.filter(starts_at__gte=start, starts_at__lt=end)
 
     def count_by_day(self, conference):
         """{date: number of sessions} with dates in the conference's time zone."""
@@ -152,6 +161,35 @@ class SessionQuerySet(models.QuerySet):
             .values_list("day", "count")
         )
         return dict(rows)
+
+    def count_on_days(self, conference, days):
+        """{date: number of sessions} for `days`, on the conference's own clock: each day's
+        span counted in one query, which the index on the start time serves, rather than a
+        date worked out for every session of the edition (a function call a row in SQLite)."""
+        spans = {
+            f"day_{index}": models.Count(
+                "pk", filter=models.Q(starts_at__gte=start, starts_at__lt=end)
+            )
+            for index, (start, end) in enumerate(day_span(day, conference) for day in days)
+        }
+        if not spans:
+            return {}
+        counts = self.order_by().aggregate(**spans)
+        return {day: counts[f"day_{index}"] for index, day in enumerate(days)}
+
+    def card_rows(self):
+        """The sessions as CardRows holding what a card shows, not as model instances: on a day
+        of hundreds, making instances (their init signals, translated fields) took longer than
+        the query."""
+        from .texts import in_every_language
+
+        fields = [
+            "pk", "slug", "format", "status", "is_sample", "has_cart", "has_asl", "starts_at",
+            "ends_at", "track_id", "room_id", "conference_id", *in_every_language("title"),
+        ]  # fmt: skip
+        # Plain values: modeltranslation's own values() works out every title's fallback again,
+        # a row at a time, which the cards do once (sessions.texts.reader).
+        return [CardRow(**row) for row in self.rewrite(False).values(*fields)]
 
     def to_translate(self, language):
         """Sessions whose title or description is written in English and not in `language`."""

@@ -16,14 +16,34 @@ class TimeRange:
     zone_name: str
 
 
-def time_range(starts_at, ends_at, conference):
-    starts = timezone.localtime(starts_at, conference.tzinfo)
-    ends = timezone.localtime(ends_at, conference.tzinfo)
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A moment on a zone's clock, as a time range shows it."""
+
+    iso: str
+    label: str
+    zone_abbreviation: str
+
+
+def moment_in(value, zone):
+    local = timezone.localtime(value, zone)
+    return Moment(
+        iso=local.isoformat(),
+        label=formats.time_format(local, "TIME_FORMAT"),
+        zone_abbreviation=local.tzname(),
+    )
+
+
+def time_range(starts_at, ends_at, conference, moment=moment_in):
+    """`moment`: what reads a moment on the conference's clock (moment_in; a listing passes
+    one that remembers the moments its sessions share)."""
+    starts = moment(starts_at, conference.tzinfo)
+    ends = moment(ends_at, conference.tzinfo)
     return TimeRange(
-        starts_iso=starts.isoformat(),
-        ends_iso=ends.isoformat(),
-        starts_label=formats.time_format(starts, "TIME_FORMAT"),
-        ends_label=formats.time_format(ends, "TIME_FORMAT"),
-        zone_abbreviation=starts.tzname(),
+        starts_iso=starts.iso,
+        ends_iso=ends.iso,
+        starts_label=starts.label,
+        ends_label=ends.label,
+        zone_abbreviation=starts.zone_abbreviation,
         zone_name=conference.time_zone,
     )

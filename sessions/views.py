@@ -92,7 +92,10 @@ def schedule(request, edition=None):
         return render_in_edition_zone(
             request, conference, "sessions/schedule.html", context, status=400
         )
-    counts = filterset.qs.count_by_day(conference)
+    now = timezone.now()
+    today = timezone.localdate(now, timezone=conference.tzinfo)
+    # Today too, which default_day opens when sessions are on, even outside the edition's days.
+    counts = filterset.qs.count_on_days(conference, sorted({*conference.days, today}))
     day = filterset.chosen_day or default_day(conference, counts)
     sessions = session_cards(
         filterset.qs.on_day(conference, day),
@@ -102,9 +105,7 @@ def schedule(request, edition=None):
         agenda=filterset.agenda,
         relative_to=request.path,
     )
-    now = timezone.now()
     is_on = edition_is_on(conference, now)
-    today = timezone.localdate(now, timezone=conference.tzinfo)
     context.update(
         has_sample_sessions=any(session.is_sample for session in sessions),
         day=day,

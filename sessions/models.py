@@ -184,7 +184,12 @@ class SessionQuerySet(models.QuerySet):
         return (
             self.filter(conference__slug=edition_slug, slug=slug)
             .select_related("conference", "track", "room")
-            .prefetch_related("topics", self.panel_prefetch())
+            .prefetch_related(
+                # A session's topics are its track's (sessions.rules): ordered as the track
+                # orders them, without joining the track and its edition for Topic's ordering.
+                models.Prefetch("topics", queryset=Topic.objects.order_by("order", "name")),
+                self.panel_prefetch(),
+            )
         )
 
     def others_at_the_same_time(self, session):

@@ -31,6 +31,7 @@ from .queries import (
     sessions_by_day_and_slot,
     tracks_with_public_session_counts,
 )
+from .session_page import same_time_rows
 from .timetable import build_timetable
 
 
@@ -176,8 +177,9 @@ def session_detail(request, edition, session):
         return redirect_to_current_address(get_edition(edition), session, "program:session-detail")
     session, conference = found, found.conference
     languages, interpretation = languages_of(session)
-    same_slot = (
-        getattr(conference, released.sessions_lookup()).public().others_at_the_same_time(session)
+    same_slot = same_time_rows(
+        getattr(conference, released.sessions_lookup()).public().others_at_the_same_time(session),
+        conference,
     )
     return render_in_edition_zone(
         request,

@@ -183,6 +183,8 @@ class SessionQuerySet(models.QuerySet):
         organizations) in another. Its languages come from languages_of (one more)."""
         return (
             self.filter(conference__slug=edition_slug, slug=slug)
+            # One at most (a slug is unique in its edition): no ordering to join a room for.
+            .order_by()
             .select_related("conference", "track", "room")
             .prefetch_related(
                 # A session's topics are its track's (sessions.rules): ordered as the track

@@ -31,8 +31,8 @@ def seats_with_sessions(seats):
 
 def speaker_seats(slug):
     """Every public seat of the speaker with this slug, across editions, with its session and
-    the speaker (and organization): all the speaker's page shows, in one query. None for a
-    speaker who is not public (public_speakers: only a public seat makes one public)."""
+    the speaker (and organization): all the speaker's page shows, in one query. No seat for
+    a speaker who is not public (public_speakers: only a public seat makes one public)."""
     return seats_with_sessions(public_seats().filter(speaker__slug=slug)).select_related(
         "speaker__organization"
     )

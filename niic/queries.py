@@ -29,9 +29,13 @@ def seats_with_sessions(seats):
     )
 
 
-def speaker_seats(speaker):
-    """Every public session the speaker takes part in, across editions, with their role."""
-    return seats_with_sessions(public_seats().filter(speaker=speaker))
+def speaker_seats(slug):
+    """Every public seat of the speaker with this slug, across editions, with its session and
+    the speaker (and organization): all the speaker's page shows, in one query. No seat for
+    a speaker who is not public (public_speakers: only a public seat makes one public)."""
+    return seats_with_sessions(public_seats().filter(speaker__slug=slug)).select_related(
+        "speaker__organization"
+    )
 
 
 def organization_people(organization):

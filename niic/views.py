@@ -107,11 +107,11 @@ def speaker_list(request):
 
 
 def speaker_detail(request, speaker):
-    speaker = get_object_or_404(queries.public_speakers(), slug=speaker)
+    seats = list(queries.speaker_seats(speaker))
+    if not seats:
+        raise Http404("No public session features this speaker.")
     return render(
-        request,
-        "niic/speaker_detail.html",
-        {"speaker": speaker, "seats": queries.speaker_seats(speaker)},
+        request, "niic/speaker_detail.html", {"speaker": seats[0].speaker, "seats": seats}
     )
 
 

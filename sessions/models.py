@@ -215,18 +215,49 @@ class SessionQuerySet(models.QuerySet):
                 session.public_id = session.pk
         return created
 
+    def for_session_page(self, edition_slug, slug):
+        """The session at this address, as its page shows it: with its edition, track and room
+        in one query, then its topics in one and its panel (speakers with their
+        organizations) in another. Its languages come from languages_of (one more)."""
+        return (
+            self.filter(conference__slug=edition_slug, slug=slug)
+            # One at most (a slug is unique in its edition): no ordering to join a room for.
+            .order_by()
+            .select_related("conference", "track", "room")
+            .prefetch_related(
+                # A session's topics are its track's (sessions.rules): ordered as the track
+                # orders them, without joining the track and its edition for Topic's ordering.
+                models.Prefetch("topics", queryset=Topic.objects.order_by("order", "name")),
+                self.panel_prefetch(),
+            )
+        )
+
+    def others_at_the_same_time(self, session):
+        """The sessions overlapping `session`, but it, with their rooms: what its "Also at this
+        time" list shows. Read through its edition's related manager, their edition is the
+        session's own instance, not joined nor read again."""
+        return (
+            self.overlapping(session.starts_at, session.ends_at)
+            .exclude(pk=session.pk)
+            .select_related("room")
+        )
+
+    def panel_prefetch(self):
+        """The panel's seats in panel order, with speakers and their organizations."""
+        return models.Prefetch(
+            "panel",
+            queryset=self.model.panel.rel.related_model.objects.in_panel_order().select_related(
+                "speaker__organization"
+            ),
+        )
+
     def with_program_data(self):
         """Everything a program listing shows, in a fixed number of queries."""
         return self.select_related("conference", "track", "room").prefetch_related(
             "topics",
             "languages",
             "interpretation_languages",
-            models.Prefetch(
-                "panel",
-                queryset=self.model.panel.rel.related_model.objects.in_panel_order().select_related(
-                    "speaker__organization"
-                ),
-            ),
+            self.panel_prefetch(),
         )
 
 

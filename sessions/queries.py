@@ -3,7 +3,7 @@
 import unicodedata
 from itertools import groupby
 
-from django.db.models import Count, Func, Q, TextField
+from django.db.models import Count, Func, Q, TextField, Value
 
 from tracks.models import Track
 
@@ -88,3 +88,18 @@ def agenda_by_day(sessions):
             and other.ends_at > session.starts_at
         ]
     return sessions_by_day(sessions)
+
+
+def languages_of(session):
+    """(the languages `session` is held in, those it is interpreted into), each by name, in
+    one query for both (a session of the working or of the released program)."""
+    kinds = ("languages", "interpretation_languages")
+    # Unordered parts: a compound query orders only as a whole.
+    parts = [
+        getattr(session, relation).annotate(kind=Value(kind)).order_by()
+        for kind, relation in enumerate(kinds)
+    ]
+    found = ([], [])
+    for language in parts[0].union(parts[1], all=True).order_by("kind", "name"):
+        found[language.kind].append(language)
+    return found

@@ -26,9 +26,10 @@ def tagged(obj, field, language, *, suffix="", convert=str):
     return value
 
 
-def session_event(session, request):
+def session_event(session, request, languages):
     """The session as an Event, its texts in the page's language (or in English where they are
-    not yet translated: `inLanguage` then names the language of the title)."""
+    not yet translated: `inLanguage` then names the language of the title). `languages`: those
+    it is held in."""
     conference = session.conference
     language = page_language()
     data = {
@@ -52,7 +53,7 @@ def session_event(session, request):
             "url": request.build_absolute_uri(conference.get_absolute_url()),
         },
         # What an Event's inLanguage means in schema.org: the languages spoken in it.
-        "inLanguage": [language.code for language in session.languages.all()],
+        "inLanguage": [language.code for language in languages],
     }
     # Only the people the program names: most sessions of 2014 have no panel in the source,
     # and an empty list would tell readers that nobody speaks.

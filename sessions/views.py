@@ -26,10 +26,12 @@ from .for_apps import open_to_apps
 from .models import Language, Room, SharedAgenda
 from .queries import (
     agenda_by_day,
+    languages_of,
     sessions_by_day,
     sessions_by_day_and_slot,
     tracks_with_public_session_counts,
 )
+from .session_page import same_time_rows
 from .timetable import build_timetable
 
 
@@ -171,25 +173,14 @@ def redirect_to_current_address(conference, slug, url_name):
 
 
 def session_detail(request, edition, session):
-    conference = get_edition(edition)
-    found = (
-        released.sessions()
-        .public()
-        .for_edition(conference)
-        .with_program_data()
-        .filter(slug=session)
-        .first()
-    )
+    found = released.sessions().public().for_session_page(edition, session).first()
     if found is None:
-        return redirect_to_current_address(conference, session, "program:session-detail")
-    session = found
-    same_slot = (
-        released.sessions()
-        .public()
-        .for_edition(conference)
-        .overlapping(session.starts_at, session.ends_at)
-        .exclude(pk=session.pk)
-        .select_related("conference", "track", "room")
+        return redirect_to_current_address(get_edition(edition), session, "program:session-detail")
+    session, conference = found, found.conference
+    languages, interpretation = languages_of(session)
+    same_slot = same_time_rows(
+        getattr(conference, released.sessions_lookup()).public().others_at_the_same_time(session),
+        conference,
     )
     return render_in_edition_zone(
         request,
@@ -197,8 +188,10 @@ def session_detail(request, edition, session):
         "sessions/session_detail.html",
         {
             "session": session,
+            "languages": languages,
+            "interpretation": interpretation,
             "same_slot": same_slot,
-            "json_ld": schema_org.session_event(session, request),
+            "json_ld": schema_org.session_event(session, request, languages),
         },
     )
 

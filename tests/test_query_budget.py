@@ -33,13 +33,15 @@ QUERIES = {
     "whole-program": 9,
     "whole-program-filtered": 9,
     "whole-program-fragment": 9,
-    "session": 9,  # 8, and the organizer's URL for schema.org (sessions.schema_org)
+    # The session with its edition, track and room; its topics; its panel; its languages;
+    # the sessions at the same time; the organizer's URL for schema.org (sessions.schema_org).
+    "session": 7,
     "track-list": 4,
     "track": 7,
     "topic": 6,
     "room": 6,
     "speaker-list": 3,
-    "speaker": 3,
+    "speaker": 2,  # the speaker's public seats, with the speaker and the sessions
     "organization": 4,
     "search": 10,
     "search-people": 9,

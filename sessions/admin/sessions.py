@@ -679,6 +679,8 @@ class SessionAdmin(
                 {
                     "conference": conference,
                     "session": session,
+                    "languages": session.languages.all(),
+                    "interpretation": session.interpretation_languages.all(),
                     "same_slot": [],
                     "json_ld": {},
                     "preview": True,

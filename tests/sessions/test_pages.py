@@ -276,3 +276,36 @@ def test_track_colours_are_one_small_stylesheet(client, niic):
     track = niic.tracks.get(slug="engaging-receiving-communities")
     assert f".t{track.pk}{{--track:{track.colour}}}" in response.text.splitlines()
     assert len(response.text.splitlines()) == 9
+
+
+def test_the_same_slot_list_shows_each_session_linked_with_its_time_room_and_cancellation(
+    client, conference
+):
+    room = make_room(conference, name="Room B", slug="room-b")
+    session = make_session(conference, title="Mine")
+    make_session(
+        conference,
+        title="parallel workshop",
+        slug="parallel",
+        room=room,
+        starts_at=la_time(15, "10:30"),
+        ends_at=la_time(15, "11:30"),
+        status="cancelled",
+    )
+    make_session(conference, title="Caucus", title_es="Asamblea", slug="caucus")
+    html = client.get(f"/es/editions/{conference.slug}/sessions/{session.slug}/").text
+    listed = html[html.index('<ul class="compact-list">') :]
+    listed = listed[: listed.index("</ul>")]
+    # On a Spanish page, a title or room name shown in English says so; a cancelled session
+    # is marked as such.
+    assert re.findall(r"<li>(.*?)</li>", listed) == [
+        f'<a href="/es/editions/{conference.slug}/sessions/caucus/">Asamblea</a> — '
+        '<time datetime="2014-12-15T10:00:00-08:00">10:00</time>–'
+        '<time datetime="2014-12-15T11:15:00-08:00">11:15</time> '
+        '<abbr title="America/Los_Angeles">PST</abbr>',
+        f'<a href="/es/editions/{conference.slug}/sessions/parallel/" lang="en">Parallel workshop'
+        "</a> — "
+        '<time datetime="2014-12-15T10:30:00-08:00">10:30</time>–'
+        '<time datetime="2014-12-15T11:30:00-08:00">11:30</time> '
+        '<abbr title="America/Los_Angeles">PST</abbr> · <span lang="en">Room B</span> (cancelada)',
+    ]

@@ -206,9 +206,9 @@ def test_the_speaker_page_costs_the_same_queries_with_a_photo(
 ):
     without = make_speaker(name="No Photo", slug="no-photo")
     seat(panel, without, order=1)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert client.get(f"/en/speakers/{without.slug}/").status_code == 200
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert client.get(f"/en/speakers/{speaker_with_photo.slug}/").status_code == 200
 
 

@@ -28,6 +28,12 @@ def markdown_to_html(text):
     return converter.reset().convert(text)
 
 
+# Descriptions and bios are rendered on every page that shows them, and the same texts come
+# back until they are edited: each process remembers the HTML of the texts it rendered last.
+RENDERED_CACHE_SIZE = 2048
+
+
+@lru_cache(maxsize=RENDERED_CACHE_SIZE)
 def render_markdown(text):
     """Safe HTML from Markdown."""
     return nh3.clean(

@@ -195,10 +195,15 @@ def page_urls(conference):
 
 
 def clear_caches():
+    """Every page rendered afresh: the page cache emptied, and each process's memory of the
+    pages it sent (what a program version's change does, for the pages it changes)."""
     from django.core.cache import caches
+
+    from niic.middleware import page_memory
 
     for cache in caches.all():
         cache.clear()
+    page_memory.clear()
 
 
 def fetch(client, url):

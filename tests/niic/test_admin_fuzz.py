@@ -84,10 +84,10 @@ def fuzz(client, user, two_tracks):
 def test_hostile_query_parameters_never_give_an_organizer_a_server_error(client, two_tracks):
     tried, failures = fuzz(client, two_tracks["organizer"], two_tracks)
     assert failures == []
-    assert tried >= 1000, tried
+    assert tried >= 900, tried
 
 
 def test_hostile_query_parameters_never_give_a_track_chair_a_server_error(client, two_tracks):
     tried, failures = fuzz(client, two_tracks["chair"], two_tracks)
     assert failures == []
-    assert tried >= 1000, tried
+    assert tried >= 900, tried

@@ -959,3 +959,18 @@ def test_a_page_sent_before_a_change_is_never_sent_again_once_the_change_is_seco
     ):
         response = client.get(path)
     assert "Coalitions that last" in response.text
+
+
+def test_the_page_cache_answers_before_the_session_locale_csrf_auth_and_csp_middlewares():
+    from django.conf import settings
+
+    order = settings.MIDDLEWARE
+    cache_at = order.index("niic.middleware.PublicPageCache")
+    for later in (
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.locale.LocaleMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    ):
+        assert cache_at < order.index(later), later

@@ -79,6 +79,12 @@ def a_cache_in_this_process():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing():
+    with override_settings(PASSWORD_HASHERS=["tests.factories.QuickPasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def no_page_warming(settings):
     # Rendering the most-read pages after each bump is the task worker's job, tested on its

@@ -4,12 +4,22 @@ import datetime
 import itertools
 import zoneinfo
 
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import User
 
 from niic.roles import ORGANIZERS, TRACK_CHAIRS, setup_roles
 from sessions.models import PanelMembership, Room, Session
 from speakers.models import Organization, Speaker
 from tracks.models import Conference, Topic, Track
+
+
+class QuickPasswordHasher(PBKDF2PasswordHasher):
+    """Django's own PBKDF2 with few rounds, for tests (tests/conftest.py): the real count makes
+    each password take a third of a second. The rounds are written in the hash, so an app
+    server a test starts, with the site's own hashers, still reads the passwords made here."""
+
+    iterations = 1_000
+
 
 LOS_ANGELES = zoneinfo.ZoneInfo("America/Los_Angeles")
 _numbers = itertools.count(1)

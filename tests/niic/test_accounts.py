@@ -32,12 +32,6 @@ PROXY = "10.0.0.2"
 
 
 @pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
-    # The real hasher is slow on purpose; these tests check a lot of passwords.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def fresh_counters():
     # Password reset requests are counted in the cache, which outlives a test's transaction.
     cache.clear()

@@ -245,7 +245,6 @@ def test_the_login_refusal_of_an_account_that_is_not_staff_and_the_language_swit
 ):
     from django.contrib.auth.models import User
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     User.objects.create_user("voluntaria", "v@example.org", "correct-horse-battery")
 
     refused = client.post(

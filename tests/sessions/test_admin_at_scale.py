@@ -12,6 +12,7 @@ import datetime
 import time
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from sessions.conflicts import survey
@@ -140,9 +141,18 @@ def build_edition(total=10_000):
     return conference, tracks, expected
 
 
-@pytest.fixture
-def big():
-    return build_edition()
+@pytest.fixture(scope="module")
+def big(django_db_setup, django_db_blocker):
+    """Built once for the module's tests, which only read it, inside a transaction that is
+    rolled back after the last of them (each test's own transaction nests inside it)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_edition()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def timed_get(client, url, params):

@@ -1,4 +1,9 @@
-"""Fixtures of the admin-wide tests: two tracks, one chaired by the attacker."""
+"""Fixtures of the admin-wide tests (two tracks, one chaired by the attacker) and of the tests
+that serve a site prepared as `make run` prepares it."""
+
+import shutil
+import subprocess
+import sys
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -18,6 +23,7 @@ from tests.factories import (
     make_track,
     seat,
 )
+from tests.servers import PROJECT, base_environment
 from tracks.models import Conference, Topic
 
 SECRET = "SECRET-B"
@@ -98,3 +104,48 @@ def two_tracks(conference):
         "draft_b": draft_b,
         "objects": objects_of_b,
     }
+
+
+PASSWORD = "a-long-pass-phrase-for-two-workers"
+
+
+def manage(environment, *arguments):
+    subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=PROJECT,
+        env={**base_environment(), **environment},
+        check=True,
+        timeout=300,
+        capture_output=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def prepared_site(tmp_path_factory):
+    """A SQLite file as `make run` prepares it: migrated, with its cache table, the NIIC
+    program and an organizer. Made once; each test serves a copy of it."""
+    database = tmp_path_factory.mktemp("prepared-site") / "db.sqlite3"
+    environment = {"DATABASE_URL": f"sqlite:///{database}"}
+    manage(environment, "migrate", "--noinput")
+    manage(environment, "createcachetable")
+    manage(environment, "setup_roles")
+    manage(environment, "load_niic", "--sample-schedule")
+    manage(
+        {
+            **environment,
+            "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
+            "DJANGO_SUPERUSER_USERNAME": "organizer",
+            "DJANGO_SUPERUSER_EMAIL": "organizer@example.org",
+        },
+        "createsuperuser",
+        "--noinput",
+    )
+    return database
+
+
+@pytest.fixture
+def site(prepared_site, tmp_path):
+    """The environment of a site on its own copy of the prepared SQLite file."""
+    database = tmp_path / "db.sqlite3"
+    shutil.copyfile(prepared_site, database)
+    return {"DATABASE_URL": f"sqlite:///{database}"}

@@ -5,13 +5,13 @@ its confirmation."""
 
 import re
 
-from tests.niic.test_two_workers import PASSWORD, site  # noqa: F401  (the fixture)
+from tests.niic.conftest import PASSWORD
 from tests.servers import AppServer, Browser
 
 TOKEN = re.compile(r'name="token" value="([0-9a-f]{32})"')
 
 
-def test_eight_uploads_corrected_and_confirmed_across_two_workers(site, collected_static):  # noqa: F811
+def test_eight_uploads_corrected_and_confirmed_across_two_workers(site, collected_static):
     with AppServer(collected_static, workers=2, **site) as server:
         browser = Browser()
         browser.get(server, "/admin/login/")

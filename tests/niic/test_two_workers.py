@@ -7,48 +7,11 @@ The site is served by real gunicorn workers on a SQLite file, as `make run` serv
 PostgreSQL run too: the test database there is shared with the suite's own transactions)."""
 
 import re
-import subprocess
-import sys
 
-import pytest
+from tests.niic.conftest import PASSWORD
+from tests.servers import AppServer, Browser
 
-from tests.servers import PROJECT, AppServer, Browser, base_environment
-
-PASSWORD = "a-long-pass-phrase-for-two-workers"
 TOKEN = re.compile(r'name="token" value="([0-9a-f]{32})"')
-
-
-def manage(environment, *arguments):
-    subprocess.run(
-        [sys.executable, "manage.py", *arguments],
-        cwd=PROJECT,
-        env={**base_environment(), **environment},
-        check=True,
-        timeout=300,
-        capture_output=True,
-    )
-
-
-@pytest.fixture
-def site(tmp_path):
-    """The environment of a site as `make run` prepares it, on a SQLite file: migrated, with
-    its cache table, the NIIC program and an organizer."""
-    environment = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    manage(environment, "migrate", "--noinput")
-    manage(environment, "createcachetable")
-    manage(environment, "setup_roles")
-    manage(environment, "load_niic", "--sample-schedule")
-    manage(
-        {
-            **environment,
-            "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
-            "DJANGO_SUPERUSER_USERNAME": "organizer",
-            "DJANGO_SUPERUSER_EMAIL": "organizer@example.org",
-        },
-        "createsuperuser",
-        "--noinput",
-    )
-    return environment
 
 
 def test_two_workers_without_redis_share_uploads_and_the_reset_limit(site, collected_static):

@@ -1,0 +1,71 @@
+"""NIIC 2014 as load_niic writes it, loaded once per test process and copied into each test's
+database as rows: load_niic itself takes a third of a second (some 500 queries, validation,
+history), and about two hundred tests start from it. tests/test_niic_rows.py holds the copy to
+what load_niic gives."""
+
+from django.core.management import call_command
+from django.db import connection, transaction
+
+# PostgreSQL hands json and jsonb values back decoded; written back, they need the adapter.
+JSON_TYPES = {114, 3802}
+
+
+class NiicRows:
+    def __init__(self, tables):
+        self.tables = tables  # {table: (columns, json column indexes, rows)}
+
+    @classmethod
+    def written_by_load_niic(cls):
+        """Runs load_niic in a transaction that is rolled back, and keeps the rows it added;
+        None if it changed a row that was there before (then the rows alone are not enough)."""
+        with transaction.atomic():
+            before = contents()
+            call_command("load_niic", sample_schedule=True, verbosity=0)
+            after = contents()
+            transaction.set_rollback(True)
+        added = {}
+        for table, (columns, json_columns, rows) in after.items():
+            earlier = {repr(row) for row in before.get(table, ((), (), []))[2]}
+            kept = {repr(row) for row in rows} & earlier
+            if kept != earlier:
+                return None
+            new = [row for row in rows if repr(row) not in earlier]
+            if new:
+                added[table] = (columns, json_columns, new)
+        return cls(added)
+
+    def insert(self):
+        with connection.cursor() as cursor:
+            for table, (columns, json_columns, rows) in self.tables.items():
+                names = ", ".join(connection.ops.quote_name(column) for column in columns)
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(
+                    f"INSERT INTO {connection.ops.quote_name(table)} ({names}) VALUES ({marks})",  # noqa: S608
+                    [adapted(row, json_columns) for row in rows],
+                )
+
+
+def contents():
+    tables = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            json_columns = {
+                index
+                for index, column in enumerate(cursor.description)
+                if connection.vendor == "postgresql" and column[1] in JSON_TYPES
+            }
+            columns = [column[0] for column in cursor.description]
+            tables[table] = (columns, json_columns, cursor.fetchall())
+    return tables
+
+
+def adapted(row, json_columns):
+    if not json_columns:
+        return row
+    from psycopg.types.json import Jsonb
+
+    return [
+        Jsonb(value) if index in json_columns and value is not None else value
+        for index, value in enumerate(row)
+    ]

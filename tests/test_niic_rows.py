@@ -1,0 +1,39 @@
+"""The `niic` fixture copies in the rows load_niic wrote once (tests/niic_rows.py): what a test
+starts from is what load_niic gives."""
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from tests.niic_rows import contents
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return {table: len(rows) for table, (_columns, _json, rows) in contents().items()}
+
+
+def test_the_copied_rows_are_what_load_niic_writes(niic_rows):
+    assert niic_rows is not None, "load_niic changed rows that were there before it"
+    with transaction.atomic():
+        call_command("load_niic", sample_schedule=True, verbosity=0)
+        loaded = counts()
+        transaction.set_rollback(True)
+    with transaction.atomic():
+        niic_rows.insert()
+        copied = counts()
+        transaction.set_rollback(True)
+
+    assert copied == loaded
+    assert loaded["program_session"] > 20
+
+
+def test_a_test_that_starts_from_niic_sees_its_sessions_speakers_and_release_taken_back(niic):
+    from sessions.models import Session
+
+    assert niic.slug == "niic-2014"
+    assert niic.publishes_at_once
+    assert not niic.releases.exists()
+    assert Session.objects.filter(conference=niic).count() == 22
+    assert niic.tracks.count() == 9

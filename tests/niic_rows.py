@@ -35,6 +35,8 @@ class NiicRows:
         return cls(added)
 
     def insert(self):
+        """Into a test's transaction (the rows refer to rows the migrations made, which a
+        transactional test's flush takes away)."""
         with connection.cursor() as cursor:
             for table, (columns, json_columns, rows) in self.tables.items():
                 names = ", ".join(connection.ops.quote_name(column) for column in columns)

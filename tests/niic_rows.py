@@ -3,16 +3,19 @@ database as rows: load_niic itself takes a third of a second (some 500 queries, 
 history), and about two hundred tests start from it. tests/test_niic_rows.py holds the copy to
 what load_niic gives."""
 
+import json
+
 from django.core.management import call_command
 from django.db import connection, transaction
 
-# PostgreSQL hands json and jsonb values back decoded; written back, they need the adapter.
-JSON_TYPES = {114, 3802}
+# PostgreSQL's json and jsonb columns (by type oid): Django reads them as text and decodes
+# them itself; written back as text, they are cast to their type.
+JSON_TYPES = {114: "json", 3802: "jsonb"}
 
 
 class NiicRows:
     def __init__(self, tables):
-        self.tables = tables  # {table: (columns, json column indexes, rows)}
+        self.tables = tables  # {table: (columns, {json column index: type}, rows)}
 
     @classmethod
     def written_by_load_niic(cls):
@@ -40,10 +43,13 @@ class NiicRows:
         with connection.cursor() as cursor:
             for table, (columns, json_columns, rows) in self.tables.items():
                 names = ", ".join(connection.ops.quote_name(column) for column in columns)
-                marks = ", ".join(["%s"] * len(columns))
+                marks = ", ".join(
+                    f"%s::{json_columns[index]}" if index in json_columns else "%s"
+                    for index in range(len(columns))
+                )
                 cursor.executemany(
                     f"INSERT INTO {connection.ops.quote_name(table)} ({names}) VALUES ({marks})",  # noqa: S608
-                    [adapted(row, json_columns) for row in rows],
+                    [as_text(row, json_columns) for row in rows],
                 )
 
 
@@ -53,7 +59,7 @@ def contents():
         for table in connection.introspection.table_names(cursor):
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
             json_columns = {
-                index
+                index: JSON_TYPES[column[1]]
                 for index, column in enumerate(cursor.description)
                 if connection.vendor == "postgresql" and column[1] in JSON_TYPES
             }
@@ -62,12 +68,10 @@ def contents():
     return tables
 
 
-def adapted(row, json_columns):
+def as_text(row, json_columns):
     if not json_columns:
         return row
-    from psycopg.types.json import Jsonb
-
     return [
-        Jsonb(value) if index in json_columns and value is not None else value
+        json.dumps(value) if index in json_columns and not isinstance(value, str | None) else value
         for index, value in enumerate(row)
     ]

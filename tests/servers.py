@@ -114,6 +114,8 @@ class AppServer:
             env=self.environment,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
+            # Its own process group, so that its workers can be killed with it (below).
+            start_new_session=True,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -132,8 +134,11 @@ class AppServer:
         try:
             self.log, _ = self.process.communicate(timeout=30)
         except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.log, _ = self.process.communicate()
+            # The workers too: killed alone, the master would leave a worker stuck on a silent
+            # socket holding the log's pipe open, and reading the log would wait forever.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.log, _ = self.process.communicate(timeout=30)
 
     def workers(self):
         """The process ids of gunicorn's workers (the master's children)."""

@@ -1,10 +1,12 @@
 """What `make bench` and `make loadtest` share: the site on gunicorn as production runs it, and
 wrk (Debian's package) to load it over loopback."""
 
+import contextlib
 import http.client
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -74,6 +76,7 @@ class Gunicorn:
             env=self.environment,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # killed with its workers if it does not stop (below)
         )
         if self.task_worker:
             self.worker_process = subprocess.Popen(
@@ -104,6 +107,9 @@ class Gunicorn:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
+                if process is self.process:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(process.pid, signal.SIGKILL)
                 process.kill()
 
     def request(self, method, path, headers=None):

@@ -90,6 +90,9 @@ RENDER_CLAIM_SECONDS = 30
 # For this long after a change at most, a visitor whose page is being rendered gets the answer
 # sent before the change instead of waiting (PublicPageCache.previous_answer).
 STALE_WHILE_RENDERING_SECONDS = 10
+# Marks the task worker's requests (niic.warming): it renders a page that is not stored, even
+# under another's claim (a visitor's hand-over, PublicPageCache.hand_over), and never waits.
+BY_THE_TASK_WORKER = "niic.by_the_task_worker"
 COMPRESSIBLE_TYPES = (
     "text/",
     "application/json",
@@ -396,13 +399,17 @@ class PublicPageCache:
             return self.answer(request, *remembered)
         identity = (page.identity(), encoding)
         stored = self.read_variant(key, encoding)
-        if stored is None and self.being_rendered(key):
+        by_the_task_worker = request.META.get(BY_THE_TASK_WORKER, False)
+        if stored is None and not by_the_task_worker:
             previous = self.previous_answer(request, identity, version)
-            if previous is not None:
+            if self.being_rendered(key):
+                if previous is not None:
+                    return previous
+                stored = self.wait_for_another_render(key, encoding)
+            elif previous is not None and self.hand_over(request, key, version):
                 return previous
-            stored = self.wait_for_another_render(key, encoding)
         if stored is None:
-            claimed = self.claim(key)
+            claimed = self.claim(key) or by_the_task_worker
             try:
                 response = self.get_response(request)
                 if not self.storable(response):
@@ -436,6 +443,25 @@ class PublicPageCache:
         response = self.answer(request, *previous)
         response["Cache-Control"] = "no-cache"
         return response
+
+    def hand_over(self, request, key, version):
+        """Right after a change, a page this process answered before the change is rendered
+        by the task worker (niic.warming.render_later) rather than on this visitor's time,
+        while it and any other visitor get the previous answer: on a small server, visitors'
+        renders after a release took both workers at once and everyone queued behind them.
+        False (render it here) when pages are left to visitors (NIIC_WARM_PAGES=0), another
+        process claimed it, or the task cannot be queued."""
+        if not settings.NIIC_WARM_PAGES or not self.claim(key):
+            return False
+        from . import warming  # imports the edition models, which this module must not
+
+        try:
+            warming.render_later(request, version.token)
+        except Exception:
+            logger.exception("the render of %s could not be handed to the task worker", key)
+            self.release(key)
+            return False
+        return True
 
     # Right after a change, every visitor asks for pages that are no longer cached. One request
     # per page renders it (whichever claims it first, on any app server); the others wait for

@@ -93,6 +93,9 @@ STALE_WHILE_RENDERING_SECONDS = 10
 # Marks the task worker's requests (niic.warming): it renders a page that is not stored, even
 # under another's claim (a visitor's hand-over, PublicPageCache.hand_over), and never waits.
 BY_THE_TASK_WORKER = "niic.by_the_task_worker"
+# Who holds a page's render claim: a request rendering it, or the task worker it was handed to.
+RENDERING_ON_A_REQUEST = True
+HANDED_OVER = "handed over"
 COMPRESSIBLE_TYPES = (
     "text/",
     "application/json",
@@ -402,12 +405,15 @@ class PublicPageCache:
         by_the_task_worker = request.META.get(BY_THE_TASK_WORKER, False)
         if stored is None and not by_the_task_worker:
             previous = self.previous_answer(request, identity, version)
-            if self.being_rendered(key):
-                if previous is not None:
-                    return previous
-                stored = self.wait_for_another_render(key, encoding)
-            elif previous is not None and self.hand_over(request, key, version):
+            holder = self.render_claim(key)
+            if holder is not None and previous is not None:
                 return previous
+            if holder == RENDERING_ON_A_REQUEST:
+                stored = self.wait_for_another_render(key, encoding)
+            elif holder is None and previous is not None and self.hand_over(request, key, version):
+                return previous
+            # Else handed over to the task worker, which may be busy with other pages, with
+            # nothing sent before to answer meanwhile: rendered here rather than waiting.
         if stored is None:
             claimed = self.claim(key) or by_the_task_worker
             try:
@@ -422,11 +428,12 @@ class PublicPageCache:
         page_memory.put(variant, list(response.items()), stored["body"], identity)
         return response
 
-    def being_rendered(self, key):
+    def render_claim(self, key):
+        """Who renders the page now: RENDERING_ON_A_REQUEST, HANDED_OVER or None."""
         try:
-            return cache.get(f"{key}:rendering") is not None
+            return cache.get(f"{key}:rendering")
         except Exception:
-            return False
+            return None
 
     def previous_answer(self, request, identity, version):
         """While the current version's page is being rendered (by the task worker after a
@@ -451,7 +458,7 @@ class PublicPageCache:
         renders after a release took both workers at once and everyone queued behind them.
         False (render it here) when pages are left to visitors (NIIC_WARM_PAGES=0), another
         process claimed it, or the task cannot be queued."""
-        if not settings.NIIC_WARM_PAGES or not self.claim(key):
+        if not settings.NIIC_WARM_PAGES or not self.claim(key, HANDED_OVER):
             return False
         from . import warming  # imports the edition models, which this module must not
 
@@ -467,9 +474,9 @@ class PublicPageCache:
     # per page renders it (whichever claims it first, on any app server); the others wait for
     # its result instead of rendering the same page again on every worker at once.
 
-    def claim(self, key):
+    def claim(self, key, holder=RENDERING_ON_A_REQUEST):
         try:
-            return cache.add(f"{key}:rendering", True, RENDER_CLAIM_SECONDS)
+            return cache.add(f"{key}:rendering", holder, RENDER_CLAIM_SECONDS)
         except Exception:  # the cache is down: render without telling anyone
             return False
 

@@ -90,12 +90,6 @@ RENDER_CLAIM_SECONDS = 30
 # For this long after a change at most, a visitor whose page is being rendered gets the answer
 # sent before the change instead of waiting (PublicPageCache.previous_answer).
 STALE_WHILE_RENDERING_SECONDS = 10
-# Marks the task worker's requests (niic.warming): it renders a page that is not stored, even
-# under another's claim (a visitor's hand-over, PublicPageCache.hand_over), and never waits.
-BY_THE_TASK_WORKER = "niic.by_the_task_worker"
-# Who holds a page's render claim: a request rendering it, or the task worker it was handed to.
-RENDERING_ON_A_REQUEST = True
-HANDED_OVER = "handed over"
 COMPRESSIBLE_TYPES = (
     "text/",
     "application/json",
@@ -402,20 +396,13 @@ class PublicPageCache:
             return self.answer(request, *remembered)
         identity = (page.identity(), encoding)
         stored = self.read_variant(key, encoding)
-        by_the_task_worker = request.META.get(BY_THE_TASK_WORKER, False)
-        if stored is None and not by_the_task_worker:
+        if stored is None and self.being_rendered(key):
             previous = self.previous_answer(request, identity, version)
-            holder = self.render_claim(key)
-            if holder is not None and previous is not None:
+            if previous is not None:
                 return previous
-            if holder == RENDERING_ON_A_REQUEST:
-                stored = self.wait_for_another_render(key, encoding)
-            elif holder is None and previous is not None and self.hand_over(request, key, version):
-                return previous
-            # Else handed over to the task worker, which may be busy with other pages, with
-            # nothing sent before to answer meanwhile: rendered here rather than waiting.
+            stored = self.wait_for_another_render(key, encoding)
         if stored is None:
-            claimed = self.claim(key) or by_the_task_worker
+            claimed = self.claim(key)
             try:
                 response = self.get_response(request)
                 if not self.storable(response):
@@ -428,12 +415,11 @@ class PublicPageCache:
         page_memory.put(variant, list(response.items()), stored["body"], identity)
         return response
 
-    def render_claim(self, key):
-        """Who renders the page now: RENDERING_ON_A_REQUEST, HANDED_OVER or None."""
+    def being_rendered(self, key):
         try:
-            return cache.get(f"{key}:rendering")
+            return cache.get(f"{key}:rendering") is not None
         except Exception:
-            return None
+            return False
 
     def previous_answer(self, request, identity, version):
         """While the current version's page is being rendered (by the task worker after a
@@ -451,32 +437,13 @@ class PublicPageCache:
         response["Cache-Control"] = "no-cache"
         return response
 
-    def hand_over(self, request, key, version):
-        """Right after a change, a page this process answered before the change is rendered
-        by the task worker (niic.warming.render_later) rather than on this visitor's time,
-        while it and any other visitor get the previous answer: on a small server, visitors'
-        renders after a release took both workers at once and everyone queued behind them.
-        False (render it here) when pages are left to visitors (NIIC_WARM_PAGES=0), another
-        process claimed it, or the task cannot be queued."""
-        if not settings.NIIC_WARM_PAGES or not self.claim(key, HANDED_OVER):
-            return False
-        from . import warming  # imports the edition models, which this module must not
-
-        try:
-            warming.render_later(request, version.token)
-        except Exception:
-            logger.exception("the render of %s could not be handed to the task worker", key)
-            self.release(key)
-            return False
-        return True
-
     # Right after a change, every visitor asks for pages that are no longer cached. One request
     # per page renders it (whichever claims it first, on any app server); the others wait for
     # its result instead of rendering the same page again on every worker at once.
 
-    def claim(self, key, holder=RENDERING_ON_A_REQUEST):
+    def claim(self, key):
         try:
-            return cache.add(f"{key}:rendering", holder, RENDER_CLAIM_SECONDS)
+            return cache.add(f"{key}:rendering", True, RENDER_CLAIM_SECONDS)
         except Exception:  # the cache is down: render without telling anyone
             return False
 

@@ -8,8 +8,3 @@ from . import warming
 @task
 def warm_public_pages(token):
     return warming.warm(token)
-
-
-@task
-def render_public_page(token, site_url, path, query, accept_encoding):
-    return warming.render(token, site_url, path, query, accept_encoding)

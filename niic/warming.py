@@ -23,7 +23,6 @@ from django.utils import translation
 from tracks.models import Conference
 
 from . import program_version
-from .middleware import BY_THE_TASK_WORKER
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +52,7 @@ def most_read_paths(conference):
                 yield reverse(f"program:{name}", kwargs=edition), ""
 
 
-def _request(site, path, query, accept_encoding="gzip"):
+def _request(site, path, query):
     port = site.port or (443 if site.scheme == "https" else 80)
     return WSGIRequest(
         {
@@ -65,8 +64,7 @@ def _request(site, path, query, accept_encoding="gzip"):
             "SERVER_PROTOCOL": "HTTP/1.1",
             "HTTP_HOST": site.netloc,
             # As browsers ask: the gzipped copy is stored beside the plain one either way.
-            "HTTP_ACCEPT_ENCODING": accept_encoding,
-            BY_THE_TASK_WORKER: True,
+            "HTTP_ACCEPT_ENCODING": "gzip",
             "REMOTE_ADDR": "127.0.0.1",
             "wsgi.url_scheme": site.scheme,
             "wsgi.input": io.BytesIO(),
@@ -99,34 +97,6 @@ def warm(token):
             logger.warning("warming %s?%s answered %s", path, query, response.status_code)
         asked += 1
     return asked
-
-
-def render_later(request, token):
-    """Queues the render of the page `request` asked for, as that visitor asked for it, for the
-    task worker (niic.middleware.PublicPageCache.hand_over, which holds its claim)."""
-    from .tasks import render_public_page
-
-    render_public_page.enqueue(
-        token,
-        f"{request.scheme}://{request.get_host()}",
-        request.path_info,
-        request.META.get("QUERY_STRING", ""),
-        request.META.get("HTTP_ACCEPT_ENCODING", ""),
-    )
-
-
-def render(token, site_url, path, query, accept_encoding):
-    """Renders a page a visitor handed over into the cache, while `token` is still the
-    program's version. Returns whether it did."""
-    if program_version.current().token != token:
-        return False  # its key is another version's: the claim on it expires by itself
-    handler = BaseHandler()
-    handler.load_middleware()
-    site = urlsplit(site_url)
-    response = handler.get_response(_request(site, path, query, accept_encoding))
-    if response.status_code != 200:
-        logger.warning("rendering %s?%s answered %s", path, query, response.status_code)
-    return True
 
 
 def after_bump(version):

@@ -974,30 +974,3 @@ def test_the_page_cache_answers_before_the_session_locale_csrf_auth_and_csp_midd
         "django.middleware.csp.ContentSecurityPolicyMiddleware",
     ):
         assert cache_at < order.index(later), later
-
-
-def test_a_server_with_nothing_sent_before_renders_a_page_handed_to_the_busy_task_worker(
-    client, program, django_capture_on_commit_callbacks
-):
-    from django.core.cache import cache
-
-    from niic.middleware import HANDED_OVER
-
-    path = pages(program)["session"]
-    client.get(path)
-    with committed(django_capture_on_commit_callbacks):
-        program.session.title = "Coalitions that last"
-        program.session.save()
-    page = PublicPage(
-        route="program:session-detail", language="en", origin="http://testserver", path=path
-    )
-    key, _, _ = page.validators(program_version.current())
-    cache.add(f"{key}:rendering", HANDED_OVER, 30)  # another server handed it over
-    page_memory.clear()  # this server has nothing to answer meanwhile
-
-    # Rendered here at once rather than waiting for the task worker (up to 10 s).
-    with patch("niic.middleware.PublicPageCache.wait_for_another_render") as waited:
-        response = client.get(path)
-    assert not waited.called
-    assert "Coalitions that last" in response.text
-    assert response["Cache-Control"] != "no-cache"

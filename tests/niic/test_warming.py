@@ -1,8 +1,6 @@
 """After a change attendees can see, the task worker renders the most-read pages into the
 cache: the first visitor after a release is served a stored page, not a cold render."""
 
-from unittest import mock
-
 import pytest
 
 from niic import program_version, warming
@@ -96,70 +94,3 @@ def test_the_most_read_pages_are_each_day_the_program_exports_and_home_in_each_l
         assert f"/{language}{edition}/schedule.ics" in paths
         for day in ("2014-12-14", "2014-12-15", "2014-12-16"):
             assert f"/{language}{edition}/schedule/?day={day}" in paths
-
-
-def release_a_new_title(conference, session, organizer, capture, name="v2"):
-    session.title = "Building coalitions anew"
-    session_save(user=organizer, session=session)
-    with capture(execute=True):
-        program_release(user=organizer, conference=conference, name=name)
-
-
-def test_a_page_asked_for_after_a_release_is_rendered_by_the_task_worker_not_the_visitor(
-    warming_on, gated_edition, client, django_capture_on_commit_callbacks
-):
-    conference, session, organizer = gated_edition
-    page = session.get_absolute_url()  # not among the most-read pages rendered after a release
-    assert "Building coalitions" in client.get(page).text
-    release_a_new_title(conference, session, organizer, django_capture_on_commit_callbacks)
-
-    rendered = []
-    original = warming.render
-    with mock.patch.object(
-        warming, "render", side_effect=lambda *args: rendered.append(args) or original(*args)
-    ):
-        first = client.get(page)
-    # The visitor gets the answer sent before the release at once, marked to be asked again;
-    # the page is rendered by the task (run at once here, as the worker would run it).
-    assert "anew" not in first.text
-    assert first["Cache-Control"] == "no-cache"
-    assert [args[2] for args in rendered] == [page]
-    again = client.get(page)
-    assert "Building coalitions anew" in again.text
-    assert again.templates == [], "rendered on the visitor's request"
-
-
-def test_when_the_render_cannot_be_handed_over_the_visitor_gets_the_new_page(
-    warming_on, gated_edition, client, django_capture_on_commit_callbacks
-):
-    conference, session, organizer = gated_edition
-    page = session.get_absolute_url()
-    client.get(page)
-    release_a_new_title(conference, session, organizer, django_capture_on_commit_callbacks)
-
-    with mock.patch.object(warming, "render_later", side_effect=ConnectionError("queue down")):
-        response = client.get(page)
-
-    assert "Building coalitions anew" in response.text
-    assert "no-cache" not in response["Cache-Control"]
-    assert not client.get(page).templates  # stored, and its claim let go
-
-
-def test_without_warming_the_first_visitor_after_a_release_renders_the_page(
-    gated_edition, client, django_capture_on_commit_callbacks
-):
-    conference, session, organizer = gated_edition
-    page = session.get_absolute_url()
-    client.get(page)
-    release_a_new_title(conference, session, organizer, django_capture_on_commit_callbacks)
-
-    assert "Building coalitions anew" in client.get(page).text
-
-
-def test_a_handed_over_render_for_a_superseded_version_renders_nothing(warming_on, gated_edition):
-    _conference, session, _organizer = gated_edition
-    stale = program_version.current()
-    program_version.bump()
-    assert not warming.render(
-        stale.token, "http://testserver", session.get_absolute_url(), "", "gzip"
-    )

@@ -76,7 +76,8 @@ class Gunicorn:
             env=self.environment,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            start_new_session=True,  # killed with its workers if it does not stop (below)
+            # Each in its own process group, killed whole if it does not stop (below).
+            start_new_session=True,
         )
         if self.task_worker:
             self.worker_process = subprocess.Popen(
@@ -85,6 +86,7 @@ class Gunicorn:
                 env={**self.environment, "NIIC_SITE_URL": self.base_url},
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
+                start_new_session=True,
             )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -107,10 +109,8 @@ class Gunicorn:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                if process is self.process:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(process.pid, signal.SIGKILL)
-                process.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
 
     def request(self, method, path, headers=None):
         connection = http.client.HTTPConnection(HOST, self.port, timeout=60)

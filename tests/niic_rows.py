@@ -3,13 +3,11 @@ database as rows: load_niic itself takes a third of a second (some 500 queries, 
 history), and about two hundred tests start from it. tests/test_niic_rows.py holds the copy to
 what load_niic gives."""
 
-import json
-
 from django.core.management import call_command
 from django.db import connection, transaction
 
-# PostgreSQL's json and jsonb columns (by type oid): Django reads them as text and decodes
-# them itself; written back as text, they are cast to their type.
+# PostgreSQL's json and jsonb columns (by type oid): Django reads them as text (and decodes them
+# itself), so they are written back as that text, cast to their type.
 JSON_TYPES = {114: "json", 3802: "jsonb"}
 
 
@@ -28,9 +26,8 @@ class NiicRows:
             transaction.set_rollback(True)
         added = {}
         for table, (columns, json_columns, rows) in after.items():
-            earlier = {repr(row) for row in before.get(table, ((), (), []))[2]}
-            kept = {repr(row) for row in rows} & earlier
-            if kept != earlier:
+            earlier = {repr(row) for row in before[table][2]} if table in before else set()
+            if not earlier <= {repr(row) for row in rows}:
                 return None
             new = [row for row in rows if repr(row) not in earlier]
             if new:
@@ -49,7 +46,7 @@ class NiicRows:
                 )
                 cursor.executemany(
                     f"INSERT INTO {connection.ops.quote_name(table)} ({names}) VALUES ({marks})",  # noqa: S608
-                    [as_text(row, json_columns) for row in rows],
+                    rows,
                 )
 
 
@@ -66,12 +63,3 @@ def contents():
             columns = [column[0] for column in cursor.description]
             tables[table] = (columns, json_columns, cursor.fetchall())
     return tables
-
-
-def as_text(row, json_columns):
-    if not json_columns:
-        return row
-    return [
-        json.dumps(value) if index in json_columns and not isinstance(value, str | None) else value
-        for index, value in enumerate(row)
-    ]

@@ -145,14 +145,9 @@ def build_edition(total=10_000):
 def big(django_db_setup, django_db_blocker):
     """Built once for the module's tests, which only read it, inside a transaction that is
     rolled back after the last of them (each test's own transaction nests inside it)."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_edition()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_edition()
+        transaction.set_rollback(True)
 
 
 def timed_get(client, url, params):
